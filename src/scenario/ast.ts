@@ -1,0 +1,109 @@
+// The scenario language v1 as data: what the parser produces, the printer prints and the simulator runs.
+// See ../../../shared/design/scenario-language.md (the contract) and docs/scenario-language.md (our extensions).
+
+/** Where a statement or word starts in the source text (1-based line and column). */
+export interface Pos {
+  line: number;
+  col: number;
+}
+
+interface Base {
+  pos: Pos;
+  /** Trailing `# comment` text on the same line, without the `#`, kept so the printer can round-trip it. */
+  comment?: string;
+}
+
+export type MapBacking = { kind: 'anon' } | { kind: 'file'; file: string } | { kind: 'memfd' };
+
+export interface Title extends Base { op: 'title'; text: string }
+export interface Kernel extends Base { op: 'kernel'; preset: string; toggles: { name: string; value: string; pos: Pos }[] }
+export interface Mmap extends Base {
+  op: 'mmap';
+  name: string;
+  size: number;
+  backing: MapBacking;
+  shared: boolean;
+  writable: boolean;
+  thp: boolean;
+}
+export interface FileDecl extends Base {
+  op: 'file';
+  name: string;
+  size: number;
+  fs: 'legacy' | 'iomap' | 'blockdev';
+  blocksize: number;
+  holes: boolean;
+}
+export interface Access extends Base { op: 'read' | 'write'; name: string; off?: number; len?: number }
+export interface Munmap extends Base { op: 'munmap'; name: string }
+export interface Madvise extends Base { op: 'madvise'; name: string; advice: 'dontneed'; off?: number; len?: number }
+export interface Fork extends Base { op: 'fork'; child?: string }
+export interface TaskSwitch extends Base { op: 'task'; name: string }
+export interface Exit extends Base { op: 'exit'; name?: string }
+export interface Pin extends Base {
+  op: 'pin' | 'get';
+  handle?: string;
+  name: string;
+  off: number;
+  len: number;
+  write: boolean;
+  longterm: boolean; // always false for `get`
+  fast: boolean;
+}
+export interface Release extends Base { op: 'unpin' | 'put'; handle: string; dirty: boolean /* unpin only */ }
+export interface Dio extends Base {
+  op: 'dio';
+  dir: 'read' | 'write';
+  file: string;
+  foff: number;
+  len: number;
+  name: string;
+  bufoff: number;
+  async: boolean;
+}
+export interface Complete extends Base { op: 'complete'; bio?: string /* "bio#3"; undefined means all */ }
+export interface VfioMap extends Base { op: 'vfio-map'; handle: string; name: string; off: number; len: number; write: boolean }
+export interface VfioUnmap extends Base { op: 'vfio-unmap'; handle: string }
+export interface Vmsplice extends Base { op: 'vmsplice'; handle: string; name: string; off: number; len: number }
+export interface Close extends Base { op: 'close'; handle: string }
+export interface Repeat extends Base { op: 'repeat'; count: number; body: (Statement | Trivia)[]; endPos: Pos; endComment?: string }
+export interface Mark extends Base { op: 'mark'; text: string }
+export interface Note extends Base { op: 'note'; text: string }
+
+export type CompareOp = '==' | '!=' | '<' | '<=' | '>' | '>=';
+/** An expectation's right-hand side: a number, an error name (-ENOMEM), a boolean or a kind word. */
+export type ExpectValue =
+  | { type: 'number'; value: number }
+  | { type: 'errno'; name: string }
+  | { type: 'bool'; value: boolean }
+  | { type: 'word'; value: string };
+export interface Expect extends Base {
+  op: 'expect';
+  /** `zero`, `hugezero`, `violations`, `leaks`, `NAME+OFF` (subject "NAME", offset set), a handle, `dio#N`, `bio#N`. */
+  subject: string;
+  offset?: number;
+  field?: string;
+  cmp: CompareOp;
+  value: ExpectValue;
+  /** The statement's source text, trimmed, without its comment (for reports). */
+  text: string;
+}
+
+export type Statement =
+  | Title | Kernel | Mmap | FileDecl | Access | Munmap | Madvise | Fork | TaskSwitch | Exit
+  | Pin | Release | Dio | Complete | VfioMap | VfioUnmap | Vmsplice | Close | Repeat | Mark | Note | Expect;
+
+/** A blank or comment-only line, kept so the printer reproduces the author's layout. */
+export interface Trivia { op: 'trivia'; pos: Pos; comment?: string }
+
+export interface Scenario {
+  /** Top-level statements in order, with trivia lines interleaved (the simulator skips trivia). */
+  statements: (Statement | Trivia)[];
+}
+
+export interface ScenarioError {
+  file: string;
+  line: number;
+  col: number;
+  message: string;
+}
