@@ -66,6 +66,8 @@ export interface VfioMap extends Base { op: 'vfio-map'; handle: string; name: st
 export interface VfioUnmap extends Base { op: 'vfio-unmap'; handle: string }
 export interface Vmsplice extends Base { op: 'vmsplice'; handle: string; name: string; off: number; len: number }
 export interface Close extends Base { op: 'close'; handle: string }
+/** Extension: writeback (or reclaim) cleans the dirty folios mapped in the range, as if saved to swap/disk. */
+export interface Writeback extends Base { op: 'writeback'; name: string; off?: number; len?: number }
 export interface Repeat extends Base { op: 'repeat'; count: number; body: (Statement | Trivia)[]; endPos: Pos; endComment?: string }
 export interface Mark extends Base { op: 'mark'; text: string }
 export interface Note extends Base { op: 'note'; text: string }
@@ -91,7 +93,7 @@ export interface Expect extends Base {
 
 export type Statement =
   | Title | Kernel | Mmap | FileDecl | Access | Munmap | Madvise | Fork | TaskSwitch | Exit
-  | Pin | Release | Dio | Complete | VfioMap | VfioUnmap | Vmsplice | Close | Repeat | Mark | Note | Expect;
+  | Pin | Release | Dio | Complete | VfioMap | VfioUnmap | Vmsplice | Close | Writeback | Repeat | Mark | Note | Expect;
 
 /** A blank or comment-only line, kept so the printer reproduces the author's layout. */
 export interface Trivia { op: 'trivia'; pos: Pos; comment?: string }

@@ -1,0 +1,126 @@
+// `expect SUBJECT[.FIELD] OP VALUE`: resolve the subject in the current state and compare.
+
+import type { Expect } from '../scenario/ast';
+import type { Sim } from './sim';
+import type { Folio } from './state';
+import { ERRNO, errnoName } from './events';
+import { mapcountOf, maybeDmaPinned } from './folio';
+import { findHandle } from './handles';
+import { currentTask, lookup, mmOf } from './mm';
+import { leakedRefs } from './invariants';
+import { bvecPages } from './block';
+
+type Actual = number | boolean | string;
+
+export interface ExpectOutcome {
+  ok: boolean;
+  actual: string;
+}
+
+export function evaluateExpect(sim: Sim, st: Expect): ExpectOutcome {
+  const actual = resolve(sim, st);
+  const ok = compare(actual, st);
+  return { ok, actual: show(actual, st) };
+}
+
+function show(v: Actual, st: Expect): string {
+  if (typeof v === 'number' && st.field === 'result' && v < 0) return errnoName(v);
+  return String(v);
+}
+
+function compare(actual: Actual, st: Expect): boolean {
+  let expected: Actual;
+  switch (st.value.type) {
+    case 'number':
+      expected = st.value.value;
+      break;
+    case 'errno':
+      expected = -(ERRNO[st.value.name.replace(/^-/, '')] ?? NaN);
+      break;
+    case 'bool':
+      expected = st.value.value;
+      break;
+    default:
+      expected = st.value.value;
+  }
+  if (typeof actual === 'number' && typeof expected === 'number') {
+    switch (st.cmp) {
+      case '==': return actual === expected;
+      case '!=': return actual !== expected;
+      case '<': return actual < expected;
+      case '<=': return actual <= expected;
+      case '>': return actual > expected;
+      case '>=': return actual >= expected;
+    }
+  }
+  if (st.cmp === '==') return actual === expected;
+  if (st.cmp === '!=') return actual !== expected;
+  return false;
+}
+
+function folioField(sim: Sim, f: Folio, page: number, field: string): Actual {
+  switch (field) {
+    case 'refcount': return f.refcount;
+    case 'mapcount': return mapcountOf(f);
+    case 'pincount': return f.order > 0 ? f.pincount : 0;
+    case 'pinned': return maybeDmaPinned(f);
+    case 'kind': return f.kind;
+    case 'exclusive': return f.anonExclusive[page] === 1;
+    case 'dirty': return f.dirty;
+    default: return sim.error(`a folio has no field "${field}" (refcount, mapcount, pincount, pinned, kind, exclusive, dirty)`);
+  }
+}
+
+function resolve(sim: Sim, st: Expect): Actual {
+  const field = st.field;
+  if (st.subject === 'violations' || st.subject === 'leaks') {
+    if (field) sim.error(`${st.subject} takes no field`);
+    return st.subject === 'violations' ? sim.state.counters.violations : leakedRefs(sim);
+  }
+  if (st.subject === 'zero' || st.subject === 'hugezero') {
+    const f = sim.state.folios.get(st.subject === 'zero' ? sim.state.zeroFolio : sim.state.hugeZeroFolio)!;
+    return folioField(sim, f, 0, field ?? 'refcount');
+  }
+  if (st.offset !== undefined) {
+    const mm = mmOf(sim, currentTask(sim));
+    const vma = mm.vmas.get(st.subject);
+    if (!vma) return sim.error(`no mapping "${st.subject}" in task ${mm.owner}`);
+    if (st.offset >= vma.size) return sim.error(`offset ${st.offset} is beyond "${st.subject}" (${vma.size} bytes)`);
+    const m = lookup(sim, mm, vma.start + st.offset);
+    if (!m) return field === 'kind' ? 'none' : field === 'refcount' || field === 'mapcount' || field === 'pincount' || field === undefined ? 0 : false;
+    return folioField(sim, m.folio, m.page, field ?? 'refcount');
+  }
+  const bio = /^bio#(\d+)$/.exec(st.subject);
+  if (bio) {
+    const b = sim.state.bios.get(Number(bio[1]));
+    if (!b) return sim.error(`no ${st.subject}`);
+    switch (field ?? 'state') {
+      case 'pages': return b.bvecs.reduce((s, v) => s + bvecPages(v), 0);
+      case 'state': return b.state;
+      case 'pinned': return b.pinned;
+      case 'inflight': return b.state === 'submitted';
+      default: return sim.error(`a bio has no field "${field}" (pages, state, pinned, inflight)`);
+    }
+  }
+  const dio = /^dio#(\d+)$/.exec(st.subject);
+  if (dio) {
+    const d = sim.state.dios.get(Number(dio[1]));
+    if (!d) return sim.error(`no ${st.subject}`);
+    switch (field ?? 'result') {
+      case 'result': return d.result;
+      case 'state': return d.state;
+      case 'bios': return d.bios.length;
+      case 'inflight': return d.bios.filter((id) => sim.state.bios.get(id)?.state === 'submitted').length;
+      case 'pages': return d.queue.length + (d.cur ? 1 : 0);
+      default: return sim.error(`a dio has no field "${field}" (result, state, bios, inflight, pages)`);
+    }
+  }
+  const found = findHandle(sim, st.subject);
+  if (!found) return sim.error(`no handle, mapping offset or subject "${st.subject}"`);
+  const h = found.handle;
+  switch (field ?? 'result') {
+    case 'result': return h.result;
+    case 'pages': return h.released || h.result <= 0 ? 0 : h.pages.length * (found.member ? 1 : h.calls);
+    default: return sim.error(`a handle has no field "${field}" (result, pages)`);
+  }
+}

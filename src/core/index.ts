@@ -1,0 +1,10 @@
+// The public surface of the simulator. Everything outside src/core imports from here.
+export { simulate, type SimulateOptions, type SimulateOutcome } from './interp';
+export { Run } from './run';
+export type { Snapshot, FolioView, HolderView, TaskView, PteView, VmaView, BioView, BvecView, DioView, HandleView } from './snapshot';
+export type { SimEvent, EventKind, Finding, FindingKind, ExpectationResult, Chapter } from './events';
+export { VIOLATION_KINDS, ERRNO, errnoName, elixirLink } from './events';
+export { PRESETS, TOGGLES, DEFAULT_PRESET, findPreset, resolveKernel, parseKernelSpec, type KernelConfig, type KernelPolicy, type Preset, type ToggleSpec, type ResolvedKernel } from './policy';
+export { walkIndices, LEVELS } from './mm';
+export { describeHolder, holderKind } from './folio';
+export { GUP_PIN_COUNTING_BIAS, PAGE_SIZE, PMD_SIZE } from './state';

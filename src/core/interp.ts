@@ -1,0 +1,300 @@
+// Runs a parsed scenario: each statement becomes kernel-level events on the simulator.
+
+import type { Scenario, Statement, Trivia } from '../scenario/ast';
+import type { ScenarioError } from '../scenario/ast';
+import type { Chapter, ExpectationResult } from './events';
+import { resolveKernel, type KernelConfig, type KernelPolicy } from './policy';
+import { ScenarioRunError, Sim } from './sim';
+import { InvariantChecker } from './invariants';
+import { evaluateExpect } from './expect';
+import { addVma, currentTask, exitTask, findVma, forkTask, mmOf, zapRange } from './mm';
+import { handleFault } from './fault';
+import { closePipe, gupStatement, releaseStatement, vfioMap, vfioUnmap, vmsplice } from './handles';
+import { completeBios, createFile, directIo } from './dio';
+import { Run } from './run';
+import { PAGE_SIZE } from './state';
+import { setDirty } from './folio';
+
+export interface SimulateOptions {
+  file?: string;
+  /** Overrides the scenario's `kernel` line. */
+  kernel?: KernelConfig;
+  /** Upper bound on recorded events (the browser's memory). */
+  maxEvents?: number;
+  /** Upper bound on executed statements, counting every repeat iteration. */
+  maxStatements?: number;
+}
+
+export type SimulateOutcome = { ok: true; run: Run } | { ok: false; error: ScenarioError; run?: Run };
+
+const LOUD_HEAD = 2;
+const LOUD_TAIL = 2;
+
+class Interpreter {
+  readonly chapters: Chapter[] = [];
+  readonly expectations = new Map<number, ExpectationResult>();
+  private checker = new InvariantChecker();
+  private pendingNote: string | undefined;
+  private executed = 0;
+  title = '';
+
+  constructor(
+    readonly sim: Sim,
+    private readonly maxEvents: number,
+    private readonly maxStatements: number,
+  ) {}
+
+  runBlock(statements: readonly (Statement | Trivia)[]): void {
+    for (const st of statements) {
+      if (st.op === 'trivia') continue;
+      this.runStatement(st);
+    }
+  }
+
+  private runStatement(st: Statement): void {
+    const sim = this.sim;
+    sim.line = st.pos.line;
+    sim.col = st.pos.col;
+    sim.stmt++;
+    if (++this.executed > this.maxStatements) sim.error(`the scenario runs more than ${this.maxStatements.toLocaleString('en-US')} statements; make the repeat smaller`);
+    if (sim.events.length > this.maxEvents) sim.error(`the scenario records more than ${this.maxEvents.toLocaleString('en-US')} events; make it smaller`);
+    const firstEvent = sim.events.length;
+    this.execute(st);
+    if (st.op !== 'note' && this.pendingNote !== undefined && sim.events.length > firstEvent) {
+      sim.events[firstEvent]!.note = this.pendingNote;
+      this.pendingNote = undefined;
+    }
+    this.checker.checkTouched(sim);
+    if (st.op !== 'repeat') this.checker.checkStalePins(sim);
+    // Bookkeeping done after the statement's last event belongs to that event's step.
+    const last = sim.events[sim.events.length - 1];
+    if (!sim.muted && last && sim.events.length > firstEvent) last.patchEnd = sim.journal.length;
+  }
+
+  private execute(st: Statement): void {
+    const sim: Sim = this.sim;
+    switch (st.op) {
+      case 'title':
+        this.title = st.text;
+        return;
+      case 'kernel':
+        return;
+      case 'note':
+        this.pendingNote = this.pendingNote ? `${this.pendingNote} ${st.text}` : st.text;
+        return;
+      case 'mark':
+        this.chapters.push({ title: st.text, line: st.pos.line, step: sim.events.length + 1 });
+        sim.emit('mark', () => ({ text: `Chapter: ${st.text}` }));
+        return;
+      case 'mmap': {
+        const mm = mmOf(sim, currentTask(sim));
+        if (st.backing.kind === 'file' && !sim.state.files.has(st.backing.file)) sim.error(`no file "${st.backing.file}" (declare it first with: file ${st.backing.file} SIZE)`);
+        sim.call('do_mmap', () =>
+          addVma(sim, mm, {
+            name: st.name,
+            size: st.size,
+            backing: st.backing.kind,
+            ...(st.backing.kind === 'file' ? { file: st.backing.file } : {}),
+            shared: st.shared,
+            writable: st.writable,
+            thp: st.thp,
+          }),
+        );
+        return;
+      }
+      case 'file':
+        createFile(sim, st.name, st.size, st.fs, st.blocksize, st.holes);
+        return;
+      case 'read':
+      case 'write': {
+        const mm = mmOf(sim, currentTask(sim));
+        const vma = findVma(sim, mm, st.name);
+        const off = st.off ?? 0;
+        const len = st.len ?? vma.size - off;
+        if (off + len > vma.size || len <= 0) sim.error(`${off}+${len} is outside "${st.name}" (${vma.size} bytes)`);
+        if (st.op === 'write' && !vma.writable) sim.error(`"${st.name}" is read-only: a store would get SIGSEGV`);
+        const first = Math.floor((vma.start + off) / PAGE_SIZE);
+        const last = Math.floor((vma.start + off + len - 1) / PAGE_SIZE);
+        sim.inContext([st.op === 'read' ? 'CPU load' : 'CPU store', 'exc_page_fault'], () => {
+          for (let p = first; p <= last; p++) {
+            const va = p * PAGE_SIZE;
+            const pte = mm.ptes.get(p);
+            const pmd = mm.pmds.get(Math.floor(va / (2 * 1024 * 1024)));
+            const mapped = pte ?? pmd;
+            const needsFault = !mapped || (st.op === 'write' && !mapped.rw);
+            if (needsFault) handleFault(sim, mm, vma, va, st.op);
+            else if (st.op === 'write' && pte && !pte.dirty) handleFault(sim, mm, vma, va, 'write');
+          }
+        });
+        if (st.op === 'write') sim.emit('task', () => ({ text: `${mm.owner} has written ${len} bytes to "${st.name}"${off ? ` at offset ${off}` : ''}.`, task: mm.owner }));
+        else sim.emit('task', () => ({ text: `${mm.owner} has read ${len} bytes of "${st.name}"${off ? ` at offset ${off}` : ''}.`, task: mm.owner }));
+        return;
+      }
+      case 'munmap': {
+        const mm = mmOf(sim, currentTask(sim));
+        const vma = findVma(sim, mm, st.name);
+        sim.call('__vm_munmap', () => {
+          zapRange(sim, mm, vma.start, vma.size, 'munmap');
+          sim.journal.mapDelete(mm.vmas, vma.name);
+          sim.emit('vma', () => ({ text: `"${vma.name}" is unmapped from ${mm.owner}.`, task: mm.owner, va: vma.start }));
+        });
+        return;
+      }
+      case 'madvise': {
+        const mm = mmOf(sim, currentTask(sim));
+        const vma = findVma(sim, mm, st.name);
+        const off = st.off ?? 0;
+        const len = st.len ?? vma.size - off;
+        if (off + len > vma.size) sim.error(`${off}+${len} is outside "${st.name}"`);
+        sim.call('madvise_dontneed_single_vma', () => zapRange(sim, mm, vma.start + off, len, 'MADV_DONTNEED'));
+        return;
+      }
+      case 'fork': {
+        const parent = currentTask(sim);
+        let name = st.child;
+        if (!name) {
+          const n = sim.state.counters.child;
+          sim.journal.set(sim.state.counters, 'child', n + 1);
+          name = n === 1 ? 'child' : `child${n}`;
+        }
+        const childName = name;
+        sim.inContext(['kernel_clone', 'copy_process', 'dup_mm', 'dup_mmap'], () => forkTask(sim, parent, childName));
+        return;
+      }
+      case 'task': {
+        const t = sim.state.tasks.get(st.name);
+        if (!t) sim.error(`no task "${st.name}" (tasks: ${[...sim.state.tasks.keys()].join(', ')})`);
+        if (!t.alive) sim.error(`task "${st.name}" has exited`);
+        sim.journal.set(sim.state.cur, 'task', st.name);
+        sim.emit('task', () => ({ text: `The following statements run in ${st.name}.`, task: st.name }));
+        return;
+      }
+      case 'exit': {
+        const t = st.name ? sim.state.tasks.get(st.name) : currentTask(sim);
+        if (!t) sim.error(`no task "${st.name}"`);
+        if (!t.alive) sim.error(`task "${t.name}" has already exited`);
+        sim.inContext(['do_exit', 'exit_mm', 'mmput'], () => exitTask(sim, t));
+        if (sim.state.cur.task === t.name) {
+          const other = [...sim.state.tasks.values()].find((x) => x.alive);
+          if (other) sim.journal.set(sim.state.cur, 'task', other.name);
+        }
+        return;
+      }
+      case 'pin':
+      case 'get':
+        sim.inContext([], () =>
+          gupStatement(sim, { pin: st.op === 'pin', name: st.handle, mapping: st.name, off: st.off, len: st.len, write: st.write, longterm: st.longterm, fast: st.fast }),
+        );
+        return;
+      case 'unpin':
+      case 'put':
+        releaseStatement(sim, st.handle, st.op === 'unpin', st.dirty);
+        return;
+      case 'dio':
+        directIo(sim, { dir: st.dir, file: st.file, foff: st.foff, len: st.len, mapping: st.name, bufoff: st.bufoff, async: st.async });
+        return;
+      case 'complete':
+        completeBios(sim, st.bio);
+        return;
+      case 'vfio-map':
+        vfioMap(sim, st.handle, st.name, st.off, st.len, st.write);
+        return;
+      case 'vfio-unmap':
+        vfioUnmap(sim, st.handle);
+        return;
+      case 'vmsplice':
+        vmsplice(sim, st.handle, st.name, st.off, st.len);
+        return;
+      case 'close':
+        closePipe(sim, st.handle);
+        return;
+      case 'writeback': {
+        const mm = mmOf(sim, currentTask(sim));
+        const vma = findVma(sim, mm, st.name);
+        const off = st.off ?? 0;
+        const len = st.len ?? vma.size - off;
+        sim.call('writeback', () => {
+          for (let va = vma.start + off; va < vma.start + off + len; va += PAGE_SIZE) {
+            const pte = mm.ptes.get(va / PAGE_SIZE);
+            const f = pte && !pte.special ? sim.state.folios.get(pte.folio) : undefined;
+            if (f) setDirty(sim, f, false, 'by writeback (its contents are now saved, e.g. to swap)');
+          }
+        });
+        return;
+      }
+      case 'repeat':
+        this.runRepeat(st.count, st.body, st.pos.line);
+        return;
+      case 'expect': {
+        const outcome = evaluateExpect(sim, st);
+        const prev = this.expectations.get(st.pos.line);
+        const step = Math.max(1, sim.events.length + (sim.muted ? 1 : 1));
+        const entry: ExpectationResult = prev
+          ? { ...prev, checks: prev.checks + 1, failures: prev.failures + (outcome.ok ? 0 : 1), ok: prev.ok && outcome.ok, actual: prev.ok && !outcome.ok ? outcome.actual : prev.ok ? outcome.actual : prev.actual }
+          : { line: st.pos.line, text: st.text, ok: outcome.ok, actual: outcome.actual, checks: 1, failures: outcome.ok ? 0 : 1, step };
+        this.expectations.set(st.pos.line, entry);
+        sim.emit('expect', () => ({ text: `${outcome.ok ? 'As expected' : 'Expectation failed'}: ${st.text} (actual: ${outcome.actual}).`, ok: outcome.ok }));
+        if (!outcome.ok) sim.find('expect', `line ${st.pos.line}: ${st.text} — actual ${outcome.actual}`);
+        return;
+      }
+    }
+  }
+
+  private runRepeat(count: number, body: readonly (Statement | Trivia)[], line: number): void {
+    const sim = this.sim;
+    if (sim.muted) {
+      for (let i = 0; i < count; i++) this.runBlock(body);
+      return;
+    }
+    let loudRun = 0;
+    let spanStart = 0;
+    for (let i = 0; i < count; i++) {
+      const remaining = count - i;
+      if (!sim.muted && loudRun >= LOUD_HEAD && remaining > LOUD_TAIL + 1) {
+        this.checker.checkTouched(sim);
+        sim.mute();
+        spanStart = i;
+      }
+      this.runBlock(body);
+      if (sim.muted) {
+        if (sim.notable || count - (i + 1) <= LOUD_TAIL) {
+          sim.unmute(i + 1 - spanStart, line, spanStart + 1);
+          loudRun = 0;
+        }
+      } else loudRun++;
+    }
+  }
+}
+
+export function simulate(scenario: Scenario, options: SimulateOptions = {}): SimulateOutcome {
+  const file = options.file ?? 'scenario.scn';
+  const kernelSt = scenario.statements.find((s) => s.op === 'kernel');
+  const config: KernelConfig = options.kernel ?? {
+    preset: kernelSt && kernelSt.op === 'kernel' ? kernelSt.preset : 'latest',
+    overrides: kernelSt && kernelSt.op === 'kernel' ? (Object.fromEntries(kernelSt.toggles.map((t) => [t.name, t.value])) as Partial<KernelPolicy>) : {},
+  };
+  const resolved = resolveKernel(config);
+  if (!resolved.ok) {
+    let line = 1;
+    let col = 1;
+    if (!options.kernel && kernelSt && kernelSt.op === 'kernel') {
+      const t = kernelSt.toggles.find((x) => x.name === resolved.at);
+      line = t?.pos.line ?? kernelSt.pos.line;
+      col = t?.pos.col ?? kernelSt.pos.col + 7;
+    }
+    return { ok: false, error: { file: options.kernel ? '--kernel' : file, line, col, message: resolved.message } };
+  }
+  const sim = new Sim(resolved.kernel);
+  const interp = new Interpreter(sim, options.maxEvents ?? 2_000_000, options.maxStatements ?? 50_000_000);
+  const build = () => new Run(sim, interp.title, interp.chapters, [...interp.expectations.values()].sort((a, b) => a.line - b.line));
+  try {
+    interp.runBlock(scenario.statements);
+  } catch (e) {
+    if (e instanceof ScenarioRunError) {
+      if (sim.muted) sim.unmute(1, e.line, 1);
+      return { ok: false, error: { file, line: e.line, col: e.col, message: e.message }, run: build() };
+    }
+    throw e;
+  }
+  return { ok: true, run: build() };
+}

@@ -1,0 +1,70 @@
+// Kernel invariants checked after every event (or every statement inside a muted repeat span).
+// A violation is reported as a finding with its step; the simulator never throws for one.
+
+import type { Sim } from './sim';
+import type { Folio } from './state';
+import { folioName, hasPincount } from './folio';
+import { displayName, stalePins } from './handles';
+import { hex } from './mm';
+
+/** Mismatches already reported, so a lasting one is reported once until it changes. */
+export class InvariantChecker {
+  private reported = new Map<string, string>();
+  private staleReported = new Set<string>();
+
+  checkTouched(sim: Sim): void {
+    for (const id of sim.touched) {
+      const f = sim.state.folios.get(id);
+      if (f) this.checkFolio(sim, f);
+    }
+    sim.touched.clear();
+  }
+
+  private once(key: string, signature: string, report: () => void): void {
+    if (this.reported.get(key) === signature) return;
+    this.reported.set(key, signature);
+    if (signature !== 'ok') report();
+  }
+
+  checkFolio(sim: Sim, f: Folio): void {
+    let refs = 0;
+    let pins = 0;
+    for (const h of f.holds.values()) {
+      refs += h.refs;
+      pins += h.pins;
+    }
+    // Holder sums are kept as exact integers; the refcount wraps at 32 bits.
+    const expected = refs | 0;
+    this.once(`ref:${f.id}`, f.refcount === expected ? 'ok' : `${f.refcount}/${expected}`, () =>
+      sim.find('refcount-mismatch', `${folioName(f)}: refcount ${f.refcount} is not the sum of its holders (${expected})`, { folio: f.id }),
+    );
+    const negative = f.pincount < 0 || f.largeMapcount < -1 || f.entireMapcount < -1 || f.mapcount.some((m) => m < -1);
+    this.once(`neg:${f.id}`, negative ? `${f.pincount}/${f.largeMapcount}/${f.entireMapcount}` : 'ok', () =>
+      sim.find('negative-count', `${folioName(f)}: a mapcount or pincount went negative (pincount ${f.pincount})`, { folio: f.id }),
+    );
+    if (hasPincount(f)) {
+      this.once(`pin:${f.id}`, f.pincount === pins ? 'ok' : `${f.pincount}/${pins}`, () =>
+        sim.find('refcount-mismatch', `${folioName(f)}: _pincount ${f.pincount} does not match the pins its holders took (${pins})`, { folio: f.id }),
+      );
+    }
+  }
+
+  checkStalePins(sim: Sim): void {
+    for (const s of stalePins(sim)) {
+      const key = `${s.handle.name}@${s.page.va}`;
+      if (this.staleReported.has(key)) continue;
+      this.staleReported.add(key);
+      sim.find('stale-pin', `${displayName(s.handle)} pinned F${s.page.folio} at ${hex(s.page.va)}, but ${s.now} is mapped there now: the pin no longer sees what the task sees`, {
+        folio: s.page.folio,
+        holder: `gup:${s.handle.name}`,
+      });
+    }
+  }
+}
+
+/** References held by holders that are gone (`leak:` holders). */
+export function leakedRefs(sim: Sim): number {
+  let total = 0;
+  for (const f of sim.state.folios.values()) for (const [k, h] of f.holds) if (k.startsWith('leak:')) total += h.refs;
+  return total;
+}

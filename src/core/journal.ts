@@ -1,0 +1,160 @@
+// A reversible journal of every mutation the simulator makes to its state.
+//
+// The simulator keeps one live state and mutates it only through `Journal.set`, `mapSet` and `mapDelete`.
+// Each mutation is recorded as (target, key, before, after) in flat parallel arrays, so the live state can be
+// moved to any step of a finished run by undoing or redoing the patches in between. That gives instant
+// stepping both ways without storing a copy of the state per step.
+//
+// For `repeat` blocks of millions of iterations the journal can be muted: mutations go unrecorded, and at the
+// end the muted span is turned into patches by diffing a shallow copy of every object taken when muting began.
+
+const ABSENT: unique symbol = Symbol('absent');
+type Absent = typeof ABSENT;
+
+type Target = object;
+
+/** A shallow copy of one object's own state, taken when a muted span begins. */
+type Shallow = Map<unknown, unknown> | unknown[] | Int32Array | Record<string, unknown>;
+
+export class Journal {
+  private targets: Target[] = [];
+  private keys: unknown[] = [];
+  private befores: unknown[] = [];
+  private afters: unknown[] = [];
+  private muted = false;
+
+  get length(): number {
+    return this.targets.length;
+  }
+
+  get isMuted(): boolean {
+    return this.muted;
+  }
+
+  set<T extends object, K extends keyof T>(target: T, key: K, value: T[K]): void {
+    const before = target[key];
+    if (Object.is(before, value)) return;
+    target[key] = value;
+    if (!this.muted) this.push(target, key, before, value);
+  }
+
+  /** Set one slot of a typed array (per-page counters of a large folio). */
+  setIndex(target: Int32Array, index: number, value: number): void {
+    const before = target[index];
+    if (before === value) return;
+    target[index] = value;
+    if (!this.muted) this.push(target, index, before, value);
+  }
+
+  mapSet<K, V>(map: Map<K, V>, key: K, value: V): void {
+    const before: V | Absent = map.has(key) ? (map.get(key) as V) : ABSENT;
+    if (before !== ABSENT && Object.is(before, value)) return;
+    map.set(key, value);
+    if (!this.muted) this.push(map, key, before, value);
+  }
+
+  mapDelete<K, V>(map: Map<K, V>, key: K): void {
+    if (!map.has(key)) return;
+    const before = map.get(key);
+    map.delete(key);
+    if (!this.muted) this.push(map, key, before, ABSENT);
+  }
+
+  private push(target: Target, key: unknown, before: unknown, after: unknown): void {
+    this.targets.push(target);
+    this.keys.push(key);
+    this.befores.push(before);
+    this.afters.push(after);
+  }
+
+  /** Undo patches [from, to) in reverse order. */
+  undo(from: number, to: number): void {
+    for (let i = to - 1; i >= from; i--) write(this.targets[i]!, this.keys[i], this.befores[i]);
+  }
+
+  /** Redo patches [from, to) in order. */
+  redo(from: number, to: number): void {
+    for (let i = from; i < to; i++) write(this.targets[i]!, this.keys[i], this.afters[i]);
+  }
+
+  // ---- muted spans -------------------------------------------------------------------------------------
+
+  private shallows: Map<Target, Shallow> | undefined;
+
+  /** Stop recording. `roots` reach every object the simulator may mutate while muted. */
+  mute(roots: object[]): void {
+    if (this.muted) return;
+    this.shallows = new Map();
+    for (const root of roots) copyReachable(root, this.shallows);
+    this.muted = true;
+  }
+
+  /** Resume recording, appending one patch per (object, key) that the muted span changed. */
+  unmute(): void {
+    if (!this.muted || !this.shallows) return;
+    this.muted = false;
+    for (const [target, copy] of this.shallows) diffInto(target, copy, this);
+    this.shallows = undefined;
+  }
+
+  /** Used by `diffInto`; records a patch without touching the target (it already holds `after`). */
+  recordPatch(target: Target, key: unknown, before: unknown, after: unknown): void {
+    this.push(target, key, before, after);
+  }
+}
+
+export { ABSENT };
+
+function write(target: Target, key: unknown, value: unknown): void {
+  if (target instanceof Map) {
+    if (value === ABSENT) target.delete(key);
+    else target.set(key, value);
+  } else {
+    (target as Record<PropertyKey, unknown>)[key as PropertyKey] = value;
+  }
+}
+
+function isTraversable(value: unknown): value is object {
+  return typeof value === 'object' && value !== null;
+}
+
+function copyReachable(root: object, into: Map<Target, Shallow>): void {
+  const stack: object[] = [root];
+  while (stack.length > 0) {
+    const obj = stack.pop()!;
+    if (into.has(obj)) continue;
+    if (obj instanceof Map) {
+      into.set(obj, new Map(obj));
+      for (const v of obj.values()) if (isTraversable(v)) stack.push(v);
+    } else if (obj instanceof Int32Array) {
+      into.set(obj, obj.slice());
+    } else if (Array.isArray(obj)) {
+      // Arrays in the state are immutable values (replaced whole, never edited); their elements may be objects.
+      into.set(obj, obj.slice());
+      for (const v of obj) if (isTraversable(v)) stack.push(v);
+    } else {
+      const copy: Record<string, unknown> = { ...(obj as Record<string, unknown>) };
+      into.set(obj, copy);
+      for (const v of Object.values(copy)) if (isTraversable(v)) stack.push(v);
+    }
+  }
+}
+
+function diffInto(target: Target, copy: Shallow, journal: Journal): void {
+  if (target instanceof Map && copy instanceof Map) {
+    for (const [k, before] of copy) {
+      if (!target.has(k)) journal.recordPatch(target, k, before, ABSENT);
+      else if (!Object.is(target.get(k), before)) journal.recordPatch(target, k, before, target.get(k));
+    }
+    for (const [k, after] of target) if (!copy.has(k)) journal.recordPatch(target, k, ABSENT, after);
+  } else if (target instanceof Int32Array && copy instanceof Int32Array) {
+    for (let i = 0; i < copy.length; i++) if (copy[i] !== target[i]) journal.recordPatch(target, i, copy[i], target[i]);
+  } else if (Array.isArray(target)) {
+    // immutable by convention: nothing to diff
+  } else {
+    const rec = target as Record<string, unknown>;
+    const before = copy as Record<string, unknown>;
+    for (const k of Object.keys(before)) if (!Object.is(rec[k], before[k])) journal.recordPatch(target, k, before[k], rec[k]);
+    for (const k of Object.keys(rec)) if (!(k in before)) journal.recordPatch(target, k, undefined, rec[k]);
+  }
+}

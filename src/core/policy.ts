@@ -1,0 +1,233 @@
+// Kernel releases as data. Each preset is a set of named behaviours (toggles); the simulator asks the policy,
+// never the version number. A toggle on the `kernel` line overrides one behaviour of the preset.
+
+export interface ToggleSpec {
+  name: string;
+  values: readonly string[];
+  summary: string;
+  /** What each value means, in one line. */
+  meanings: Record<string, string>;
+  /** The upstream change(s) that moved the default, with the first release that has it. */
+  history: { release: string; value: string; commit: string; title: string }[];
+}
+
+export const TOGGLES = [
+  {
+    name: 'zero-pin',
+    values: ['count', 'skip', 'fail'],
+    summary: 'What FOLL_PIN does to the 4 KiB shared zero page',
+    meanings: {
+      count: 'the pin adds the 1024 bias to the zero page like any small folio; unpin subtracts it',
+      skip: 'pinning leaves the zero page alone and unpinning ignores it',
+      fail: 'the 6.1.130-6.1.134 stable backport: the exemption returns 0 from a bool try_grab_page(), so the pin fails with -ENOMEM',
+    },
+    history: [
+      { release: 'v6.5', value: 'skip', commit: 'c8070b787519', title: "mm: Don't pin ZERO_PAGE in pin_user_pages()" },
+    ],
+  },
+  {
+    name: 'dio',
+    values: ['get', 'pin'],
+    summary: 'How direct I/O holds user pages',
+    meanings: {
+      get: 'FOLL_GET references (+1 per page); bios put them at completion unless BIO_NO_PAGE_REF',
+      pin: 'FOLL_PIN pins via iov_iter_extract_pages; bios carry BIO_PAGE_PINNED and unpin at completion',
+    },
+    history: [
+      { release: 'v6.5', value: 'pin', commit: 'a7e689dd1c06', title: 'block: Convert bio_iov_iter_get_pages to use iov_iter_extract_pages' },
+      { release: 'v6.5', value: 'pin', commit: '1ccf164ec866', title: 'block: Use iov_iter_extract_pages() and page pinning in direct-io.c' },
+      { release: 'v6.5', value: 'pin', commit: 'a450f49708ea', title: "iomap: Don't get an reference on ZERO_PAGE for direct I/O block zeroing" },
+    ],
+  },
+  {
+    name: 'anon-exclusive',
+    values: ['no', 'yes'],
+    summary: 'Whether anonymous pages carry PageAnonExclusive',
+    meanings: {
+      no: 'a write fault reuses an anon page only when its refcount is 1; otherwise it copies (even a pinned page)',
+      yes: 'a write fault reuses an exclusive page whatever its refcount; fork clears exclusivity unless the page may be pinned',
+    },
+    history: [
+      { release: 'v5.19', value: 'yes', commit: '6c287605fd56', title: 'mm: remember exclusively mapped anonymous pages with PG_anon_exclusive' },
+    ],
+  },
+  {
+    name: 'unshare',
+    values: ['none', 'anon', 'cow'],
+    summary: 'When a read-only pin first breaks COW (FAULT_FLAG_UNSHARE)',
+    meanings: {
+      none: 'R/O pins pin whatever is mapped, even a page shared with another process or the zero page',
+      anon: 'R/O pins of a possibly shared anonymous page unshare it first',
+      cow: 'also R/O long-term pins of the zero page or page cache in a private writable mapping unshare into an exclusive anon page',
+    },
+    history: [
+      { release: 'v5.19', value: 'anon', commit: 'a7f226604170', title: 'mm/gup: trigger FAULT_FLAG_UNSHARE when R/O-pinning a possibly shared anonymous page' },
+      { release: 'v6.2', value: 'cow', commit: '84209e87c696', title: 'mm/gup: reliable R/O long-term pinning in COW mappings' },
+    ],
+  },
+  {
+    name: 'vfio-unpin-zero',
+    values: ['no', 'yes'],
+    summary: 'Whether vfio type1 unpins zero pages right after pinning them',
+    meanings: {
+      no: 'zero pages returned by the pin stay pinned; put_pfn() skips them as reserved, so each one leaks its pin',
+      yes: 'vaddr_get_pfns() unpins every zero page it got back at once',
+    },
+    history: [
+      { release: 'v6.0', value: 'yes', commit: '873aefb376bb', title: 'vfio/type1: Unpin zero pages' },
+      { release: 'v6.9', value: 'no', commit: '5b992412776c', title: 'Revert "vfio/type1: Unpin zero pages"' },
+    ],
+  },
+  {
+    name: 'vfio-batch',
+    values: ['no', 'yes'],
+    summary: 'How vfio type1 pins a range: one page at a time with a probe, or in batches',
+    meanings: {
+      no: 'each page is pinned alone, and the page after a contiguous run is pinned as a probe and handed back with put_pfn()',
+      yes: 'pages are pinned in a batch; a page that breaks the run stays pinned and starts the next chunk',
+    },
+    history: [{ release: 'v5.12', value: 'yes', commit: '', title: 'vfio/type1: Prepare for batched pinning with struct vfio_batch' }],
+  },
+  {
+    name: 'longterm-file-write',
+    values: ['allow', 'refuse'],
+    summary: 'FOLL_LONGTERM|FOLL_WRITE pins of a MAP_SHARED regular file (not shmem)',
+    meanings: {
+      allow: 'the pin is taken',
+      refuse: 'GUP refuses with -EFAULT (writable_file_mapping_allowed)',
+    },
+    history: [
+      { release: 'v6.5', value: 'refuse', commit: 'a6e79df92e4a', title: 'mm/gup: disallow FOLL_LONGTERM GUP-fast writing to file-backed mappings' },
+      { release: 'v6.5', value: 'refuse', commit: '8ac268436e6d', title: 'mm/gup: disallow FOLL_LONGTERM GUP-nonfast writing to file-backed mappings' },
+    ],
+  },
+] as const satisfies readonly ToggleSpec[];
+
+export type ToggleName = (typeof TOGGLES)[number]['name'];
+type ValuesOf<N extends ToggleName> = Extract<(typeof TOGGLES)[number], { name: N }>['values'][number];
+export type KernelPolicy = { [N in ToggleName]: ValuesOf<N> };
+
+export interface Preset {
+  name: string;
+  /** Version string for elixir.bootlin.com links. */
+  elixir: string;
+  description: string;
+  policy: KernelPolicy;
+}
+
+const V5_10: KernelPolicy = {
+  'zero-pin': 'count',
+  dio: 'get',
+  'anon-exclusive': 'no',
+  unshare: 'none',
+  'vfio-unpin-zero': 'no',
+  'vfio-batch': 'no',
+  'longterm-file-write': 'allow',
+};
+
+function after(base: KernelPolicy, changes: Partial<KernelPolicy>): KernelPolicy {
+  return { ...base, ...changes };
+}
+
+const V5_19 = after(V5_10, { 'anon-exclusive': 'yes', unshare: 'anon', 'vfio-batch': 'yes' });
+const V6_0 = after(V5_19, { 'vfio-unpin-zero': 'yes' });
+const V6_2 = after(V6_0, { unshare: 'cow' });
+const V6_5 = after(V6_2, { 'zero-pin': 'skip', dio: 'pin', 'longterm-file-write': 'refuse' });
+const V6_9 = after(V6_5, { 'vfio-unpin-zero': 'no' });
+
+export const PRESETS: readonly Preset[] = [
+  { name: 'v5.10', elixir: 'v5.10', description: 'LTS; FOLL_PIN with the 1024 bias, no PageAnonExclusive, direct I/O with FOLL_GET', policy: V5_10 },
+  { name: 'v5.19', elixir: 'v5.19', description: 'PageAnonExclusive; R/O pins unshare possibly shared anon pages', policy: V5_19 },
+  { name: 'v6.0', elixir: 'v6.0', description: 'vfio type1 unpins zero pages right after pinning', policy: V6_0 },
+  { name: 'v6.1', elixir: 'v6.1', description: 'LTS as released (v6.1.0: no zero-page backport; add zero-pin=skip for 6.1.135+)', policy: V6_0 },
+  { name: 'v6.2', elixir: 'v6.2', description: 'R/O long-term pins in COW mappings unshare (no more zero page pins from vfio)', policy: V6_2 },
+  { name: 'v6.4', elixir: 'v6.4', description: 'the last release with FOLL_GET direct I/O and counted zero-page pins', policy: V6_2 },
+  { name: 'v6.5', elixir: 'v6.5', description: 'direct I/O pins (BIO_PAGE_PINNED); the zero page is never counted by pins', policy: V6_5 },
+  { name: 'v6.9', elixir: 'v6.9', description: 'the vfio zero-page unpin loop reverted', policy: V6_9 },
+  { name: 'v6.12', elixir: 'v6.12', description: 'LTS', policy: V6_9 },
+  { name: 'latest', elixir: 'latest', description: 'the newest behaviour modelled', policy: V6_9 },
+];
+
+export const DEFAULT_PRESET = 'latest';
+
+export function findPreset(name: string): Preset | undefined {
+  return PRESETS.find((p) => p.name === name);
+}
+
+export function findToggle(name: string): ToggleSpec | undefined {
+  return (TOGGLES as readonly ToggleSpec[]).find((t) => t.name === name);
+}
+
+export interface KernelConfig {
+  preset: string;
+  overrides: Partial<KernelPolicy>;
+}
+
+export interface ResolvedKernel {
+  preset: Preset;
+  overrides: Partial<KernelPolicy>;
+  policy: KernelPolicy;
+  /** `v6.1 zero-pin=skip` */
+  label: string;
+}
+
+export type KernelResolution = { ok: true; kernel: ResolvedKernel } | { ok: false; message: string; at: 'preset' | string };
+
+/** Resolve a preset name and toggle overrides, with a suggestion for near-misses. */
+export function resolveKernel(config: KernelConfig): KernelResolution {
+  const preset = findPreset(config.preset);
+  if (!preset) {
+    return { ok: false, at: 'preset', message: `unknown kernel "${config.preset}"${suggest(config.preset, PRESETS.map((p) => p.name))}` };
+  }
+  const overrides: Partial<KernelPolicy> = {};
+  for (const [name, value] of Object.entries(config.overrides)) {
+    const spec = findToggle(name);
+    if (!spec) return { ok: false, at: name, message: `unknown toggle "${name}"${suggest(name, TOGGLES.map((t) => t.name))}` };
+    if (!spec.values.includes(value as string)) {
+      return { ok: false, at: name, message: `toggle ${name} takes ${spec.values.join(' | ')}, not "${String(value)}"${suggest(String(value), spec.values)}` };
+    }
+    (overrides as Record<string, string>)[name] = value as string;
+  }
+  const policy = { ...preset.policy, ...overrides };
+  const label = [preset.name, ...Object.entries(overrides).map(([k, v]) => `${k}=${v}`)].join(' ');
+  return { ok: true, kernel: { preset, overrides, policy, label } };
+}
+
+/** Parse `v6.1 zero-pin=skip` (the command line's --kernel). */
+export function parseKernelSpec(spec: string): KernelConfig {
+  const [preset = '', ...rest] = spec.trim().split(/\s+/);
+  const overrides: Record<string, string> = {};
+  for (const word of rest) {
+    const eq = word.indexOf('=');
+    if (eq > 0) overrides[word.slice(0, eq)] = word.slice(eq + 1);
+    else overrides[word] = '';
+  }
+  return { preset, overrides: overrides as Partial<KernelPolicy> };
+}
+
+export function editDistance(a: string, b: string): number {
+  const prev = Array.from({ length: b.length + 1 }, (_, i) => i);
+  for (let i = 1; i <= a.length; i++) {
+    let diag = prev[0]!;
+    prev[0] = i;
+    for (let j = 1; j <= b.length; j++) {
+      const up = prev[j]!;
+      prev[j] = Math.min(up + 1, prev[j - 1]! + 1, diag + (a[i - 1] === b[j - 1] ? 0 : 1));
+      diag = up;
+    }
+  }
+  return prev[b.length]!;
+}
+
+export function suggest(word: string, candidates: readonly string[]): string {
+  let best: string | undefined;
+  let bestDistance = Infinity;
+  for (const c of candidates) {
+    const d = editDistance(word.toLowerCase(), c.toLowerCase());
+    if (d < bestDistance) {
+      bestDistance = d;
+      best = c;
+    }
+  }
+  return best !== undefined && bestDistance <= Math.max(2, Math.floor(word.length / 3)) ? ` (did you mean "${best}"?)` : '';
+}
