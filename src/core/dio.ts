@@ -34,7 +34,7 @@ export function dioCurHolder(dio: Dio): string {
 }
 
 /** Allocate the blocks [firstBlock, lastBlock] of `file` on the device, contiguously. */
-function allocateBlocks(sim: Sim, file: FileObj, firstBlock: number, lastBlock: number): void {
+function allocateBlocks(sim: Sim, file: FileObj, firstBlock: number, lastBlock: number, atCreation = false): void {
   const sectorsPerBlock = file.blocksize / SECTOR_SIZE;
   let fresh = 0;
   for (let b = firstBlock; b <= lastBlock; b++) {
@@ -44,7 +44,7 @@ function allocateBlocks(sim: Sim, file: FileObj, firstBlock: number, lastBlock: 
     sim.journal.mapSet(file.blocks, b, sector);
     fresh++;
   }
-  if (fresh > 0) {
+  if (fresh > 0 && !atCreation) {
     sim.emit('file', () => ({ text: `The filesystem allocates ${fresh} new block${fresh === 1 ? '' : 's'} of ${file.blocksize} bytes for ${file.name} (blocks ${firstBlock}–${lastBlock}); they are "new": nothing on disk there is valid yet.` }));
   }
 }
@@ -57,7 +57,9 @@ export function createFile(sim: Sim, name: string, size: number, fs: FileObj['fs
   sim.emit('file', () => ({
     text: `File ${name}: ${size} bytes on ${fs === 'legacy' ? 'a filesystem using fs/direct-io.c' : fs === 'iomap' ? 'an iomap filesystem' : 'the raw block device'}, ${blocksize}-byte blocks${holes ? ', no blocks allocated yet (holes)' : ''}.`,
   }));
-  if (!holes && size > 0) allocateBlocks(sim, file, 0, Math.ceil(size / blocksize) - 1);
+  if (!holes && size > 0) {
+    allocateBlocks(sim, file, 0, Math.ceil(size / blocksize) - 1, true);
+  }
   return file;
 }
 
@@ -545,7 +547,8 @@ function bioIovIterGetPages(sim: Sim, dio: Dio, file: FileObj, mm: Mm, va: numbe
     return r.result < 0 ? r.result : -ERRNO.EFAULT!;
   }
   sim.journal.set(dio, 'refcount', dio.refcount + 1);
-  sim.call(file.fs === 'blockdev' ? 'submit_bio' : 'iomap_dio_submit_bio', () => submitBio(sim, bio));
+  if (file.fs === 'blockdev') submitBio(sim, bio);
+  else sim.call('iomap_dio_submit_bio', () => submitBio(sim, bio));
   return added;
 }
 
@@ -586,8 +589,9 @@ export function completeBio(sim: Sim, bio: Bio): void {
     });
   });
   if (dio && (bio.endIo === 'dio_bio_end_io' || (bio.endIo === 'blkdev_bio_end_io' && !dio.async))) {
-    const reaper = bio.endIo === 'dio_bio_end_io' ? ['dio_await_completion', 'dio_bio_reap', 'dio_bio_complete'] : ['submit_bio_wait', '__blkdev_direct_IO_simple'];
-    sim.inContext([dio.engine === 'legacy' ? '__blockdev_direct_IO' : '__blkdev_direct_IO_simple', ...reaper.slice(dio.engine === 'legacy' ? 0 : 1)], () => {
+    // The woken submitter releases the pages in process context.
+    const reaper = bio.endIo === 'dio_bio_end_io' ? ['__blockdev_direct_IO', 'dio_await_completion', 'dio_bio_reap', 'dio_bio_complete'] : ['__blkdev_direct_IO_simple'];
+    sim.inContext(reaper, () => {
       bioReleasePages(sim, bio, dio.shouldDirty);
       bioPut(sim, bio);
       dropDioRef(sim, dio);
@@ -618,7 +622,9 @@ function dropDioRef(sim: Sim, dio: Dio): void {
   // The synchronous submitter holds the last reference and drops it once woken.
   if (!dio.async) sim.journal.set(dio, 'refcount', 0);
   if (dio.refcount > 0) return;
-  sim.call(dio.engine === 'legacy' ? 'dio_complete' : dio.engine === 'iomap' ? 'iomap_dio_complete' : 'blkdev_dio_complete', () => {
+  // The simple synchronous block-device path has no dio to complete: the system call just returns.
+  const completeFn = dio.engine === 'legacy' ? 'dio_complete' : dio.engine === 'iomap' ? 'iomap_dio_complete' : dio.async ? 'ki_complete' : undefined;
+  const complete = () => {
     const file = sim.state.files.get(dio.file)!;
     if (dio.op === 'write') {
       const ioEnd = dioEndOffset(sim, dio);
@@ -633,7 +639,9 @@ function dropDioRef(sim: Sim, dio: Dio): void {
       sim.journal.set(task, 'waitingOn', undefined);
       sim.emit('task', () => ({ text: `${dio.task} wakes up and returns from the ${dio.op} system call.`, task: dio.task }));
     }
-  });
+  };
+  if (completeFn) sim.call(completeFn, complete);
+  else complete();
 }
 
 function dioEndOffset(sim: Sim, dio: Dio): number {

@@ -14,6 +14,7 @@ import { completeBios, createFile, directIo } from './dio';
 import { Run } from './run';
 import { PAGE_SIZE } from './state';
 import { setDirty } from './folio';
+import { applyIterations, isSteady, netChanges, safeIterations } from './fastforward';
 
 export interface SimulateOptions {
   file?: string;
@@ -66,6 +67,7 @@ class Interpreter {
     }
     this.checker.checkTouched(sim);
     if (st.op !== 'repeat') this.checker.checkStalePins(sim);
+    sim.settleFindings();
     // Bookkeeping done after the statement's last event belongs to that event's step.
     const last = sim.events[sim.events.length - 1];
     if (!sim.muted && last && sim.events.length > firstEvent) last.patchEnd = sim.journal.length;
@@ -83,6 +85,7 @@ class Interpreter {
         this.pendingNote = this.pendingNote ? `${this.pendingNote} ${st.text}` : st.text;
         return;
       case 'mark':
+        if (sim.muted) return; // a chapter inside a long repeat is kept from its first iterations only
         this.chapters.push({ title: st.text, line: st.pos.line, step: sim.events.length + 1 });
         sim.emit('mark', () => ({ text: `Chapter: ${st.text}` }));
         return;
@@ -242,20 +245,36 @@ class Interpreter {
 
   private runRepeat(count: number, body: readonly (Statement | Trivia)[], line: number): void {
     const sim = this.sim;
+    const fastForward = !containsExpect(body);
     if (sim.muted) {
-      for (let i = 0; i < count; i++) this.runBlock(body);
+      this.runMutedIterations(count, body, fastForward, count);
       return;
     }
     let loudRun = 0;
     let spanStart = 0;
+    let previous: ReturnType<typeof netChanges> | undefined;
     for (let i = 0; i < count; i++) {
       const remaining = count - i;
       if (!sim.muted && loudRun >= LOUD_HEAD && remaining > LOUD_TAIL + 1) {
         this.checker.checkTouched(sim);
         sim.mute();
         spanStart = i;
+        previous = undefined;
       }
-      this.runBlock(body);
+      if (sim.muted && fastForward) {
+        const r = this.tracedIteration(body, previous);
+        previous = r.changes;
+        if (r.steady) {
+          // Leave the last iterations (and anything near a boundary) to real execution.
+          const k = safeIterations(r.changes, count - (i + 1) - LOUD_TAIL - 1);
+          if (k >= 2) {
+            applyIterations(r.changes, k);
+            this.executed += k * r.statements;
+            sim.stmt += k * r.statements;
+            i += k;
+          }
+        }
+      } else this.runBlock(body);
       if (sim.muted) {
         if (sim.notable || count - (i + 1) <= LOUD_TAIL) {
           sim.unmute(i + 1 - spanStart, line, spanStart + 1);
@@ -264,6 +283,46 @@ class Interpreter {
       } else loudRun++;
     }
   }
+
+  /** A nested repeat inside a muted span: run it, fast-forwarding steady stretches. */
+  private runMutedIterations(count: number, body: readonly (Statement | Trivia)[], fastForward: boolean, _total: number): void {
+    let previous: ReturnType<typeof netChanges> | undefined;
+    for (let i = 0; i < count; i++) {
+      if (!fastForward) {
+        this.runBlock(body);
+        continue;
+      }
+      const r = this.tracedIteration(body, previous);
+      previous = r.changes;
+      if (r.steady) {
+        const k = safeIterations(r.changes, count - (i + 1) - 1);
+        if (k >= 2) {
+          applyIterations(r.changes, k);
+          this.executed += k * r.statements;
+          this.sim.stmt += k * r.statements;
+          i += k;
+        }
+      }
+    }
+  }
+
+  /** Run one muted iteration, recording its net effect on the state. */
+  private tracedIteration(body: readonly (Statement | Trivia)[], previous: ReturnType<typeof netChanges> | undefined) {
+    const sim = this.sim;
+    const findingsBefore = sim.findingCount;
+    const executedBefore = this.executed;
+    const nested = sim.journal.isTracing;
+    if (!nested) sim.journal.startTrace();
+    this.runBlock(body);
+    if (nested) return { changes: [], steady: false, statements: this.executed - executedBefore };
+    const changes = netChanges(sim.journal.takeTrace());
+    const steady = sim.findingCount === findingsBefore && isSteady(previous, changes);
+    return { changes, steady, statements: this.executed - executedBefore };
+  }
+}
+
+function containsExpect(body: readonly (Statement | Trivia)[]): boolean {
+  return body.some((s) => s.op === 'expect' || (s.op === 'repeat' && containsExpect(s.body)));
 }
 
 export function simulate(scenario: Scenario, options: SimulateOptions = {}): SimulateOutcome {

@@ -36,6 +36,7 @@ export class Journal {
     if (Object.is(before, value)) return;
     target[key] = value;
     if (!this.muted) this.push(target, key, before, value);
+    else if (this.tracing) this.traceWrite(target, key, before, value);
   }
 
   /** Set one slot of a typed array (per-page counters of a large folio). */
@@ -44,6 +45,7 @@ export class Journal {
     if (before === value) return;
     target[index] = value;
     if (!this.muted) this.push(target, index, before, value);
+    else if (this.tracing) this.traceWrite(target, index, before, value);
   }
 
   mapSet<K, V>(map: Map<K, V>, key: K, value: V): void {
@@ -51,6 +53,7 @@ export class Journal {
     if (before !== ABSENT && Object.is(before, value)) return;
     map.set(key, value);
     if (!this.muted) this.push(map, key, before, value);
+    else if (this.tracing) this.traceWrite(map, key, before, value);
   }
 
   mapDelete<K, V>(map: Map<K, V>, key: K): void {
@@ -58,6 +61,41 @@ export class Journal {
     const before = map.get(key);
     map.delete(key);
     if (!this.muted) this.push(map, key, before, ABSENT);
+    else if (this.tracing) this.traceWrite(map, key, before, ABSENT);
+  }
+
+  // ---- write traces while muted (for repeat fast-forward) ------------------------------------------------
+
+  private tracing = false;
+  private trace = new Map<Target, Map<unknown, { before: unknown; after: unknown }>>();
+
+  private traceWrite(target: Target, key: unknown, before: unknown, after: unknown): void {
+    let slots = this.trace.get(target);
+    if (!slots) {
+      slots = new Map();
+      this.trace.set(target, slots);
+    }
+    const slot = slots.get(key);
+    if (slot) slot.after = after;
+    else slots.set(key, { before, after });
+  }
+
+  get isTracing(): boolean {
+    return this.tracing;
+  }
+
+  /** Start collecting the net effect (first before, last after) of every write while muted. */
+  startTrace(): void {
+    this.tracing = true;
+    this.trace = new Map();
+  }
+
+  /** Stop collecting and return the net effect per (target, key). */
+  takeTrace(): Map<Target, Map<unknown, { before: unknown; after: unknown }>> {
+    this.tracing = false;
+    const t = this.trace;
+    this.trace = new Map();
+    return t;
   }
 
   private push(target: Target, key: unknown, before: unknown, after: unknown): void {

@@ -89,6 +89,15 @@ export class Sim {
     const d = build();
     const event: SimEvent = { kind, chain: this.stack.slice(), line: this.line, stmt: this.stmt, patchEnd: this.journal.length, ...d };
     this.events.push(event);
+    this.settleFindings();
+  }
+
+  /** Findings raised just before an event belong to that event: it shows their effect. */
+  private unstepped: Finding[] = [];
+
+  settleFindings(): void {
+    for (const f of this.unstepped) f.step = Math.max(1, this.events.length);
+    this.unstepped = [];
   }
 
   /** The step number the next event will have (events are numbered from 1). */
@@ -96,7 +105,11 @@ export class Sim {
     return this.events.length + 1;
   }
 
+  /** How many findings were raised (including repeats inside muted spans). */
+  findingCount = 0;
+
   find(kind: FindingKind, message: string, extra: { folio?: number; holder?: string } = {}): void {
+    this.findingCount++;
     if (VIOLATION_KINDS.has(kind)) this.journal.set(this.state.counters, 'violations', this.state.counters.violations + 1);
     if (this.journal.isMuted) {
       const signature = `${kind}:${this.line}:${extra.holder ?? ''}`;
@@ -111,7 +124,9 @@ export class Sim {
       this.notable = true;
       return;
     }
-    this.findings.push({ step: Math.max(1, this.events.length), kind, message, line: this.line, count: 1, ...extra });
+    const finding: Finding = { step: -1, kind, message, line: this.line, count: 1, ...extra };
+    this.findings.push(finding);
+    this.unstepped.push(finding);
   }
 
   /** Start a muted span: no events, mutations diffed at the end. */

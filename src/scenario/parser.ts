@@ -1,0 +1,1011 @@
+// Text → AST for the scenario language v1 (shared/design/scenario-language.md).
+// The parser never throws: every input, however hostile, yields a Scenario or a list of positioned errors.
+
+import type {
+  Access,
+  CompareOp,
+  Expect,
+  ExpectValue,
+  Kernel,
+  Madvise,
+  MapBacking,
+  Pin,
+  Pos,
+  Repeat,
+  Scenario,
+  ScenarioError,
+  Statement,
+  Trivia,
+  Writeback,
+} from './ast';
+import { parseErrnoName, readNumber, readSignedNumber } from './numbers';
+
+export const LIMITS = {
+  maxChars: 200_000,
+  maxLines: 20_000,
+  maxLineLength: 10_000,
+  maxErrors: 50,
+  maxRepeatDepth: 64,
+  maxRepeatCount: 2 ** 32,
+} as const;
+
+export const STATEMENT_KEYWORDS = [
+  'title', 'kernel', 'mmap', 'file', 'read', 'write', 'munmap', 'madvise', 'fork', 'task', 'exit',
+  'pin', 'get', 'unpin', 'put', 'dio', 'complete', 'vfio', 'vmsplice', 'close', 'writeback', 'repeat', 'end',
+  'mark', 'note', 'expect',
+] as const;
+export type StatementKeyword = (typeof STATEMENT_KEYWORDS)[number];
+
+/** The kinds of subject an expectation can name; each has its own fields. */
+export type SubjectFamily = 'folio' | 'bio' | 'dio' | 'handle' | 'run';
+
+type ValueType = 'count' | 'result' | 'bool' | 'kind' | 'word';
+
+/**
+ * Fields per subject family with the type of value each compares with; the first field is the default
+ * when none is written. The spec's fields plus our extensions (`dirty`, `bios`, `state`, `inflight`, and
+ * `pinned` on a bio: BIO_PAGE_PINNED).
+ */
+const FIELD_TYPES: Record<Exclude<SubjectFamily, 'run'>, Readonly<Record<string, ValueType>>> = {
+  folio: { refcount: 'count', mapcount: 'count', pincount: 'count', pinned: 'bool', kind: 'kind', exclusive: 'bool', dirty: 'bool' },
+  bio: { state: 'word', pages: 'count', pinned: 'bool', inflight: 'bool' },
+  dio: { result: 'result', state: 'word', bios: 'count', inflight: 'count', pages: 'count' },
+  handle: { result: 'result', pages: 'count' },
+};
+
+export const EXPECT_FIELDS: Readonly<Record<Exclude<SubjectFamily, 'run'>, readonly string[]>> = {
+  folio: Object.keys(FIELD_TYPES.folio),
+  bio: Object.keys(FIELD_TYPES.bio),
+  dio: Object.keys(FIELD_TYPES.dio),
+  handle: Object.keys(FIELD_TYPES.handle),
+};
+/** Whole-run subjects, which take no field. */
+export const RUN_SUBJECTS = ['violations', 'leaks'] as const;
+/** Values of `kind`; `none` (nothing mapped at NAME+OFF) is our extension. */
+export const FOLIO_KINDS = ['zero', 'hugezero', 'anon', 'file', 'none'] as const;
+export const COMPARE_OPS: readonly CompareOp[] = ['==', '!=', '<', '<=', '>', '>='];
+export const FS_KINDS = ['legacy', 'iomap', 'blockdev'] as const;
+
+/** Linux errno names (asm-generic and the kernel-internal ones), so that `-ENOMEN` is caught as a typo. */
+export const ERRNO_NAMES: readonly string[] = (
+  'EPERM ENOENT ESRCH EINTR EIO ENXIO E2BIG ENOEXEC EBADF ECHILD EAGAIN ENOMEM EACCES EFAULT ENOTBLK EBUSY ' +
+  'EEXIST EXDEV ENODEV ENOTDIR EISDIR EINVAL ENFILE EMFILE ENOTTY ETXTBSY EFBIG ENOSPC ESPIPE EROFS EMLINK EPIPE ' +
+  'EDOM ERANGE EDEADLK ENAMETOOLONG ENOLCK ENOSYS ENOTEMPTY ELOOP EWOULDBLOCK ENOMSG EIDRM ECHRNG EL2NSYNC ' +
+  'EL3HLT EL3RST ELNRNG EUNATCH ENOCSI EL2HLT EBADE EBADR EXFULL ENOANO EBADRQC EBADSLT EDEADLOCK EBFONT ENOSTR ' +
+  'ENODATA ETIME ENOSR ENONET ENOPKG EREMOTE ENOLINK EADV ESRMNT ECOMM EPROTO EMULTIHOP EDOTDOT EBADMSG ' +
+  'EOVERFLOW ENOTUNIQ EBADFD EREMCHG ELIBACC ELIBBAD ELIBSCN ELIBMAX ELIBEXEC EILSEQ ERESTART ESTRPIPE EUSERS ' +
+  'ENOTSOCK EDESTADDRREQ EMSGSIZE EPROTOTYPE ENOPROTOOPT EPROTONOSUPPORT ESOCKTNOSUPPORT EOPNOTSUPP ' +
+  'EPFNOSUPPORT EAFNOSUPPORT EADDRINUSE EADDRNOTAVAIL ENETDOWN ENETUNREACH ENETRESET ECONNABORTED ECONNRESET ' +
+  'ENOBUFS EISCONN ENOTCONN ESHUTDOWN ETOOMANYREFS ETIMEDOUT ECONNREFUSED EHOSTDOWN EHOSTUNREACH EALREADY ' +
+  'EINPROGRESS ESTALE EUCLEAN ENOTNAM ENAVAIL EISNAM EREMOTEIO EDQUOT ENOMEDIUM EMEDIUMTYPE ECANCELED ENOKEY ' +
+  'EKEYEXPIRED EKEYREVOKED EKEYREJECTED EOWNERDEAD ENOTRECOVERABLE ERFKILL EHWPOISON ERESTARTSYS ' +
+  'ERESTARTNOINTR ERESTARTNOHAND ENOIOCTLCMD ERESTART_RESTARTBLOCK EPROBE_DEFER EOPENSTALE ENOPARAM EBADHANDLE ' +
+  'ENOTSYNC EBADCOOKIE ENOTSUPP ETOOSMALL ESERVERFAULT EBADTYPE EJUKEBOX EIOCBQUEUED ERECALLCONFLICT ENOGRACE'
+).split(' ');
+
+const USAGE: Record<StatementKeyword, string> = {
+  title: 'title TEXT...',
+  kernel: 'kernel PRESET [TOGGLE=VALUE ...]',
+  mmap: 'mmap NAME SIZE [anon | file=FILE | memfd] [private | shared] [rw | ro] [thp]',
+  file: 'file NAME SIZE [fs=legacy|iomap|blockdev] [blocksize=N] [holes]',
+  read: 'read NAME [OFF [LEN]]',
+  write: 'write NAME [OFF [LEN]]',
+  munmap: 'munmap NAME',
+  madvise: 'madvise NAME dontneed [OFF LEN]',
+  fork: 'fork [CHILD]',
+  task: 'task NAME',
+  exit: 'exit [NAME]',
+  pin: 'pin [HANDLE] NAME OFF LEN [write] [longterm] [fast]',
+  get: 'get [HANDLE] NAME OFF LEN [write] [fast]',
+  unpin: 'unpin HANDLE [dirty]',
+  put: 'put HANDLE',
+  dio: 'dio read|write FILE FOFF LEN NAME [BUFOFF] [async]',
+  complete: 'complete [bio#N | all]',
+  vfio: 'vfio map HANDLE NAME OFF LEN [write] | vfio unmap HANDLE',
+  vmsplice: 'vmsplice HANDLE NAME OFF LEN',
+  close: 'close HANDLE',
+  writeback: 'writeback NAME [OFF [LEN]]',
+  repeat: 'repeat N',
+  end: 'end',
+  mark: 'mark TEXT...',
+  note: 'note TEXT...',
+  expect: 'expect SUBJECT[.FIELD] OP VALUE',
+};
+
+/** Statements allowed before `kernel`; everything else counts as an action. */
+const HEADER_KEYWORDS: ReadonlySet<string> = new Set(['title', 'kernel', 'mark', 'note']);
+
+const NAME = /^[A-Za-z_][A-Za-z0-9_-]*$/;
+// A handle reference may be one the simulator assigned: pin#1, get#2, dio#1, bio#3.
+const HANDLE_REF = /^[A-Za-z_][A-Za-z0-9_-]*(#[0-9]+)?$/;
+const BIO_REF = /^bio#[0-9]+$/;
+const KERNEL_WORD = /^[A-Za-z0-9_][A-Za-z0-9_.+-]*$/;
+const TOGGLE_NAME = /^[A-Za-z_][A-Za-z0-9_-]*$/;
+const VALUE_WORD = /^[A-Za-z_][A-Za-z0-9_#-]*$/;
+const EMBEDDED_OPERATOR = /==|!=|<=|>=|<|>/;
+const RESERVED_HANDLES: ReadonlySet<string> = new Set(['zero', 'hugezero', 'violations', 'leaks', 'all']);
+
+export type ParseResult = { ok: true; scenario: Scenario } | { ok: false; errors: ScenarioError[] };
+
+export function formatError(e: ScenarioError): string {
+  return `${e.file}:${e.line}:${e.col}: ${e.message}`;
+}
+
+/** The characters that separate words (tabs and a stray CR count as spaces). */
+export function isWordSeparator(ch: string): boolean {
+  return ch === ' ' || ch === '\t' || ch === '\r' || ch === '\f' || ch === '\v';
+}
+
+/** Damerau (optimal string alignment) distance, so that a swapped pair ("longtrem") counts as one edit. */
+function editDistance(a: string, b: string): number {
+  const rows: number[][] = [];
+  for (let i = 0; i <= a.length; i++) {
+    const row: number[] = [i];
+    for (let j = 1; j <= b.length; j++) {
+      if (i === 0) {
+        row.push(j);
+        continue;
+      }
+      const above = rows[i - 1] ?? [];
+      const cost = a.charAt(i - 1) === b.charAt(j - 1) ? 0 : 1;
+      let best = Math.min((above[j] ?? 0) + 1, (row[j - 1] ?? 0) + 1, (above[j - 1] ?? 0) + cost);
+      if (i > 1 && j > 1 && a.charAt(i - 1) === b.charAt(j - 2) && a.charAt(i - 2) === b.charAt(j - 1)) {
+        best = Math.min(best, (rows[i - 2]?.[j - 2] ?? 0) + 1);
+      }
+      row.push(best);
+    }
+    rows.push(row);
+  }
+  return rows[a.length]?.[b.length] ?? Math.max(a.length, b.length);
+}
+
+/** The closest candidate within a few edits (case-insensitive), or undefined. */
+export function suggest(word: string, candidates: readonly string[]): string | undefined {
+  if (word.length === 0 || word.length > 64) return undefined;
+  const lower = word.toLowerCase();
+  const letters = (w: string): string => [...w].sort().join('');
+  let best: string | undefined;
+  let bestScore = Infinity;
+  for (const candidate of candidates) {
+    const distance = editDistance(lower, candidate.toLowerCase());
+    const longer = Math.max(lower.length, candidate.length);
+    // Never suggest a word that shares nothing with the one typed ("~" is not a typo of "<").
+    const allowed = Math.min(longer - 1, Math.max(1, Math.round(longer / 3)));
+    // Among equally close candidates prefer an anagram: "=<" is "<=" typed backwards, not "==".
+    const score = distance * 2 + (letters(lower) === letters(candidate.toLowerCase()) ? 0 : 1);
+    if (distance <= allowed && score < bestScore) {
+      best = candidate;
+      bestScore = score;
+    }
+  }
+  return best;
+}
+
+/** A word for an error message: quoted and escaped like JSON, shortened when huge. */
+function quote(word: string): string {
+  return JSON.stringify(word.length > 40 ? `${word.slice(0, 40)}...` : word);
+}
+
+function didYouMean(word: string, candidates: readonly string[]): string {
+  const guess = suggest(word, candidates);
+  return guess === undefined ? '' : ` (did you mean ${quote(guess)}?)`;
+}
+
+interface Word {
+  text: string;
+  /** 1-based column of the word's first character (the opening quote for a quoted word). */
+  col: number;
+  /** 1-based column just after the word. */
+  endCol: number;
+  quoted: boolean;
+}
+
+interface LexedLine {
+  words: Word[];
+  comment?: string;
+  commentCol?: number;
+}
+
+/** A problem on one line; caught per line so that parsing continues with the next one. */
+class LineError {
+  constructor(
+    readonly col: number,
+    readonly message: string,
+  ) {}
+}
+
+function fail(col: number, message: string): never {
+  throw new LineError(col, message);
+}
+
+// `#` starts a comment only at the start of a word, so that handles such as `pin#3` stay words.
+function lexLine(line: string): LexedLine {
+  const words: Word[] = [];
+  let i = 0;
+  while (i < line.length) {
+    const ch = line.charAt(i);
+    if (isWordSeparator(ch)) {
+      i++;
+      continue;
+    }
+    if (ch === '#') return { words, comment: line.slice(i + 1).trimEnd(), commentCol: i + 1 };
+    if (ch === '"') {
+      let text = '';
+      let j = i + 1;
+      let closed = false;
+      while (j < line.length) {
+        const c = line.charAt(j);
+        const next = line.charAt(j + 1);
+        if (c === '\\' && (next === '"' || next === '\\')) {
+          text += next;
+          j += 2;
+          continue;
+        }
+        if (c === '"') {
+          closed = true;
+          break;
+        }
+        text += c;
+        j++;
+      }
+      if (!closed) fail(i + 1, 'unterminated string (missing closing ")');
+      const after = j + 1;
+      if (after < line.length && !isWordSeparator(line.charAt(after))) {
+        fail(after + 1, 'expected a space after the closing quote');
+      }
+      words.push({ text, col: i + 1, endCol: after + 1, quoted: true });
+      i = after;
+      continue;
+    }
+    let j = i;
+    while (j < line.length && !isWordSeparator(line.charAt(j))) j++;
+    words.push({ text: line.slice(i, j), col: i + 1, endCol: j + 1, quoted: false });
+    i = j;
+  }
+  return { words };
+}
+
+/** Column of character `index` of a word's text (after the opening quote of a quoted word). */
+function colInWord(word: Word, index: number): number {
+  return word.col + (word.quoted ? 1 : 0) + index;
+}
+
+function describeNumberError(word: Word, what: string, reason: 'syntax' | 'range'): string {
+  if (reason === 'range') return `number ${quote(word.text)} is too large`;
+  if (/^-[0-9]/.test(word.text)) return `${what} cannot be negative (negative numbers appear only in expect)`;
+  return `bad number ${quote(word.text)} for ${what} (use decimal, 0x hex, or a size such as 4K, 2M, 1G)`;
+}
+
+/** Walks the words after a statement keyword, reporting what is missing at the end of the line. */
+class Cursor {
+  private index = 0;
+
+  constructor(
+    private readonly words: readonly Word[],
+    private readonly endCol: number,
+    private readonly usage: string,
+  ) {}
+
+  peek(): Word | undefined {
+    return this.words[this.index];
+  }
+
+  take(what: string): Word {
+    const word = this.words[this.index];
+    if (word === undefined) fail(this.endCol, `missing ${what} (usage: ${this.usage})`);
+    this.index++;
+    return word;
+  }
+
+  takeIf(predicate: (word: Word) => boolean): Word | undefined {
+    const word = this.words[this.index];
+    if (word === undefined || !predicate(word)) return undefined;
+    this.index++;
+    return word;
+  }
+
+  name(what: string): string {
+    return checkName(this.take(what), what);
+  }
+
+  handleDefinition(what: string): string {
+    return checkHandleDefinition(this.take(what));
+  }
+
+  handleReference(what: string): string {
+    const word = this.take(what);
+    if (!HANDLE_REF.test(word.text)) {
+      fail(word.col, `bad handle ${quote(word.text)} (a name such as h1, or an assigned handle such as pin#1)`);
+    }
+    return word.text;
+  }
+
+  number(what: string, min = 0, max = Number.MAX_SAFE_INTEGER): number {
+    return checkNumber(this.take(what), what, min, max);
+  }
+
+  rest(): Word[] {
+    const rest = this.words.slice(this.index);
+    this.index = this.words.length;
+    return rest;
+  }
+
+  done(): void {
+    const extra = this.words[this.index];
+    if (extra !== undefined) fail(extra.col, `unexpected ${quote(extra.text)} (usage: ${this.usage})`);
+  }
+}
+
+function checkName(word: Word, what: string): string {
+  if (!NAME.test(word.text)) {
+    fail(word.col, `bad ${what} ${quote(word.text)} (names start with a letter or _ and contain letters, digits, _ and -)`);
+  }
+  return word.text;
+}
+
+function checkHandleDefinition(word: Word): string {
+  if (HANDLE_REF.test(word.text) && word.text.includes('#')) {
+    fail(word.col, `handle ${quote(word.text)} looks like an assigned one: names with # are given by the simulator`);
+  }
+  const name = checkName(word, 'HANDLE');
+  if (RESERVED_HANDLES.has(name)) fail(word.col, `${quote(name)} is reserved and cannot name a handle`);
+  return name;
+}
+
+function checkNumber(word: Word, what: string, min: number, max: number): number {
+  const reading = readNumber(word.text);
+  if (!reading.ok) fail(word.col, describeNumberError(word, what, reading.reason));
+  if (reading.value < min) fail(word.col, min === 1 ? `${what} must be greater than 0` : `${what} must be at least ${min}`);
+  if (reading.value > max) fail(word.col, `${what} must be at most ${max}`);
+  return reading.value;
+}
+
+function startsLikeNumber(word: Word | undefined): boolean {
+  return word !== undefined && /^[0-9]/.test(word.text);
+}
+
+interface OptionSpec {
+  name: string;
+  takesValue?: boolean;
+  /** Options of one group exclude each other (anon | memfd | file=). */
+  group?: string;
+}
+
+interface OptionUse {
+  name: string;
+  word: Word;
+  value: string;
+  valueCol: number;
+}
+
+/** Reads trailing options in any order; the result is keyed by group (or by name for ungrouped options). */
+function readOptions(words: readonly Word[], specs: readonly OptionSpec[]): Map<string, OptionUse> {
+  const used = new Map<string, OptionUse>();
+  for (const word of words) {
+    const eq = word.text.indexOf('=');
+    const key = eq >= 0 ? word.text.slice(0, eq) : word.text;
+    const value = eq >= 0 ? word.text.slice(eq + 1) : '';
+    const spec = specs.find((s) => s.name === key);
+    if (spec === undefined) {
+      const names = specs.map((s) => s.name);
+      const guess = suggest(key, names);
+      const guessSpec = specs.find((s) => s.name === guess);
+      const shown = guessSpec === undefined ? undefined : guessSpec.takesValue ? `${guessSpec.name}=${eq >= 0 ? value : '...'}` : guessSpec.name;
+      const hint = shown === undefined ? ` (options: ${specs.map((s) => (s.takesValue ? `${s.name}=` : s.name)).join(', ')})` : ` (did you mean ${quote(shown)}?)`;
+      fail(word.col, `unknown option ${quote(word.text)}${hint}`);
+    }
+    if (spec.takesValue && eq < 0) fail(word.col, `option ${quote(key)} needs a value (${key}=...)`);
+    if (!spec.takesValue && eq >= 0) fail(word.col, `option ${quote(key)} takes no value`);
+    if (spec.takesValue && value === '') fail(colInWord(word, eq + 1), `missing value after ${quote(`${key}=`)}`);
+    const group = spec.group ?? spec.name;
+    const earlier = used.get(group);
+    if (earlier !== undefined) {
+      fail(word.col, earlier.name === spec.name ? `option ${quote(key)} given twice` : `${quote(word.text)} conflicts with ${quote(earlier.word.text)}`);
+    }
+    used.set(group, { name: spec.name, word, value, valueCol: colInWord(word, eq + 1) });
+  }
+  return used;
+}
+
+const MMAP_OPTIONS: readonly OptionSpec[] = [
+  { name: 'anon', group: 'backing' },
+  { name: 'file', takesValue: true, group: 'backing' },
+  { name: 'memfd', group: 'backing' },
+  { name: 'private', group: 'sharing' },
+  { name: 'shared', group: 'sharing' },
+  { name: 'rw', group: 'access' },
+  { name: 'ro', group: 'access' },
+  { name: 'thp' },
+];
+const FILE_OPTIONS: readonly OptionSpec[] = [{ name: 'fs', takesValue: true }, { name: 'blocksize', takesValue: true }, { name: 'holes' }];
+const PIN_OPTIONS: readonly OptionSpec[] = [{ name: 'write' }, { name: 'longterm' }, { name: 'fast' }];
+const GET_OPTIONS: readonly OptionSpec[] = [{ name: 'write' }, { name: 'fast' }];
+
+interface LineContext {
+  line: string;
+  keyword: Word;
+  args: readonly Word[];
+  pos: Pos;
+  cursor: Cursor;
+}
+
+/** `title`, `mark` and `note` take the rest of the line; a lone quoted string loses its quotes. */
+function restOfLine(ctx: LineContext): string {
+  const first = ctx.args[0];
+  const last = ctx.args[ctx.args.length - 1];
+  if (first === undefined || last === undefined) return ctx.cursor.take('TEXT').text;
+  if (ctx.args.length === 1 && first.quoted) return first.text;
+  return ctx.line.slice(first.col - 1, last.endCol - 1);
+}
+
+function parseKernel(ctx: LineContext): Kernel {
+  const { cursor } = ctx;
+  const presetWord = cursor.take('PRESET');
+  if (!KERNEL_WORD.test(presetWord.text)) fail(presetWord.col, `bad kernel preset ${quote(presetWord.text)} (such as v6.1 or latest)`);
+  const toggles: Kernel['toggles'] = [];
+  for (const word of cursor.rest()) {
+    const eq = word.text.indexOf('=');
+    if (eq < 0) fail(word.col, `expected TOGGLE=VALUE, got ${quote(word.text)} (usage: ${USAGE.kernel})`);
+    const name = word.text.slice(0, eq);
+    const value = word.text.slice(eq + 1);
+    if (!TOGGLE_NAME.test(name)) fail(word.col, `bad toggle name ${quote(name)}`);
+    if (value === '') fail(colInWord(word, eq + 1), `missing value for toggle ${quote(name)}`);
+    if (!KERNEL_WORD.test(value)) fail(colInWord(word, eq + 1), `bad value ${quote(value)} for toggle ${quote(name)}`);
+    if (toggles.some((t) => t.name === name)) fail(word.col, `toggle ${quote(name)} given twice`);
+    toggles.push({ name, value, pos: { line: ctx.pos.line, col: word.col } });
+  }
+  return { op: 'kernel', pos: ctx.pos, preset: presetWord.text, toggles };
+}
+
+function parseMmap(ctx: LineContext): Statement {
+  const { cursor } = ctx;
+  const name = cursor.name('NAME');
+  const size = cursor.number('SIZE', 1);
+  const options = readOptions(cursor.rest(), MMAP_OPTIONS);
+  const backingOption = options.get('backing');
+  let backing: MapBacking = { kind: 'anon' };
+  if (backingOption?.name === 'memfd') backing = { kind: 'memfd' };
+  if (backingOption?.name === 'file') {
+    const file = backingOption.value;
+    if (!NAME.test(file)) fail(backingOption.valueCol, `bad FILE ${quote(file)} (the name of a file statement)`);
+    backing = { kind: 'file', file };
+  }
+  return {
+    op: 'mmap',
+    pos: ctx.pos,
+    name,
+    size,
+    backing,
+    shared: options.get('sharing')?.name === 'shared',
+    writable: options.get('access')?.name !== 'ro',
+    thp: options.has('thp'),
+  };
+}
+
+function parseFile(ctx: LineContext): Statement {
+  const { cursor } = ctx;
+  const name = cursor.name('NAME');
+  const size = cursor.number('SIZE');
+  const options = readOptions(cursor.rest(), FILE_OPTIONS);
+  let fs: (typeof FS_KINDS)[number] = 'iomap';
+  const fsOption = options.get('fs');
+  if (fsOption !== undefined) {
+    const known = FS_KINDS.find((k) => k === fsOption.value);
+    if (known === undefined) {
+      fail(fsOption.valueCol, `unknown fs ${quote(fsOption.value)} (expected legacy, iomap or blockdev)${didYouMean(fsOption.value, FS_KINDS)}`);
+    }
+    fs = known;
+  }
+  let blocksize = 4096;
+  const blocksizeOption = options.get('blocksize');
+  if (blocksizeOption !== undefined) {
+    const reading = readNumber(blocksizeOption.value);
+    const valueWord: Word = { text: blocksizeOption.value, col: blocksizeOption.valueCol, endCol: 0, quoted: false };
+    if (!reading.ok) fail(blocksizeOption.valueCol, describeNumberError(valueWord, 'blocksize', reading.reason));
+    const value = reading.value;
+    if (value < 512 || value > 65536 || (value & (value - 1)) !== 0) {
+      fail(blocksizeOption.valueCol, `blocksize must be a power of two from 512 to 64K, got ${quote(blocksizeOption.value)}`);
+    }
+    blocksize = value;
+  }
+  const holes = options.get('holes');
+  if (holes !== undefined && fs === 'blockdev') fail(holes.word.col, '"holes" does not apply to fs=blockdev (a block device has no holes)');
+  return { op: 'file', pos: ctx.pos, name, size, fs, blocksize, holes: holes !== undefined };
+}
+
+function parseRange(ctx: LineContext, op: 'read' | 'write' | 'writeback'): Access | Writeback {
+  const { cursor } = ctx;
+  const name = cursor.name('NAME');
+  const offWord = cursor.takeIf(() => true);
+  const lenWord = cursor.takeIf(() => true);
+  cursor.done();
+  const access: Access | Writeback = { op, pos: ctx.pos, name };
+  if (offWord !== undefined) access.off = checkNumber(offWord, 'OFF', 0, Number.MAX_SAFE_INTEGER);
+  if (lenWord !== undefined) access.len = checkNumber(lenWord, 'LEN', 1, Number.MAX_SAFE_INTEGER);
+  return access;
+}
+
+function parseMadvise(ctx: LineContext): Statement {
+  const { cursor } = ctx;
+  const name = cursor.name('NAME');
+  const advice = cursor.take('ADVICE');
+  if (advice.text !== 'dontneed') {
+    const hint = didYouMean(advice.text, ['dontneed']) || ' (only dontneed is supported)';
+    fail(advice.col, `unknown advice ${quote(advice.text)}${hint}`);
+  }
+  const madvise: Madvise = { op: 'madvise', pos: ctx.pos, name, advice: 'dontneed' };
+  if (cursor.peek() !== undefined) {
+    madvise.off = cursor.number('OFF');
+    madvise.len = cursor.number('LEN', 1);
+  }
+  cursor.done();
+  return madvise;
+}
+
+function parsePinOrGet(ctx: LineContext, op: 'pin' | 'get'): Statement {
+  const { cursor, args } = ctx;
+  // Names never start with a digit, so a number in the second position means no handle was given.
+  const hasHandle = args.length >= 2 && !startsLikeNumber(args[1]);
+  const handle = hasHandle ? cursor.handleDefinition('HANDLE') : undefined;
+  const name = cursor.name('NAME');
+  const off = cursor.number('OFF');
+  const len = cursor.number('LEN', 1);
+  const optionWords = cursor.rest();
+  if (op === 'get') {
+    const longterm = optionWords.find((w) => w.text === 'longterm');
+    if (longterm !== undefined) fail(longterm.col, 'longterm applies only to pin (FOLL_LONGTERM needs FOLL_PIN)');
+  }
+  const options = readOptions(optionWords, op === 'pin' ? PIN_OPTIONS : GET_OPTIONS);
+  const pin: Pin = {
+    op,
+    pos: ctx.pos,
+    name,
+    off,
+    len,
+    write: options.has('write'),
+    longterm: options.has('longterm'),
+    fast: options.has('fast'),
+  };
+  if (handle !== undefined) pin.handle = handle;
+  return pin;
+}
+
+function parseDio(ctx: LineContext): Statement {
+  const { cursor } = ctx;
+  const dirWord = cursor.take('read|write');
+  if (dirWord.text !== 'read' && dirWord.text !== 'write') {
+    fail(dirWord.col, `expected read or write, got ${quote(dirWord.text)}${didYouMean(dirWord.text, ['read', 'write'])}`);
+  }
+  const file = cursor.name('FILE');
+  const foff = cursor.number('FOFF');
+  const len = cursor.number('LEN', 1);
+  const name = cursor.name('NAME');
+  const bufoffWord = cursor.takeIf(startsLikeNumber);
+  const bufoff = bufoffWord === undefined ? 0 : checkNumber(bufoffWord, 'BUFOFF', 0, Number.MAX_SAFE_INTEGER);
+  const options = readOptions(cursor.rest(), [{ name: 'async' }]);
+  return { op: 'dio', pos: ctx.pos, dir: dirWord.text, file, foff, len, name, bufoff, async: options.has('async') };
+}
+
+function parseComplete(ctx: LineContext): Statement {
+  const { cursor } = ctx;
+  const target = cursor.takeIf(() => true);
+  cursor.done();
+  if (target === undefined || target.text === 'all') return { op: 'complete', pos: ctx.pos };
+  if (!BIO_REF.test(target.text)) fail(target.col, `expected bio#N or all, got ${quote(target.text)}`);
+  return { op: 'complete', pos: ctx.pos, bio: target.text };
+}
+
+function parseVfio(ctx: LineContext): Statement {
+  const { cursor } = ctx;
+  const action = cursor.take('map|unmap');
+  if (action.text === 'unmap') {
+    const handle = cursor.handleReference('HANDLE');
+    cursor.done();
+    return { op: 'vfio-unmap', pos: ctx.pos, handle };
+  }
+  if (action.text !== 'map') {
+    fail(action.col, `expected map or unmap, got ${quote(action.text)}${didYouMean(action.text, ['map', 'unmap'])}`);
+  }
+  const handle = cursor.handleDefinition('HANDLE');
+  const name = cursor.name('NAME');
+  const off = cursor.number('OFF');
+  const len = cursor.number('LEN', 1);
+  const options = readOptions(cursor.rest(), [{ name: 'write' }]);
+  return { op: 'vfio-map', pos: ctx.pos, handle, name, off, len, write: options.has('write') };
+}
+
+function parseExpect(ctx: LineContext): Expect {
+  const { cursor } = ctx;
+  const subjectWord = cursor.take('SUBJECT');
+  const embedded = EMBEDDED_OPERATOR.exec(subjectWord.text);
+  if (embedded !== null) {
+    fail(colInWord(subjectWord, embedded.index), `put spaces around the operator (usage: ${USAGE.expect})`);
+  }
+  const subject = parseSubject(subjectWord);
+
+  const opWord = cursor.take('OP');
+  const cmp = COMPARE_OPS.find((op) => op === opWord.text);
+  if (cmp === undefined) {
+    const leading = /^(==|!=|<=|>=|<|>)./.exec(opWord.text);
+    if (leading !== null) fail(opWord.col, `put spaces around the operator (usage: ${USAGE.expect})`);
+    fail(opWord.col, `unknown operator ${quote(opWord.text)}${didYouMean(opWord.text, COMPARE_OPS) || ' (use ==, !=, <, <=, > or >=)'}`);
+  }
+  const valueWord = cursor.take('VALUE');
+  cursor.done();
+  const value = parseExpectValue(valueWord);
+  checkExpectValue(subject, cmp, opWord, value, valueWord);
+
+  const expect: Expect = {
+    op: 'expect',
+    pos: ctx.pos,
+    subject: subject.name,
+    cmp,
+    value,
+    text: ctx.line.slice(ctx.keyword.col - 1, valueWord.endCol - 1),
+  };
+  if (subject.offset !== undefined) expect.offset = subject.offset;
+  if (subject.field !== undefined) expect.field = subject.field;
+  return expect;
+}
+
+interface Subject {
+  name: string;
+  offset?: number;
+  field?: string;
+  family: SubjectFamily;
+  label: string;
+}
+
+const FAMILY_NAMES: Record<Exclude<SubjectFamily, 'run'>, string> = {
+  folio: 'a folio',
+  bio: 'a bio',
+  dio: 'a dio',
+  handle: 'a handle',
+};
+
+function parseSubject(word: Word): Subject {
+  const text = word.text;
+  const dot = text.lastIndexOf('.');
+  const base = dot >= 0 ? text.slice(0, dot) : text;
+  const field = dot >= 0 ? text.slice(dot + 1) : undefined;
+  const fieldCol = colInWord(word, dot + 1);
+  let subject: Subject;
+
+  const plus = base.indexOf('+');
+  if (plus >= 0) {
+    const name = base.slice(0, plus);
+    if (!NAME.test(name)) {
+      fail(word.col, `bad mapping name ${quote(name)} in ${quote(base)} (expected NAME+OFF such as buf+0x3000)`);
+    }
+    const offText = base.slice(plus + 1);
+    const offCol = colInWord(word, plus + 1);
+    const reading = readNumber(offText);
+    if (!reading.ok) {
+      fail(offCol, describeNumberError({ text: offText, col: offCol, endCol: 0, quoted: false }, 'OFF', reading.reason));
+    }
+    subject = { name, offset: reading.value, family: 'folio', label: base };
+  } else if (base === 'zero' || base === 'hugezero') {
+    subject = { name: base, family: 'folio', label: base };
+  } else if (base === 'violations' || base === 'leaks') {
+    subject = { name: base, family: 'run', label: base };
+  } else if (HANDLE_REF.test(base)) {
+    const family = /^bio#[0-9]+$/.test(base) ? 'bio' : /^dio#[0-9]+$/.test(base) ? 'dio' : 'handle';
+    subject = { name: base, family, label: base };
+  } else {
+    fail(word.col, `bad subject ${quote(base)} (zero, hugezero, violations, leaks, NAME+OFF or a handle)`);
+  }
+
+  if (subject.family === 'run') {
+    if (field !== undefined) fail(fieldCol, `${subject.label} takes no field`);
+    return subject;
+  }
+  if (field === undefined) return subject;
+  const fields = EXPECT_FIELDS[subject.family];
+  if (field === '') fail(fieldCol, `missing field after "." (${FAMILY_NAMES[subject.family]} has ${fields.join(', ')})`);
+  if (!fields.includes(field)) {
+    const known = Object.values(EXPECT_FIELDS).some((list) => list.includes(field));
+    const hint = known ? '' : didYouMean(field, fields);
+    const has = `${FAMILY_NAMES[subject.family]} has ${fields.join(', ')}`;
+    const folioHint = subject.family === 'handle' && EXPECT_FIELDS.folio.includes(field) ? `; for a page of a mapping write ${base}+0.${field}` : '';
+    fail(fieldCol, known ? `${quote(subject.label)} has no field ${quote(field)} (${has}${folioHint})` : `unknown field ${quote(field)}${hint || ` (${has})`}`);
+  }
+  subject.field = field;
+  return subject;
+}
+
+function parseExpectValue(word: Word): ExpectValue {
+  const text = word.text;
+  if (text === 'true' || text === 'false') return { type: 'bool', value: text === 'true' };
+  const errno = parseErrnoName(text);
+  if (errno !== undefined) return { type: 'errno', name: errno };
+  if (/^-?[0-9]/.test(text)) {
+    const reading = readSignedNumber(text);
+    if (!reading.ok) {
+      fail(word.col, reading.reason === 'range' ? `number ${quote(text)} is too large` : `bad number ${quote(text)} (use decimal, 0x hex, or a size such as 4K)`);
+    }
+    return { type: 'number', value: reading.value };
+  }
+  if (VALUE_WORD.test(text)) return { type: 'word', value: text };
+  fail(word.col, `bad value ${quote(text)} (a number, an error name such as -ENOMEM, true, false or a word)`);
+}
+
+function checkExpectValue(subject: Subject, cmp: CompareOp, opWord: Word, value: ExpectValue, valueWord: Word): void {
+  const what = subject.field === undefined ? subject.label : `${subject.label}.${subject.field}`;
+  let type: ValueType = 'count';
+  if (subject.family !== 'run') {
+    const types = FIELD_TYPES[subject.family];
+    type = types[subject.field ?? EXPECT_FIELDS[subject.family][0] ?? ''] ?? 'word';
+  }
+  const equalityOnly = (reason: string): void => {
+    if (cmp !== '==' && cmp !== '!=') fail(opWord.col, `${reason}: use == or !=`);
+  };
+  const wrongValue = (expected: string): void => {
+    fail(valueWord.col, `${what} compares with ${expected}, got ${quote(valueWord.text)}`);
+  };
+
+  if (value.type === 'errno' && !ERRNO_NAMES.includes(value.name)) {
+    const guess = suggest(value.name, ERRNO_NAMES);
+    fail(valueWord.col, `unknown error name ${quote(valueWord.text)}${guess === undefined ? '' : ` (did you mean ${quote(`-${guess}`)}?)`}`);
+  }
+  switch (type) {
+    case 'count':
+      if (value.type !== 'number') wrongValue('a number');
+      return;
+    case 'result':
+      if (value.type === 'errno') equalityOnly('error names are compared for equality');
+      else if (value.type !== 'number') wrongValue('a number of pages or an error name such as -ENOMEM');
+      return;
+    case 'bool':
+      if (value.type !== 'bool') wrongValue('true or false');
+      equalityOnly(`${what} is true or false`);
+      return;
+    case 'kind':
+      if (value.type !== 'word' || !(FOLIO_KINDS as readonly string[]).includes(value.value)) {
+        fail(valueWord.col, `${what} is one of ${FOLIO_KINDS.join(', ')}, got ${quote(valueWord.text)}${didYouMean(valueWord.text, FOLIO_KINDS)}`);
+      }
+      equalityOnly(`${what} is a kind`);
+      return;
+    case 'word':
+      if (value.type !== 'word') wrongValue('a word');
+      equalityOnly(`${what} is a word`);
+      return;
+  }
+}
+
+interface RepeatFrame {
+  repeat: Repeat;
+}
+
+class ScenarioParser {
+  readonly errors: ScenarioError[] = [];
+  readonly statements: (Statement | Trivia)[] = [];
+  private readonly frames: RepeatFrame[] = [];
+  private kernelAt: Pos | undefined;
+  private titleAt: Pos | undefined;
+  private firstAction: { op: string; pos: Pos } | undefined;
+  stopped = false;
+
+  constructor(private readonly file: string) {}
+
+  error(line: number, col: number, message: string): void {
+    if (this.stopped) return;
+    if (this.errors.length >= LIMITS.maxErrors) {
+      this.errors.push({ file: this.file, line, col, message: `too many errors (stopped after ${LIMITS.maxErrors})` });
+      this.stopped = true;
+      return;
+    }
+    this.errors.push({ file: this.file, line, col, message });
+  }
+
+  private body(): (Statement | Trivia)[] {
+    return this.frames[this.frames.length - 1]?.repeat.body ?? this.statements;
+  }
+
+  parseLine(lineNo: number, line: string): void {
+    if (line.length > LIMITS.maxLineLength) {
+      this.error(lineNo, LIMITS.maxLineLength + 1, `line too long (${line.length} characters; the limit is ${LIMITS.maxLineLength})`);
+      return;
+    }
+    try {
+      const lexed = lexLine(line);
+      const [keyword, ...args] = lexed.words;
+      if (keyword === undefined) {
+        const trivia: Trivia = { op: 'trivia', pos: { line: lineNo, col: lexed.commentCol ?? 1 } };
+        if (lexed.comment !== undefined) trivia.comment = lexed.comment;
+        this.body().push(trivia);
+        return;
+      }
+      const endCol = args[args.length - 1]?.endCol ?? keyword.endCol;
+      const pos: Pos = { line: lineNo, col: keyword.col };
+      if (keyword.text === 'end') {
+        this.parseEnd(pos, new Cursor(args, endCol, USAGE.end), lexed.comment);
+        return;
+      }
+      const known = STATEMENT_KEYWORDS.find((k): k is Exclude<StatementKeyword, 'end'> => k !== 'end' && k === keyword.text);
+      if (known === undefined) {
+        fail(keyword.col, `unknown statement ${quote(keyword.text)}${didYouMean(keyword.text, STATEMENT_KEYWORDS)}`);
+      }
+      // A malformed action still counts, so a later `kernel` line is reported now rather than after the fix.
+      if (!HEADER_KEYWORDS.has(known) && this.firstAction === undefined) this.firstAction = { op: known, pos };
+      const ctx: LineContext = { line, keyword, args, pos, cursor: new Cursor(args, endCol, USAGE[known]) };
+      let statement: Statement;
+      try {
+        statement = this.parseStatement(known, ctx);
+      } catch (e) {
+        // Keep a malformed repeat open so that its `end` is not reported as stray as well.
+        if (known === 'repeat') this.frames.push({ repeat: { op: 'repeat', pos, count: 0, body: [], endPos: pos } });
+        throw e;
+      }
+      if (lexed.comment !== undefined) statement.comment = lexed.comment;
+      this.body().push(statement);
+      if (statement.op === 'repeat') this.frames.push({ repeat: statement });
+    } catch (e) {
+      if (!(e instanceof LineError)) throw e;
+      this.error(lineNo, e.col, e.message);
+    }
+  }
+
+  private parseEnd(pos: Pos, cursor: Cursor, comment: string | undefined): void {
+    const frame = this.frames.pop();
+    if (frame === undefined) fail(pos.col, 'end without repeat');
+    frame.repeat.endPos = pos;
+    if (comment !== undefined) frame.repeat.endComment = comment;
+    cursor.done();
+  }
+
+  private parseStatement(keyword: Exclude<StatementKeyword, 'end'>, ctx: LineContext): Statement {
+    const { cursor, pos } = ctx;
+    switch (keyword) {
+      case 'title':
+        if (this.frames.length > 0) fail(ctx.keyword.col, 'title belongs at the top level, not inside repeat');
+        if (this.titleAt !== undefined) fail(ctx.keyword.col, `title may appear only once (first at line ${this.titleAt.line})`);
+        this.titleAt = pos;
+        return { op: 'title', pos, text: restOfLine(ctx) };
+      case 'kernel':
+        if (this.kernelAt !== undefined) fail(ctx.keyword.col, `kernel may appear only once (first at line ${this.kernelAt.line})`);
+        if (this.firstAction !== undefined) {
+          fail(ctx.keyword.col, `kernel must come before the first action (${quote(this.firstAction.op)} at line ${this.firstAction.pos.line})`);
+        }
+        this.kernelAt = pos;
+        return parseKernel(ctx);
+      case 'mark':
+      case 'note':
+        return { op: keyword, pos, text: restOfLine(ctx) };
+      case 'mmap':
+        return parseMmap(ctx);
+      case 'file':
+        return parseFile(ctx);
+      case 'read':
+      case 'write':
+      case 'writeback':
+        return parseRange(ctx, keyword);
+      case 'munmap': {
+        const name = cursor.name('NAME');
+        cursor.done();
+        return { op: 'munmap', pos, name };
+      }
+      case 'madvise':
+        return parseMadvise(ctx);
+      case 'fork': {
+        const child = cursor.takeIf(() => true);
+        cursor.done();
+        return child === undefined ? { op: 'fork', pos } : { op: 'fork', pos, child: checkName(child, 'CHILD') };
+      }
+      case 'task': {
+        const name = cursor.name('NAME');
+        cursor.done();
+        return { op: 'task', pos, name };
+      }
+      case 'exit': {
+        const name = cursor.takeIf(() => true);
+        cursor.done();
+        return name === undefined ? { op: 'exit', pos } : { op: 'exit', pos, name: checkName(name, 'NAME') };
+      }
+      case 'pin':
+      case 'get':
+        return parsePinOrGet(ctx, keyword);
+      case 'unpin': {
+        const handle = cursor.handleReference('HANDLE');
+        const options = readOptions(cursor.rest(), [{ name: 'dirty' }]);
+        return { op: 'unpin', pos, handle, dirty: options.has('dirty') };
+      }
+      case 'put': {
+        const handle = cursor.handleReference('HANDLE');
+        cursor.done();
+        return { op: 'put', pos, handle, dirty: false };
+      }
+      case 'dio':
+        return parseDio(ctx);
+      case 'complete':
+        return parseComplete(ctx);
+      case 'vfio':
+        return parseVfio(ctx);
+      case 'vmsplice': {
+        const handle = cursor.handleDefinition('HANDLE');
+        const name = cursor.name('NAME');
+        const off = cursor.number('OFF');
+        const len = cursor.number('LEN', 1);
+        cursor.done();
+        return { op: 'vmsplice', pos, handle, name, off, len };
+      }
+      case 'close': {
+        const handle = cursor.handleReference('HANDLE');
+        cursor.done();
+        return { op: 'close', pos, handle };
+      }
+      case 'repeat': {
+        const count = cursor.number('N', 0, LIMITS.maxRepeatCount);
+        cursor.done();
+        if (this.frames.length >= LIMITS.maxRepeatDepth) {
+          fail(ctx.keyword.col, `repeat nested too deeply (the limit is ${LIMITS.maxRepeatDepth} levels)`);
+        }
+        return { op: 'repeat', pos, count, body: [], endPos: pos };
+      }
+      case 'expect':
+        return parseExpect(ctx);
+    }
+  }
+
+  finish(): void {
+    for (const frame of this.frames) {
+      this.error(frame.repeat.pos.line, frame.repeat.pos.col, 'repeat without end');
+    }
+  }
+}
+
+function parseText(text: unknown, file: string): ParseResult {
+  const failWith = (line: number, col: number, message: string): ParseResult => ({ ok: false, errors: [{ file, line, col, message }] });
+  if (typeof text !== 'string') return failWith(1, 1, 'scenario is not text');
+  if (text.length > LIMITS.maxChars) {
+    return failWith(1, 1, `scenario too long (${text.length} characters; the limit is ${LIMITS.maxChars})`);
+  }
+  const body = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
+  if (body === '') return { ok: true, scenario: { statements: [] } };
+  const lines = body.split('\n');
+  if (lines.length > 1 && lines[lines.length - 1] === '') lines.pop();
+  if (lines.length > LIMITS.maxLines) {
+    return failWith(LIMITS.maxLines + 1, 1, `too many lines (${lines.length}; the limit is ${LIMITS.maxLines})`);
+  }
+
+  const parser = new ScenarioParser(file);
+  for (let i = 0; i < lines.length && !parser.stopped; i++) {
+    const raw = lines[i] ?? '';
+    parser.parseLine(i + 1, raw.endsWith('\r') ? raw.slice(0, -1) : raw);
+  }
+  if (!parser.stopped) parser.finish();
+  if (parser.errors.length > 0) {
+    const errors = [...parser.errors].sort((a, b) => a.line - b.line || a.col - b.col);
+    return { ok: false, errors };
+  }
+  return { ok: true, scenario: { statements: parser.statements } };
+}
+
+/** Parses a whole scenario. Never throws; errors carry file, line and 1-based column. */
+export function parseScenario(text: string, file = 'scenario.scn'): ParseResult {
+  try {
+    return parseText(text, file);
+  } catch (e) {
+    const detail = e instanceof Error ? e.message : 'unknown failure';
+    return { ok: false, errors: [{ file, line: 1, col: 1, message: `internal parser error: ${detail}` }] };
+  }
+}
+
+/**
+ * Parses a kernel selection such as `v6.1 zero-pin=skip` (the `--kernel` option of the command line),
+ * with the same rules as a `kernel` line. Columns are relative to the given text.
+ */
+export function parseKernelSpec(spec: string, file = '--kernel'): { ok: true; kernel: Kernel } | { ok: false; errors: ScenarioError[] } {
+  const prefix = 'kernel ';
+  if (spec.includes('\n') || spec.includes('#')) {
+    return { ok: false, errors: [{ file, line: 1, col: 1, message: 'a kernel selection is one line: PRESET [TOGGLE=VALUE ...]' }] };
+  }
+  const result = parseScenario(prefix + spec, file);
+  const shift = (col: number): number => Math.max(1, col - prefix.length);
+  if (!result.ok) return { ok: false, errors: result.errors.map((e) => ({ ...e, col: shift(e.col) })) };
+  const kernel = result.scenario.statements.find((s): s is Kernel => s.op === 'kernel');
+  if (kernel === undefined) return { ok: false, errors: [{ file, line: 1, col: 1, message: 'missing PRESET' }] };
+  return {
+    ok: true,
+    kernel: { ...kernel, pos: { line: 1, col: 1 }, toggles: kernel.toggles.map((t) => ({ ...t, pos: { line: 1, col: shift(t.pos.col) } })) },
+  };
+}
