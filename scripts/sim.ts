@@ -4,7 +4,7 @@
 
 import { readFileSync } from 'node:fs';
 import { formatError, parseScenario } from '../src/scenario';
-import { errnoName, parseKernelSpec, simulate, type Run, type Snapshot } from '../src/core';
+import { errnoName, formatTrace, parseKernelSpec, simulate, type Run, type Snapshot } from '../src/core';
 
 interface Args {
   file?: string;
@@ -96,11 +96,6 @@ function toJson(run: Run, snap: Snapshot): unknown {
     handles: snap.handles.map((h) => ({ name: h.display, kind: h.kind, result: h.result < 0 ? errnoName(h.result) : h.result, pages: h.pages, released: h.released })),
     bios: snap.bios.map((b) => ({ name: b.name, state: b.state, pinned: b.pinned, bvecs: b.bvecs.length, bytes: b.bytes })),
   };
-}
-
-/** One line per event: step, source line, call chain and narration. */
-export function formatTrace(run: Run): string {
-  return run.events.map((e, i) => `${String(i + 1).padStart(5)} L${String(e.line).padEnd(3)} ${e.kind.padEnd(6)} ${e.chain.join(' → ') || '-'}\n        ${e.text}`).join('\n');
 }
 
 function printSummary(run: Run, snap: Snapshot): void {

@@ -327,7 +327,7 @@ function getMoreBlocks(sim: Sim, dio: Dio, file: FileObj, c: LegacyCursor): 'map
     isNew = true;
   }
   let run = fsBlock;
-  while (run + 1 <= lastFsBlock && file.blocks.has(run + 1) && file.blocks.get(run + 1)! === file.blocks.get(run)! + file.blocksize / SECTOR_SIZE) run++;
+  while (run + 1 <= lastFsBlock && file.blocks.get(run + 1) === (file.blocks.get(run) ?? NaN) + file.blocksize / SECTOR_SIZE) run++;
   const startSector = file.blocks.get(fsBlock)!;
   const remainderUnits = (pos % file.blocksize) / c.unit;
   c.bufferNew = isNew;

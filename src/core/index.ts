@@ -8,3 +8,4 @@ export { PRESETS, TOGGLES, DEFAULT_PRESET, findPreset, resolveKernel, parseKerne
 export { walkIndices, LEVELS } from './mm';
 export { describeHolder, holderKind } from './folio';
 export { GUP_PIN_COUNTING_BIAS, PAGE_SIZE, PMD_SIZE } from './state';
+export { formatTrace } from './trace';
