@@ -124,4 +124,10 @@ function printSummary(run: Run, snap: Snapshot): void {
   console.log(out.join('\n'));
 }
 
+// `npm run -s sim -- x.scn --trace | head` must not die with EPIPE.
+process.stdout.on('error', (e: NodeJS.ErrnoException) => {
+  if (e.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+  throw e;
+});
+
 process.exitCode = main();
