@@ -97,6 +97,7 @@ export function directIo(sim: Sim, req: DioRequest): Dio {
     bios: [],
     state: 'building',
     result: 0,
+    foff: req.foff,
     len: req.len,
   };
   sim.journal.mapSet(sim.state.dios, id, dio);
@@ -213,12 +214,9 @@ function legacyEngine(sim: Sim, dio: Dio, file: FileObj, mm: Mm, bufVa: number, 
   }
   if (c.bio) sim.call('dio_bio_submit', () => dioBioSubmit(sim, dio, c));
   sim.call('dio_cleanup', () => dioCleanup(sim, dio));
-  const bytes = dio.bios.reduce((sum, b) => sum + userBytes(sim.state.bios.get(b)!), 0);
-  sim.journal.set(dio, 'result', c.pageErrors < 0 ? c.pageErrors : Math.min(len, bytes));
-}
-
-function userBytes(bio: Bio): number {
-  return bio.bvecs.reduce((s, b) => s + (b.hold === 'none' ? 0 : b.len), 0);
+  // The user data the cursor got through (a hole ends a write early: the rest goes to buffered I/O).
+  const done = c.blockInFile * c.unit - foff;
+  sim.journal.set(dio, 'result', c.pageErrors < 0 ? c.pageErrors : done);
 }
 
 function doDirectIo(sim: Sim, dio: Dio, file: FileObj, mm: Mm, c: LegacyCursor): number {
@@ -351,7 +349,7 @@ function dioZeroBlock(sim: Sim, dio: Dio, file: FileObj, c: LegacyCursor, end: b
     dio: dio.id,
     folio: zero.id,
   }));
-  submitPageSection(sim, dio, file, c, { folio: zero.id, page: 0 }, 0, bytes, c.nextBlockForIo);
+  sim.call('submit_page_section', () => submitPageSection(sim, dio, file, c, { folio: zero.id, page: 0 }, 0, bytes, c.nextBlockForIo));
   c.nextBlockForIo += chunk;
 }
 
@@ -627,7 +625,7 @@ function dropDioRef(sim: Sim, dio: Dio): void {
   const complete = () => {
     const file = sim.state.files.get(dio.file)!;
     if (dio.op === 'write') {
-      const ioEnd = dioEndOffset(sim, dio);
+      const ioEnd = dio.foff + Math.max(0, dio.result);
       if (ioEnd > file.size) {
         sim.journal.set(file, 'size', ioEnd);
         sim.emit('file', () => ({ text: `${file.name} grows to ${ioEnd} bytes.` }));
@@ -642,25 +640,6 @@ function dropDioRef(sim: Sim, dio: Dio): void {
   };
   if (completeFn) sim.call(completeFn, complete);
   else complete();
-}
-
-function dioEndOffset(sim: Sim, dio: Dio): number {
-  // The furthest byte of user data written: the first bio's sector maps back through the file's blocks.
-  const file = sim.state.files.get(dio.file)!;
-  let furthest = 0;
-  for (const id of dio.bios) {
-    const bio = sim.state.bios.get(id)!;
-    if (bio.zeroing) continue;
-    const startSector = bio.sector;
-    for (const [block, sector] of file.blocks) {
-      const span = file.blocksize / SECTOR_SIZE;
-      if (startSector >= sector && startSector < sector + span) {
-        const start = block * file.blocksize + (startSector - sector) * SECTOR_SIZE;
-        furthest = Math.max(furthest, start + userBytes(bio));
-      }
-    }
-  }
-  return furthest;
 }
 
 /** `complete BIO|all`: complete bios in submission order, then let deferred dirtying work run. */

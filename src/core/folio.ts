@@ -215,6 +215,8 @@ export function incEntireMapcount(sim: Sim, f: Folio, delta: number): void {
 }
 
 export function setExclusive(sim: Sim, f: Folio, page: number, exclusive: boolean): void {
+  // Before v5.19 there is no PageAnonExclusive to set or clear.
+  if (sim.policy['anon-exclusive'] === 'no') return;
   const pages = page < 0 ? Array.from({ length: 1 << f.order }, (_, i) => i) : [page];
   let changed = false;
   for (const p of pages) {

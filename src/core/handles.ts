@@ -7,7 +7,7 @@
 import type { Sim } from './sim';
 import type { Handle, HandleKind, HandlePage, Mm, Vma } from './state';
 import { PAGE_SIZE } from './state';
-import { describeHolder, folioName, moveHold, orphanHolds } from './folio';
+import { folioName, moveHold, orphanHolds } from './folio';
 import { gup, gupPutFolio, releasePages, type GupFlags, type GupResult } from './gup';
 import { currentTask, findVma, lookup, mmOf } from './mm';
 
@@ -222,6 +222,7 @@ export function vfioMap(sim: Sim, name: string, mapping: string, off: number, le
         // One page at a time; the page after each contiguous run is pinned as a probe and handed back.
         let basePfn = -1;
         let run = 0;
+        let leakedProbes = 0;
         for (let i = 0; i < npages; i++) {
           const r = sim.call('vaddr_get_pfn', () => gup(sim, mm, va + i * PAGE_SIZE, 1, flags, holder, 'pin_user_pages_remote'));
           if (r.result < 0) return { pages, result: pages.length || r.result };
@@ -230,7 +231,7 @@ export function vfioMap(sim: Sim, name: string, mapping: string, off: number, le
           const pfn = f.pfn + p.page;
           if (run > 0 && pfn !== basePfn + run) {
             // Not contiguous: put the probe back (put_pfn), end the chunk, and pin the page again for the next.
-            sim.call('put_pfn', () => putPfn(sim, f, holder, write, 'the probe page breaks the contiguous run'));
+            if (sim.call('put_pfn', () => putPfn(sim, f, holder, write, 'the probe page breaks the contiguous run', true))) leakedProbes++;
             const again = sim.call('vaddr_get_pfn', () => gup(sim, mm, va + i * PAGE_SIZE, 1, flags, holder, 'pin_user_pages_remote'));
             if (again.result < 0) return { pages, result: pages.length || again.result };
             basePfn = pfn;
@@ -240,6 +241,9 @@ export function vfioMap(sim: Sim, name: string, mapping: string, off: number, le
           pages.push(p);
         }
         result = pages.length;
+        if (leakedProbes > 0) {
+          sim.find('leak', `vfio mapping ${name}: ${leakedProbes} probe pin(s) of a reserved page were handed to put_pfn, which does not unpin reserved pages`, { folio: sim.state.zeroFolio, holder: `vfio:${name}` });
+        }
       }
       sim.call('vfio_iommu_map', () => sim.emit('vfio', () => ({ text: `The IOMMU now maps ${pages.length} page(s) for the device${pages.some((p) => sim.state.folios.get(p.folio)?.kind === 'zero') ? ', including the shared zero page (a reserved pfn, so not charged to locked_vm)' : ''}.`, handle: name })));
       return { pages, result };
@@ -247,19 +251,21 @@ export function vfioMap(sim: Sim, name: string, mapping: string, off: number, le
   );
 }
 
-/** put_pfn(): unpin unless the pfn is reserved or invalid — which the zero page is. */
-function putPfn(sim: Sim, f: import('./state').Folio, holder: string, write: boolean, why: string): void {
+/**
+ * put_pfn(): unpin unless the pfn is reserved or invalid, which the zero page is. A probe page handed back
+ * here while reserved keeps its pin with no owner: it leaks. Returns whether it leaked.
+ */
+function putPfn(sim: Sim, f: import('./state').Folio, holder: string, write: boolean, why: string, probe: boolean): boolean {
   if (f.reserved) {
     sim.emit('vfio', () => ({ text: `put_pfn skips ${folioName(f)} (${why}): it is a reserved page, so it is not unpinned.`, folio: f.id, holder }));
-    if ((f.holds.get(holder)?.pins ?? 0) > 0) {
-      // The pin taken for this occurrence is never given back.
-      const weight = f.order > 0 ? 1 : 1024;
-      moveHold(sim, f, holder, `leak:${holder}`, { refs: weight, pins: 1 });
-      sim.find('leak', `${describeHolder(holder)}: put_pfn skipped a pinned reserved page (${folioName(f)}), so its pin leaks`, { folio: f.id, holder });
+    if (probe && (f.holds.get(holder)?.pins ?? 0) > 0) {
+      moveHold(sim, f, holder, `leak:${holder}`, { refs: f.order > 0 ? 1 : 1024, pins: 1 });
+      return true;
     }
-    return;
+    return false;
   }
   sim.call('unpin_user_pages_dirty_lock', () => releasePages(sim, [{ folio: f.id, page: 0, va: 0 }], true, holder, write));
+  return false;
 }
 
 export function vfioUnmap(sim: Sim, name: string): void {
@@ -271,7 +277,7 @@ export function vfioUnmap(sim: Sim, name: string): void {
     sim.emit('vfio', () => ({ text: `VFIO_IOMMU_UNMAP_DMA: the IOMMU mapping ${name} is removed and each pfn is handed to put_pfn.`, handle: name }));
     for (const p of handle.pages) {
       const f = sim.state.folios.get(p.folio);
-      if (f) sim.call('put_pfn', () => putPfn(sim, f, holder, handle.write, 'unmapping'));
+      if (f) sim.call('put_pfn', () => putPfn(sim, f, holder, handle.write, 'unmapping', false));
     }
     // Whatever the mapping still holds now has no owner left to release it.
     for (const f of [...sim.state.folios.values()]) if (f.holds.has(holder)) orphanHolds(sim, f, holder, 'put_pfn() never unpins reserved pages');

@@ -54,7 +54,8 @@ export class InvariantChecker {
       const key = `${s.handle.name}@${s.page.va}`;
       if (this.staleReported.has(key)) continue;
       this.staleReported.add(key);
-      sim.find('stale-pin', `${displayName(s.handle)} pinned F${s.page.folio} at ${hex(s.page.va)}, but ${s.now} is mapped there now: the pin no longer sees what the task sees`, {
+      const pinned = sim.state.folios.get(s.page.folio);
+      sim.find('stale-pin', `${displayName(s.handle)} pinned ${pinned ? folioName(pinned) : `F${s.page.folio}`} at ${hex(s.page.va)}, but ${s.now} is mapped there now: the pin no longer sees what the task sees`, {
         folio: s.page.folio,
         holder: `gup:${s.handle.name}`,
       });

@@ -313,23 +313,25 @@ function copyPte(sim: Sim, pmm: Mm, cmm: Mm, vma: Vma, va: number, pte: Pte): vo
     return;
   }
   const f = folioOf(sim, pte.folio);
-  if (f.kind === 'anon') {
-    const exclusiveRule = sim.policy['anon-exclusive'] === 'yes';
-    const mustCopy = exclusiveRule ? f.anonExclusive[pte.page] === 1 && pmm.hasPinned && maybeDmaPinned(f) : pmm.hasPinned && maybeDmaPinned(f);
-    if (mustCopy) {
-      // copy_present_page(): the child gets its own copy now, the parent keeps the pinned page mapped as it was.
-      sim.call('copy_present_page', () => {
-        const copy = allocFolio(sim, 'anon', 0, mapHolder(cmm, va));
-        setExclusive(sim, copy, 0, true);
-        ensureTables(sim, cmm, va, 'pte');
-        incPageMapcount(sim, copy, 0);
-        setPte(sim, cmm, va, { folio: copy.id, page: 0, rw: vma.writable, dirty: true, accessed: true, special: false },
-          `${folioName(f)} may be DMA-pinned (the mm has pinned before and refcount ≥ 1024), so it cannot be shared: the child gets its own copy F${copy.id} at once.`);
-      });
-      return;
-    }
-    if (exclusiveRule) setExclusive(sim, f, pte.page, false);
+  const exclusiveRule = sim.policy['anon-exclusive'] === 'yes';
+  // v5.19+: only an exclusive anon page that may be pinned is copied at fork. Before, any page of a COW
+  // mapping that may be pinned was (page_maybe_dma_pinned with mm->has_pinned), page cache included.
+  const mustCopy = exclusiveRule
+    ? f.kind === 'anon' && f.anonExclusive[pte.page] === 1 && pmm.hasPinned && maybeDmaPinned(f)
+    : isCow(vma) && pmm.hasPinned && maybeDmaPinned(f);
+  if (mustCopy) {
+    // copy_present_page(): the child gets its own copy now, the parent keeps the pinned page mapped as it was.
+    sim.call('copy_present_page', () => {
+      const copy = allocFolio(sim, 'anon', 0, mapHolder(cmm, va));
+      setExclusive(sim, copy, 0, true);
+      ensureTables(sim, cmm, va, 'pte');
+      incPageMapcount(sim, copy, 0);
+      setPte(sim, cmm, va, { folio: copy.id, page: 0, rw: vma.writable, dirty: true, accessed: true, special: false },
+        `${folioName(f)} may be DMA-pinned (the mm has pinned before and refcount ≥ 1024), so it cannot be shared: the child gets its own copy F${copy.id} at once.`);
+    });
+    return;
   }
+  if (f.kind === 'anon' && exclusiveRule) setExclusive(sim, f, pte.page, false);
   ensureTables(sim, cmm, va, 'pte');
   const wp: Pte = isCow(vma) ? { ...pte, rw: false } : pte;
   if (isCow(vma) && pte.rw) setPte(sim, pmm, va, wp, `The parent's PTE at ${hex(va)} is write-protected: the page is now shared copy-on-write.`);

@@ -206,6 +206,7 @@ export interface Dio {
   state: 'building' | 'inflight' | 'done' | 'fallback';
   /** Bytes transferred or a negative errno. */
   result: number;
+  foff: number;
   len: number;
 }
 
