@@ -9,3 +9,4 @@ export { walkIndices, LEVELS } from './mm';
 export { describeHolder, holderKind } from './folio';
 export { GUP_PIN_COUNTING_BIAS, PAGE_SIZE, PMD_SIZE } from './state';
 export { formatTrace } from './trace';
+export type { Catalog, CatalogFolio, CatalogHolder } from './catalog';

@@ -105,6 +105,11 @@ export class Journal {
     this.afters.push(after);
   }
 
+  /** Visit every recorded patch (for catalogs of everything a run ever created). */
+  forEachPatch(visit: (target: Target, key: unknown, before: unknown, after: unknown) => void): void {
+    for (let i = 0; i < this.targets.length; i++) visit(this.targets[i]!, this.keys[i], this.befores[i], this.afters[i]);
+  }
+
   /** Undo patches [from, to) in reverse order. */
   undo(from: number, to: number): void {
     for (let i = to - 1; i >= from; i--) write(this.targets[i]!, this.keys[i], this.befores[i]);

@@ -6,6 +6,7 @@ import type { Chapter, ExpectationResult, Finding, SimEvent } from './events';
 import type { ResolvedKernel } from './policy';
 import type { Sim } from './sim';
 import { buildSnapshot, type Snapshot } from './snapshot';
+import { buildCatalog, type Catalog } from './catalog';
 
 export class Run {
   readonly events: readonly SimEvent[];
@@ -64,7 +65,47 @@ export class Run {
     return this.findings.filter((f) => f.step <= step);
   }
 
-  get violations(): number {
-    return this.sim.state.counters.violations;
+  private cachedCatalog: Catalog | undefined;
+
+  /** Everything the run ever created (folios, holders, bios, addresses), for layouts that never jump. */
+  get catalog(): Catalog {
+    this.cachedCatalog ??= buildCatalog(this.sim);
+    return this.cachedCatalog;
+  }
+
+  /** A folio's refcount at `step` (undefined when it does not exist then). Moves the live state. */
+  refcountAt(folio: number, step: number): number | undefined {
+    this.seek(step);
+    return this.sim.state.folios.get(folio)?.refcount;
+  }
+
+  /** Refcount of `folio` at up to `samples` evenly spaced steps (for the "over the run" chart). */
+  refcountSeries(folio: number, samples = 400): { step: number; refcount: number | undefined }[] {
+    const last = this.lastStep;
+    const n = Math.min(samples, last + 1);
+    const out: { step: number; refcount: number | undefined }[] = [];
+    const saved = this.step;
+    for (let i = 0; i < n; i++) {
+      const step = n === 1 ? 0 : Math.round((i * last) / (n - 1));
+      out.push({ step, refcount: this.refcountAt(folio, step) });
+    }
+    this.seek(saved);
+    return out;
+  }
+
+  /** The last step at or before `step` whose event changed `folio`'s refcount (0 if none did). */
+  lastChangeStep(folio: number, step: number): number {
+    const saved = this.step;
+    let found = 0;
+    for (let s = Math.min(step, this.lastStep); s >= 1; s--) {
+      const e = this.events[s - 1]!;
+      if (e.kind !== 'elided' && e.folio !== folio) continue;
+      if (this.refcountAt(folio, s) !== this.refcountAt(folio, s - 1)) {
+        found = s;
+        break;
+      }
+    }
+    this.seek(saved);
+    return found;
   }
 }
