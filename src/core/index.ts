@@ -7,6 +7,6 @@ export { VIOLATION_KINDS, ERRNO, errnoName, elixirLink } from './events';
 export { PRESETS, TOGGLES, DEFAULT_PRESET, findPreset, resolveKernel, parseKernelSpec, type KernelConfig, type KernelPolicy, type Preset, type ToggleSpec, type ResolvedKernel } from './policy';
 export { walkIndices, LEVELS } from './mm';
 export { describeHolder, holderKind } from './folio';
-export { GUP_PIN_COUNTING_BIAS, PAGE_SIZE, PMD_SIZE } from './state';
+export { GUP_PIN_COUNTING_BIAS, PAGE_SIZE, PMD_SIZE, type FolioKind } from './state';
 export { formatTrace } from './trace';
 export type { Catalog, CatalogFolio, CatalogHolder } from './catalog';

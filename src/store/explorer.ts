@@ -1,0 +1,205 @@
+// The explorer's state: a thin shell over the simulator. It holds the scenario text, the last good run, the
+// current step and its snapshot, and what the user selected. Views read it through the named selectors below.
+
+import { create } from 'zustand';
+import { formatError, parseScenario, type ScenarioError } from '../scenario';
+import { parseKernelSpec, simulate, type Run, type SimEvent, type Snapshot } from '../core';
+import { clampStep, moveStep, type StepUnit } from './navigation';
+import { DEFAULT_SCENARIO } from './scenarios';
+
+export interface ExplorerState {
+  source: string;
+  /** The built-in scenario the text came from (null once edited or loaded from elsewhere). */
+  scenarioId: string | null;
+  /** Kernel override from the selector (`v6.5 zero-pin=skip`); null means the scenario's own `kernel` line. */
+  kernelSpec: string | null;
+  /** The last run that parsed and ran; it stays on screen while the text has errors. */
+  run: Run | null;
+  snapshot: Snapshot | null;
+  step: number;
+  /** Errors in the current text (parse or run), each with line and column. */
+  errors: ScenarioError[];
+  /** A message to show over the picture (a damaged link, say). Plain text. */
+  notice: string | null;
+  selectedFolio: number | null;
+  playing: boolean;
+  /** Playback speed in events per second. */
+  speed: number;
+  helpOpen: boolean;
+  /** Bumped on every run so views can reset caches keyed by run. */
+  runId: number;
+}
+
+export interface ExplorerActions {
+  load(source: string, options?: { kernel?: string | null; step?: number; scenarioId?: string | null; notice?: string | null }): void;
+  setSource(source: string): void;
+  setKernel(spec: string | null): void;
+  seek(step: number): void;
+  move(unit: StepUnit, dir: 1 | -1): void;
+  play(): void;
+  pause(): void;
+  togglePlay(): void;
+  setSpeed(eventsPerSecond: number): void;
+  selectFolio(id: number | null): void;
+  jumpToLastChange(folio: number): void;
+  setHelpOpen(open: boolean): void;
+  setNotice(notice: string | null): void;
+}
+
+export type ExplorerStore = ExplorerState & ExplorerActions;
+
+const SNAPSHOT_CACHE = 64;
+
+function snapshotCache(run: Run) {
+  const cache = new Map<number, Snapshot>();
+  return (step: number): Snapshot => {
+    const hit = cache.get(step);
+    if (hit) return hit;
+    const snap = run.snapshot(step);
+    cache.set(step, snap);
+    if (cache.size > SNAPSHOT_CACHE) cache.delete(cache.keys().next().value!);
+    return snap;
+  };
+}
+
+let snapshotAt: ((step: number) => Snapshot) | null = null;
+
+interface RunResult {
+  run?: Run;
+  errors: ScenarioError[];
+}
+
+export function runSource(source: string, kernelSpec: string | null): RunResult {
+  const parsed = parseScenario(source, 'scenario.scn');
+  if (!parsed.ok) return { errors: parsed.errors };
+  const outcome = simulate(parsed.scenario, {
+    file: 'scenario.scn',
+    ...(kernelSpec ? { kernel: parseKernelSpec(kernelSpec) } : {}),
+    maxEvents: 1_000_000,
+  });
+  if (!outcome.ok) return { errors: [outcome.error] };
+  return { run: outcome.run, errors: [] };
+}
+
+/** The step a freshly opened scenario starts at: its first chapter, or the start. */
+export function openingStep(run: Run): number {
+  return run.chapters[0]?.step ?? 0;
+}
+
+export const useExplorer = create<ExplorerStore>()((set, get) => {
+  const applyRun = (result: RunResult, step: number | undefined, extra: Partial<ExplorerState>) => {
+    if (!result.run) {
+      set({ errors: result.errors, playing: false, ...extra });
+      return;
+    }
+    const run = result.run;
+    snapshotAt = snapshotCache(run);
+    const target = clampStep(run, step ?? openingStep(run));
+    set((s) => ({
+      run,
+      errors: [],
+      step: target,
+      snapshot: snapshotAt!(target),
+      runId: s.runId + 1,
+      selectedFolio: s.selectedFolio !== null && run.catalog.folios.some((f) => f.id === s.selectedFolio) ? s.selectedFolio : null,
+      ...extra,
+    }));
+  };
+  return {
+    source: '',
+    scenarioId: null,
+    kernelSpec: null,
+    run: null,
+    snapshot: null,
+    step: 0,
+    errors: [],
+    notice: null,
+    selectedFolio: null,
+    playing: false,
+    speed: 8,
+    helpOpen: false,
+    runId: 0,
+
+    load(source, options = {}) {
+      const kernel = options.kernel === undefined ? null : options.kernel;
+      const result = runSource(source, kernel);
+      applyRun(result, options.step, { source, kernelSpec: kernel, scenarioId: options.scenarioId ?? null, notice: options.notice ?? null, playing: false });
+      if (!result.run && !get().run) {
+        // Nothing good to show: fall back to the default scenario, and say why.
+        const fallback = runSource(DEFAULT_SCENARIO.text, null);
+        applyRun(fallback, undefined, {
+          notice: options.notice ?? `This scenario could not be run: ${result.errors.map(formatError).join('; ')}`,
+        });
+        set({ source, errors: result.errors });
+      }
+    },
+    setSource(source) {
+      if (source === get().source) return;
+      const result = runSource(source, get().kernelSpec);
+      applyRun(result, get().step, { source, scenarioId: null });
+      if (!result.run) set({ source });
+    },
+    setKernel(spec) {
+      const result = runSource(get().source, spec);
+      applyRun(result, get().step, { kernelSpec: spec });
+      if (!result.run) set({ kernelSpec: spec });
+    },
+    seek(step) {
+      const run = get().run;
+      if (!run || !snapshotAt) return;
+      const target = clampStep(run, step);
+      if (target === get().step && get().snapshot?.step === target) return;
+      set({ step: target, snapshot: snapshotAt(target) });
+    },
+    move(unit, dir) {
+      const run = get().run;
+      if (!run) return;
+      get().seek(moveStep(run, get().step, unit, dir));
+    },
+    play() {
+      const run = get().run;
+      if (!run) return;
+      if (get().step >= run.lastStep) get().seek(0);
+      set({ playing: true });
+    },
+    pause() {
+      set({ playing: false });
+    },
+    togglePlay() {
+      if (get().playing) get().pause();
+      else get().play();
+    },
+    setSpeed(eventsPerSecond) {
+      set({ speed: Math.max(0.5, Math.min(240, eventsPerSecond)) });
+    },
+    selectFolio(id) {
+      set({ selectedFolio: id });
+    },
+    jumpToLastChange(folio) {
+      const run = get().run;
+      if (!run) return;
+      const step = run.lastChangeStep(folio, get().step);
+      get().seek(step);
+    },
+    setHelpOpen(open) {
+      set({ helpOpen: open });
+    },
+    setNotice(notice) {
+      set({ notice });
+    },
+  };
+});
+
+// ---- named selectors -------------------------------------------------------------------------------------
+
+export const selectRun = (s: ExplorerStore): Run | null => s.run;
+export const selectSnapshot = (s: ExplorerStore): Snapshot | null => s.snapshot;
+export const selectStep = (s: ExplorerStore): number => s.step;
+export const selectEvent = (s: ExplorerStore): SimEvent | undefined => s.snapshot?.event;
+export const selectErrors = (s: ExplorerStore): ScenarioError[] => s.errors;
+export const selectSelectedFolio = (s: ExplorerStore): number | null => s.selectedFolio;
+export const selectKernelLabel = (s: ExplorerStore): string => s.run?.kernel.label ?? '';
+export const selectElixirVersion = (s: ExplorerStore): string => s.run?.kernel.preset.elixir ?? 'latest';
+export const selectPlaying = (s: ExplorerStore): boolean => s.playing;
+/** The source line of the current event (for the editor's highlight). */
+export const selectCurrentLine = (s: ExplorerStore): number | undefined => s.snapshot?.event?.line;

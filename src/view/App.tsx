@@ -1,0 +1,60 @@
+// The explorer's layout: top bar; editor on the left; the four views; narration and timeline below.
+
+import { useExplorer } from '../store/explorer';
+import { Editor } from './Editor';
+import { HelpOverlay } from './HelpOverlay';
+import { TopBar } from './TopBar';
+import { useFileDrop, usePlayback, useKeyboard, useUrlSync } from './hooks';
+import { PageTablesPanel } from './pagetables/PageTablesPanel';
+import { MemoryPanel } from './memory/MemoryPanel';
+import { RefGraphPanel } from './graph/RefGraphPanel';
+import { BlockIoPanel } from './blockio/BlockIoPanel';
+import { Timeline } from './timeline/Timeline';
+import { Narration } from './narration/Narration';
+import { WhyPanel } from './why/WhyPanel';
+import { installTestApi } from './testApi';
+
+installTestApi();
+
+export function App() {
+  useUrlSync();
+  useKeyboard();
+  usePlayback();
+  useFileDrop();
+  const notice = useExplorer((s) => s.notice);
+  const hasRun = useExplorer((s) => s.run !== null);
+  return (
+    <div className="app">
+      <TopBar />
+      {notice && (
+        <div className="notice" role="alert">
+          <span>{notice}</span>
+          <button type="button" className="link" onClick={() => useExplorer.getState().setNotice(null)}>
+            dismiss
+          </button>
+        </div>
+      )}
+      <main className="workspace">
+        <Editor />
+        <div className="views">
+          {hasRun ? (
+            <>
+              <PageTablesPanel />
+              <MemoryPanel />
+              <RefGraphPanel />
+              <BlockIoPanel />
+            </>
+          ) : (
+            <p className="loading">Running the scenario…</p>
+          )}
+        </div>
+        <WhyPanel />
+      </main>
+      <footer className="bottom">
+        <Narration />
+        <Timeline />
+      </footer>
+      <HelpOverlay />
+    </div>
+  );
+}

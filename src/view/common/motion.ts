@@ -1,0 +1,13 @@
+// Motion preferences: transitions of about 300 ms, none when the user prefers reduced motion.
+// The final state of a step never depends on an animation finishing: views render the target state and only
+// animate the way there.
+
+export const STEP_TRANSITION_MS = 300;
+
+export function prefersReducedMotion(): boolean {
+  return typeof window !== 'undefined' && typeof window.matchMedia === 'function' && window.matchMedia('(prefers-reduced-motion: reduce)').matches;
+}
+
+export function transitionMs(): number {
+  return prefersReducedMotion() ? 0 : STEP_TRANSITION_MS;
+}

@@ -1,0 +1,118 @@
+// App-wide effects: playback, the keyboard, and keeping the URL in step with what is on screen.
+
+import { useEffect, useRef } from 'react';
+import { useExplorer } from '../store/explorer';
+import { decodeLink, encodeLink } from '../store/url';
+import { DEFAULT_SCENARIO, findBuiltin } from '../store/scenarios';
+import { actionForKey } from './actions';
+
+/** Advance one event at a time at the chosen speed while playing. */
+export function usePlayback(): void {
+  const playing = useExplorer((s) => s.playing);
+  const speed = useExplorer((s) => s.speed);
+  useEffect(() => {
+    if (!playing) return;
+    let last = performance.now();
+    let carry = 0;
+    let frame = 0;
+    const tick = (now: number) => {
+      carry += ((now - last) / 1000) * speed;
+      last = now;
+      const whole = Math.floor(carry);
+      if (whole > 0) {
+        carry -= whole;
+        const s = useExplorer.getState();
+        const lastStep = s.run?.lastStep ?? 0;
+        const next = Math.min(lastStep, s.step + whole);
+        s.seek(next);
+        if (next >= lastStep) {
+          s.pause();
+          return;
+        }
+      }
+      frame = requestAnimationFrame(tick);
+    };
+    frame = requestAnimationFrame(tick);
+    return () => cancelAnimationFrame(frame);
+  }, [playing, speed]);
+}
+
+/** Global shortcuts; `embedded` pages never take keys from the host document. */
+export function useKeyboard(enabled = true): void {
+  useEffect(() => {
+    if (!enabled) return;
+    const onKey = (e: KeyboardEvent) => {
+      const action = actionForKey(e);
+      if (!action) return;
+      e.preventDefault();
+      action.run();
+    };
+    window.addEventListener('keydown', onKey);
+    return () => window.removeEventListener('keydown', onKey);
+  }, [enabled]);
+}
+
+/** Open what the URL says (or the default scenario), then keep the URL up to date. */
+export function useUrlSync(): void {
+  const started = useRef(false);
+  useEffect(() => {
+    if (started.current) return;
+    started.current = true;
+    void (async () => {
+      const params = new URLSearchParams(window.location.search);
+      const builtin = params.get('scenario');
+      const decoded = await decodeLink(window.location.hash);
+      const store = useExplorer.getState();
+      if (decoded.ok === true) {
+        store.load(decoded.link.text, { kernel: decoded.link.kernel ?? null, ...(decoded.link.step !== undefined ? { step: decoded.link.step } : {}) });
+      } else if (decoded.ok === false) {
+        store.load(DEFAULT_SCENARIO.text, { scenarioId: DEFAULT_SCENARIO.id, notice: `This link could not be opened: ${decoded.reason}. Showing the default scenario instead.` });
+      } else {
+        const chosen = (builtin && findBuiltin(builtin)) || DEFAULT_SCENARIO;
+        store.load(chosen.text, { scenarioId: chosen.id });
+      }
+    })();
+  }, []);
+
+  useEffect(() => {
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    let lastHash = '';
+    const unsubscribe = useExplorer.subscribe((s, prev) => {
+      if (!s.run) return;
+      if (s.source === prev.source && s.kernelSpec === prev.kernelSpec && s.step === prev.step) return;
+      clearTimeout(timer);
+      const write = async () => {
+        const { source, kernelSpec, step } = useExplorer.getState();
+        const hash = await encodeLink({ text: source, ...(kernelSpec ? { kernel: kernelSpec } : {}), step });
+        if (hash === lastHash) return;
+        lastHash = hash;
+        window.history.replaceState(null, '', `${window.location.pathname}${window.location.search}${hash}`);
+      };
+      timer = setTimeout(() => void write(), 250);
+    });
+    return () => {
+      clearTimeout(timer);
+      unsubscribe();
+    };
+  }, []);
+}
+
+/** Dropping a .scn file anywhere opens it. */
+export function useFileDrop(): void {
+  useEffect(() => {
+    const over = (e: DragEvent) => e.preventDefault();
+    const drop = async (e: DragEvent) => {
+      e.preventDefault();
+      const file = e.dataTransfer?.files[0];
+      if (!file || file.size > 400_000) return;
+      useExplorer.getState().load(await file.text());
+    };
+    const onDrop = (e: DragEvent) => void drop(e);
+    window.addEventListener('dragover', over);
+    window.addEventListener('drop', onDrop);
+    return () => {
+      window.removeEventListener('dragover', over);
+      window.removeEventListener('drop', onDrop);
+    };
+  }, []);
+}

@@ -1,0 +1,35 @@
+// A typed test API on `window.__pinscope` for end-to-end tests: read the simulator's numbers at the current
+// step and drive the explorer without going through pixels.
+
+import { useExplorer } from '../store/explorer';
+import type { Snapshot } from '../core';
+
+export interface PinscopeTestApi {
+  step(): number;
+  lastStep(): number;
+  seek(step: number): void;
+  snapshot(): Snapshot | null;
+  chapters(): { title: string; step: number }[];
+  load(text: string, kernel?: string): void;
+  errors(): { line: number; col: number; message: string }[];
+}
+
+declare global {
+  interface Window {
+    __pinscope?: PinscopeTestApi;
+  }
+}
+
+export function installTestApi(): void {
+  if (typeof window === 'undefined') return;
+  const s = () => useExplorer.getState();
+  window.__pinscope = {
+    step: () => s().step,
+    lastStep: () => s().run?.lastStep ?? 0,
+    seek: (step) => s().seek(step),
+    snapshot: () => s().snapshot,
+    chapters: () => (s().run?.chapters ?? []).map((c) => ({ title: c.title, step: c.step })),
+    load: (text, kernel) => s().load(text, { kernel: kernel ?? null }),
+    errors: () => s().errors.map((e) => ({ line: e.line, col: e.col, message: e.message })),
+  };
+}
