@@ -1,0 +1,70 @@
+// Page object for the explorer: navigation, the typed test API on window.__pinscope, and the editor.
+import { expect, type Locator, type Page } from '@playwright/test';
+import type { PinscopeTestApi } from '../../src/view/testApi';
+import type { Snapshot } from '../../src/core';
+
+export class ExplorerPage {
+  readonly editor: Locator;
+  readonly editorErrors: Locator;
+  readonly notice: Locator;
+
+  constructor(readonly page: Page) {
+    this.editor = page.getByRole('textbox', { name: 'Scenario text' });
+    this.editorErrors = page.locator('.editor-errors');
+    this.notice = page.locator('.notice');
+  }
+
+  async goto(suffix = ''): Promise<void> {
+    await this.page.goto(`/${suffix}`);
+    await this.waitReady();
+  }
+
+  async waitReady(): Promise<void> {
+    await this.page.waitForFunction(() => ((window as unknown as { __pinscope?: PinscopeTestApi }).__pinscope?.lastStep() ?? 0) > 0);
+  }
+
+  step(): Promise<number> {
+    return this.page.evaluate(() => (window as unknown as { __pinscope: PinscopeTestApi }).__pinscope.step());
+  }
+
+  lastStep(): Promise<number> {
+    return this.page.evaluate(() => (window as unknown as { __pinscope: PinscopeTestApi }).__pinscope.lastStep());
+  }
+
+  chapters(): Promise<{ title: string; step: number }[]> {
+    return this.page.evaluate(() => (window as unknown as { __pinscope: PinscopeTestApi }).__pinscope.chapters());
+  }
+
+  snapshot(): Promise<Snapshot | null> {
+    return this.page.evaluate(() => (window as unknown as { __pinscope: PinscopeTestApi }).__pinscope.snapshot());
+  }
+
+  async seek(step: number): Promise<void> {
+    await this.page.evaluate((s) => (window as unknown as { __pinscope: PinscopeTestApi }).__pinscope.seek(s), step);
+  }
+
+  errors(): Promise<{ line: number; col: number; message: string }[]> {
+    return this.page.evaluate(() => (window as unknown as { __pinscope: PinscopeTestApi }).__pinscope.errors());
+  }
+
+  /** Focus the page body (not the editor) and press a key. */
+  async press(key: string): Promise<void> {
+    await this.page.locator('.brand').click();
+    await this.page.keyboard.press(key);
+  }
+
+  async replaceScenario(text: string): Promise<void> {
+    await this.editor.fill(text);
+  }
+
+  async expectStep(step: number): Promise<void> {
+    await expect.poll(() => this.step()).toBe(step);
+  }
+
+  /** A folio's counters as the simulator has them at the current step. */
+  async folio(kind: 'zero' | 'hugezero'): Promise<{ refcount: number; pincount: number; id: number }> {
+    const snap = await this.snapshot();
+    const f = snap!.folios.find((x) => x.kind === kind)!;
+    return { refcount: f.refcount, pincount: f.pincount, id: f.id };
+  }
+}

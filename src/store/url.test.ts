@@ -1,0 +1,57 @@
+import { describe, expect, it } from 'vitest';
+import fc from 'fast-check';
+import { compressText, decodeLink, encodeLink, LINK_VERSION } from './url';
+
+describe('link codec', () => {
+  it('round-trips text, kernel and step', async () => {
+    const text = 'title T\nkernel v6.4\nmmap buf 16K\nread buf   # ünïcode ✓\n';
+    const hash = await encodeLink({ text, kernel: 'v6.1 zero-pin=skip', step: 42 });
+    expect(hash.startsWith(`#v=${LINK_VERSION}&`)).toBe(true);
+    const back = await decodeLink(hash);
+    expect(back).toEqual({ ok: true, link: { text, kernel: 'v6.1 zero-pin=skip', step: 42 } });
+  });
+
+  it('treats an empty hash as no link', async () => {
+    expect(await decodeLink('')).toEqual({ ok: 'empty' });
+    expect(await decodeLink('#')).toEqual({ ok: 'empty' });
+  });
+
+  it('explains damaged, truncated, foreign and hostile links instead of throwing', async () => {
+    const good = await encodeLink({ text: 'mmap buf 4K\n'.repeat(50) });
+    const truncated = good.slice(0, Math.floor(good.length * 0.7));
+    const cases = [
+      truncated,
+      '#v=1',
+      '#v=2&s=AAAA',
+      '#s=AAAA',
+      '#v=1&s=%%%',
+      '#v=1&s=<script>alert(1)</script>',
+      '#v=1&k=<img src=x>&s=' + good.split('s=')[1],
+      '#v=1&t=-5&s=' + good.split('s=')[1],
+      `#v=1&s=${'A'.repeat(130_000)}`,
+    ];
+    for (const hash of cases) {
+      const r = await decodeLink(hash);
+      expect(r.ok, hash.slice(0, 40)).toBe(false);
+      if (r.ok === false) expect(r.reason.length).toBeGreaterThan(5);
+    }
+  });
+
+  it('refuses a deflate bomb: a small link that inflates past the size limit', async () => {
+    const bomb = await compressText('x'.repeat(5_000_000));
+    expect(bomb.length).toBeLessThan(20_000);
+    const r = await decodeLink(`#v=1&s=${bomb}`);
+    expect(r.ok).toBe(false);
+    if (r.ok === false) expect(r.reason).toMatch(/larger than|too long/);
+  });
+
+  it('never throws on arbitrary input', async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.string({ maxLength: 300 }), async (s) => {
+        const r = await decodeLink(s);
+        expect(['empty', true, false]).toContain(r.ok);
+      }),
+      { numRuns: 200 },
+    );
+  });
+});
