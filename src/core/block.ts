@@ -18,7 +18,7 @@ export function newBio(sim: Sim, spec: Pick<Bio, 'op' | 'file' | 'sector' | 'end
   const id = sim.state.counters.bio;
   sim.journal.set(sim.state.counters, 'bio', id + 1);
   const bio: Bio = { id, name: `bio#${id}`, bvecs: [], state: 'building', deferred: false, ...spec };
-  sim.journal.mapSet(sim.state.bios, id, bio);
+  sim.journal.insertNew(sim.state.bios, id, bio);
   sim.call('bio_alloc', () =>
     sim.emit('bio', () => ({
       text: `${bio.name} is allocated for a ${spec.op} at sector ${spec.sector}${spec.pinned ? ', flagged BIO_PAGE_PINNED (its pages are pinned and will be unpinned)' : spec.noPageRef ? ', flagged BIO_NO_PAGE_REF (completion will not put its pages)' : ''}.`,

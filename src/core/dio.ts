@@ -53,7 +53,7 @@ function allocateBlocks(sim: Sim, file: FileObj, firstBlock: number, lastBlock: 
 export function createFile(sim: Sim, name: string, size: number, fs: FileObj['fs'], blocksize: number, holes: boolean): FileObj {
   if (sim.state.files.has(name)) sim.error(`file "${name}" already exists`);
   const file: FileObj = { name, size, fs, blocksize, blocks: new Map(), cache: new Map(), shmem: false };
-  sim.journal.mapSet(sim.state.files, name, file);
+  sim.journal.insertNew(sim.state.files, name, file);
   sim.emit('file', () => ({
     text: `File ${name}: ${size} bytes on ${fs === 'legacy' ? 'a filesystem using fs/direct-io.c' : fs === 'iomap' ? 'an iomap filesystem' : 'the raw block device'}, ${blocksize}-byte blocks${holes ? ', no blocks allocated yet (holes)' : ''}.`,
   }));
@@ -100,7 +100,7 @@ export function directIo(sim: Sim, req: DioRequest): Dio {
     foff: req.foff,
     len: req.len,
   };
-  sim.journal.mapSet(sim.state.dios, id, dio);
+  sim.journal.insertNew(sim.state.dios, id, dio);
   const entry = file.fs === 'legacy' ? '__blockdev_direct_IO' : file.fs === 'iomap' ? 'iomap_dio_rw' : '__blkdev_direct_IO';
   const syscall = req.dir === 'read' ? 'ksys_pread64' : 'ksys_pwrite64';
   sim.inContext([syscall], () =>

@@ -120,7 +120,7 @@ function resolve(sim: Sim, st: Expect): Actual {
   const h = found.handle;
   switch (field ?? 'result') {
     case 'result': return h.result;
-    case 'pages': return h.released || h.result <= 0 ? 0 : h.pages.length * (found.member ? 1 : h.calls);
+    case 'pages': return h.released ? 0 : h.pages.length * (h.perCall && !found.member ? h.calls : 1);
     default: return sim.error(`a handle has no field "${field}" (result, pages)`);
   }
 }

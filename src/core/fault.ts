@@ -127,7 +127,7 @@ export function backingFile(sim: Sim, vma: Vma): FileObj {
   let file = sim.state.files.get(name);
   if (!file) {
     file = { name, size: vma.size, fs: 'iomap', blocksize: PAGE_SIZE, blocks: new Map(), cache: new Map(), shmem: true };
-    sim.journal.mapSet(sim.state.files, name, file);
+    sim.journal.insertNew(sim.state.files, name, file);
   }
   return file;
 }

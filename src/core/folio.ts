@@ -58,7 +58,7 @@ export function allocFolio(sim: Sim, kind: FolioKind, order: number, holder: str
   const folio = { ...newFolio(id, kind, order, pfn), ...extra };
   folio.refcount = 1;
   folio.holds.set(holder, { refs: 1, pins: 0 });
-  sim.journal.mapSet(sim.state.folios, id, folio);
+  sim.journal.insertNew(sim.state.folios, id, folio);
   sim.touched.add(id);
   sim.emit('alloc', () => ({
     text: `A new ${order > 0 ? `order-${order} ` : ''}${kind === 'file' ? 'page-cache' : kind} folio F${id} is allocated (pfn 0x${pfn.toString(16)}) with refcount 1, owned by ${describeHolder(holder)}.`,

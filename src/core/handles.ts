@@ -18,7 +18,8 @@ export function handleHolder(name: string, kind: HandleKind): string {
 /** A handle by name; `pin#7` also finds the auto handle whose run of calls includes call 7. */
 export function findHandle(sim: Sim, name: string): { handle: Handle; member: boolean } | undefined {
   const exact = sim.state.handles.get(name);
-  if (exact) return { handle: exact, member: false };
+  // `pin#3` naming the first call of a group pin#3…pin#9 means that call alone.
+  if (exact) return { handle: exact, member: exact.perCall && exact.calls > 1 };
   const m = /^(pin|get)#(\d+)$/.exec(name);
   if (!m) return undefined;
   const n = Number(m[2]);
@@ -38,7 +39,7 @@ export function requireHandle(sim: Sim, name: string): { handle: Handle; member:
 }
 
 export function displayName(h: Handle): string {
-  return h.autoFirst !== undefined && h.calls > 1 ? `${h.kind}#${h.autoFirst}…${h.kind}#${h.autoFirst + h.calls - 1}` : h.name;
+  return h.perCall && h.autoFirst !== undefined && h.calls > 1 ? `${h.kind}#${h.autoFirst}…${h.kind}#${h.autoFirst + h.calls - 1}` : h.name;
 }
 
 function rangeOf(sim: Sim, vma: Vma, off: number, len: number): { va: number; npages: number } {
@@ -89,21 +90,25 @@ function callIntoHandle(sim: Sim, spec: CallSpec, take: (holder: string, mm: Mm,
   const accumulate = existing && !existing.released ? existing : undefined;
   if (accumulate && accumulate.kind !== spec.kind) sim.error(`handle "${spec.name}" is a ${accumulate.kind} handle`);
   const holderName = open?.name ?? accumulate?.name ?? name;
-  const r = take(handleHolder(holderName, spec.kind), mm, va, npages);
+  const groupHolder = handleHolder(holderName, spec.kind);
+  // What the group holds before this call, so a call that turns out different can take exactly its own part.
+  const before = open ? holdsOf(sim, groupHolder) : undefined;
+  const r = take(groupHolder, mm, va, npages);
   if (open && samePages(open.pages, r.pages) && open.result === r.result) {
     sim.journal.set(open, 'calls', open.calls + 1);
     return open;
   }
-  if (open) {
-    // Not identical after all: give this call's references to its own handle.
-    for (const p of r.pages) {
-      const f = sim.state.folios.get(p.folio);
-      if (f) moveHold(sim, f, handleHolder(open.name, spec.kind), handleHolder(name, spec.kind), perCallHold(f.holds.get(handleHolder(open.name, spec.kind)), open.calls + 1));
+  if (open && before) {
+    // Not identical after all: give this call's references to a handle of its own.
+    for (const [id, now] of holdsOf(sim, groupHolder)) {
+      const was = before.get(id) ?? { refs: 0, pins: 0 };
+      const part = { refs: now.refs - was.refs, pins: now.pins - was.pins };
+      if (part.refs !== 0 || part.pins !== 0) moveHold(sim, sim.state.folios.get(id)!, groupHolder, handleHolder(name, spec.kind), part);
     }
   }
   if (accumulate) {
     sim.journal.set(accumulate, 'calls', accumulate.calls + 1);
-    sim.journal.set(accumulate, 'pages', r.pages);
+    if (r.result > 0) sim.journal.set(accumulate, 'pages', [...accumulate.pages, ...r.pages]);
     sim.journal.set(accumulate, 'result', r.result);
     return accumulate;
   }
@@ -111,6 +116,7 @@ function callIntoHandle(sim: Sim, spec: CallSpec, take: (holder: string, mm: Mm,
     name,
     kind: spec.kind,
     calls: 1,
+    perCall: autoNo !== undefined,
     task: task.name,
     mm: mm.id,
     vma: vma.name,
@@ -125,18 +131,22 @@ function callIntoHandle(sim: Sim, spec: CallSpec, take: (holder: string, mm: Mm,
     line: sim.line,
     ...(autoNo !== undefined ? { autoFirst: autoNo } : {}),
   };
-  sim.journal.mapSet(sim.state.handles, name, handle);
+  sim.journal.insertNew(sim.state.handles, name, handle);
   return handle;
 }
 
-function perCallHold(h: { refs: number; pins: number } | undefined, calls: number): { refs: number; pins: number } | undefined {
-  if (!h) return undefined;
-  return { refs: h.refs / calls, pins: h.pins / calls };
+function holdsOf(sim: Sim, holder: string): Map<number, { refs: number; pins: number }> {
+  const out = new Map<number, { refs: number; pins: number }>();
+  for (const f of sim.state.folios.values()) {
+    const h = f.holds.get(holder);
+    if (h) out.set(f.id, h);
+  }
+  return out;
 }
 
 function openGroup(sim: Sim, spec: CallSpec, autoNo: number): Handle | undefined {
   for (const h of sim.state.handles.values()) {
-    if (h.autoFirst !== undefined && !h.released && h.kind === spec.kind && h.line === sim.line && h.autoFirst + h.calls === autoNo && h.task === sim.state.cur.task) return h;
+    if (h.perCall && h.autoFirst !== undefined && !h.released && h.kind === spec.kind && h.line === sim.line && h.autoFirst + h.calls === autoNo && h.task === sim.state.cur.task) return h;
   }
   return undefined;
 }
@@ -153,10 +163,10 @@ export function releaseStatement(sim: Sim, name: string, pin: boolean, dirty: bo
   const { handle, member } = requireHandle(sim, name);
   if (handle.kind === 'vfio' || handle.kind === 'pipe') sim.error(`${name} is a ${handle.kind} handle: use ${handle.kind === 'vfio' ? 'vfio unmap' : 'close'}`);
   const fn = pin ? (dirty ? 'unpin_user_pages_dirty_lock' : 'unpin_user_pages') : 'put_page';
-  const target = member && handle.calls > 1 ? splitOut(sim, handle, name) : handle;
+  const target = member && handle.perCall && handle.calls > 1 ? splitOut(sim, handle, name) : handle;
   sim.call(fn, () => {
     sim.emit('gup', () => ({ text: `${displayName(target)} is released with ${fn}${target.released ? ' again, although it was already released' : ''}.`, handle: target.name }));
-    if (target.result > 0) releasePages(sim, target.pages, pin, handleHolder(target.name, target.kind), dirty, target.calls);
+    if (target.pages.length > 0) releasePages(sim, target.pages, pin, handleHolder(target.name, target.kind), dirty, target.perCall ? target.calls : 1);
   });
   sim.journal.set(target, 'released', true);
 }
@@ -191,7 +201,7 @@ function splitOut(sim: Sim, group: Handle, name: string): Handle {
       const f = sim.state.folios.get(id)!;
       moveHold(sim, f, groupHolder, handleHolder(pieceName, group.kind), { refs: share.refs * calls, pins: share.pins * calls });
     }
-    sim.journal.mapSet(sim.state.handles, pieceName, h);
+    sim.journal.insertNew(sim.state.handles, pieceName, h);
     if (piece.from === n) picked = h;
   }
   return picked;
@@ -302,7 +312,7 @@ export function closePipe(sim: Sim, name: string): void {
   if (handle.kind !== 'pipe') sim.error(`${name} is not a pipe (vmsplice handle)`);
   sim.inContext(['pipe_release', 'free_pipe_info', 'pipe_buf_release'], () => {
     sim.emit('pipe', () => ({ text: `The pipe ${name} is closed: each buffer's page reference is put.`, handle: name }));
-    if (handle.result > 0) releasePages(sim, handle.pages, false, handleHolder(handle.name, 'pipe'), false, handle.calls);
+    if (handle.pages.length > 0) releasePages(sim, handle.pages, false, handleHolder(handle.name, 'pipe'), false, handle.perCall ? handle.calls : 1);
   });
   sim.journal.set(handle, 'released', true);
 }

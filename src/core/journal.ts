@@ -56,6 +56,19 @@ export class Journal {
     else if (this.tracing) this.traceWrite(map, key, before, value);
   }
 
+  /**
+   * Insert a new entity (folio, task, mm, VMA, file, handle, bio, dio). Entities are recorded with a copy of
+   * their state at birth, so checkpoints can put every object ever created back where it was.
+   */
+  insertNew<K, V extends object>(map: Map<K, V>, key: K, value: V): void {
+    this.mapSet(map, key, value);
+    if (this.muted) this.mutedBirths.push(value);
+    else this.births.push({ pos: this.targets.length, obj: value, copies: copyOf(value) });
+  }
+
+  private births: { pos: number; obj: object; copies: Map<Target, Shallow> }[] = [];
+  private mutedBirths: object[] = [];
+
   mapDelete<K, V>(map: Map<K, V>, key: K): void {
     if (!map.has(key)) return;
     const before = map.get(key);
@@ -120,6 +133,28 @@ export class Journal {
     for (let i = from; i < to; i++) write(this.targets[i]!, this.keys[i], this.afters[i]);
   }
 
+  // ---- checkpoints -------------------------------------------------------------------------------------
+
+  /** A shallow copy of every object reachable from `roots`, at the current journal position. */
+  /** A shallow copy of every object reachable from `roots` and of every entity ever born, at this position. */
+  capture(roots: object[]): Checkpoint {
+    const copies = new Map<Target, Shallow>();
+    for (const root of roots) copyReachable(root, copies);
+    for (const b of this.births) copyReachable(b.obj, copies);
+    return { pos: this.targets.length, births: this.births.length, copies };
+  }
+
+  /**
+   * Put every object ever created back in its state at the checkpoint: the captured ones from the copies,
+   * entities born after it in their birth state. Then undo/redo from `checkpoint.pos` is exact.
+   */
+  restore(checkpoint: Checkpoint): void {
+    for (const [target, copy] of checkpoint.copies) writeBack(target, copy);
+    for (let i = checkpoint.births; i < this.births.length; i++) {
+      for (const [target, copy] of this.births[i]!.copies) writeBack(target, copy);
+    }
+  }
+
   // ---- muted spans -------------------------------------------------------------------------------------
 
   private shallows: Map<Target, Shallow> | undefined;
@@ -138,6 +173,9 @@ export class Journal {
     this.muted = false;
     for (const [target, copy] of this.shallows) diffInto(target, copy, this);
     this.shallows = undefined;
+    // Entities born while muted appear (to patches) at the span's end, in their state then.
+    for (const obj of this.mutedBirths) this.births.push({ pos: this.targets.length, obj, copies: copyOf(obj) });
+    this.mutedBirths = [];
   }
 
   /** Used by `diffInto`; records a patch without touching the target (it already holds `after`). */
@@ -147,6 +185,35 @@ export class Journal {
 }
 
 export { ABSENT };
+
+export interface Checkpoint {
+  pos: number;
+  /** How many entities had been born when it was taken. */
+  births: number;
+  copies: Map<Target, Shallow>;
+}
+
+function copyOf(obj: object): Map<Target, Shallow> {
+  const copies = new Map<Target, Shallow>();
+  copyReachable(obj, copies);
+  return copies;
+}
+
+function writeBack(target: Target, copy: Shallow): void {
+  if (target instanceof Map && copy instanceof Map) {
+    target.clear();
+    for (const [k, v] of copy) target.set(k, v);
+  } else if (target instanceof Int32Array && copy instanceof Int32Array) {
+    target.set(copy);
+  } else if (Array.isArray(target)) {
+    // immutable by convention
+  } else {
+    const rec = target as Record<string, unknown>;
+    const saved = copy as Record<string, unknown>;
+    for (const k of Object.keys(rec)) if (!(k in saved)) delete rec[k];
+    Object.assign(rec, saved);
+  }
+}
 
 function write(target: Target, key: unknown, value: unknown): void {
   if (target instanceof Map) {

@@ -216,7 +216,7 @@ export function addVma(sim: Sim, mm: Mm, spec: Omit<Vma, 'start'>): Vma {
   const size = Math.ceil(spec.size / PAGE_SIZE) * PAGE_SIZE;
   const vma: Vma = { ...spec, start, size };
   sim.journal.set(mm, 'nextVa', start + size + PAGE_SIZE);
-  sim.journal.mapSet(mm.vmas, spec.name, vma);
+  sim.journal.insertNew(mm.vmas, spec.name, vma);
   sim.emit('vma', () => ({
     text: `mmap creates "${spec.name}": ${hex(start)}–${hex(start + size)} (${size / 1024} KiB, ${spec.backing}${spec.file ? ` ${spec.file}` : ''}, ${spec.shared ? 'shared' : 'private'}, ${spec.writable ? 'rw' : 'ro'}${spec.thp ? ', THP' : ''}). Nothing is mapped until it is touched.`,
     task: mm.owner,
@@ -256,12 +256,12 @@ export function forkTask(sim: Sim, parent: Task, childName: string): Task {
   sim.journal.set(sim.state.counters, 'mm', id + 1);
   const cmm = newMm(id, childName);
   cmm.nextVa = pmm.nextVa;
-  sim.journal.mapSet(sim.state.mms, id, cmm);
+  sim.journal.insertNew(sim.state.mms, id, cmm);
   const child: Task = { name: childName, mm: id, alive: true };
-  sim.journal.mapSet(sim.state.tasks, childName, child);
+  sim.journal.insertNew(sim.state.tasks, childName, child);
   sim.emit('task', () => ({ text: `${parent.name} forks: ${childName} gets a copy of its address space.`, task: childName }));
   for (const vma of pmm.vmas.values()) {
-    sim.journal.mapSet(cmm.vmas, vma.name, { ...vma });
+    sim.journal.insertNew(cmm.vmas, vma.name, { ...vma });
     // Shared file mappings are not copied: the child faults them in later (vma_needs_copy()).
     if (vma.shared) continue;
     sim.call('copy_page_range', () => copyVmaTables(sim, pmm, cmm, vma));

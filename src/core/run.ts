@@ -25,6 +25,7 @@ export class Run {
     this.kernel = sim.kernel;
     this.position = sim.journal.length;
     this.step = this.lastStep;
+    sim.checkpoint();
   }
 
   /** The step the live state is at. */
@@ -44,10 +45,34 @@ export class Run {
   seek(step: number): void {
     const target = Math.max(0, Math.min(this.lastStep, Math.round(step)));
     const to = this.patchAt(target);
+    // Either walk the patches from where we are, or restore the first checkpoint at or after the target
+    // and walk back from it, whichever touches less.
+    const cp = this.checkpointAtOrAfter(to);
+    if (cp && cp.copies.size * 2 + Math.abs(cp.pos - to) < Math.abs(to - this.position)) {
+      this.sim.journal.restore(cp);
+      this.position = cp.pos;
+    }
     if (to > this.position) this.sim.journal.redo(this.position, to);
     else if (to < this.position) this.sim.journal.undo(to, this.position);
     this.position = to;
     this.step = target;
+  }
+
+  /** The checkpoint nearest to `pos` (before or after it). */
+  private checkpointAtOrAfter(pos: number) {
+    const cps = this.sim.checkpoints;
+    let lo = 0;
+    let hi = cps.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (cps[mid]!.pos < pos) lo = mid + 1;
+      else hi = mid;
+    }
+    const after = cps[lo];
+    const before = lo > 0 ? cps[lo - 1] : undefined;
+    if (!before) return after;
+    if (!after) return before;
+    return pos - before.pos <= after.pos - pos ? before : after;
   }
 
   /** A plain, immutable picture of the state at `step` (for views, tests and the command line). */

@@ -176,9 +176,10 @@ export function buildSnapshot(sim: Sim, run: Run): Snapshot {
       };
     })
     .sort((a, b) => a.id - b.id);
-  const tasks: TaskView[] = [...s.tasks.values()].map((t) => {
+  const tasks: TaskView[] = [...s.tasks.values()].sort((a, b) => a.mm - b.mm).map((t) => {
     const mm = s.mms.get(t.mm)!;
-    const vmas = [...mm.vmas.values()].map((v) => ({ name: v.name, start: v.start, end: v.start + v.size, backing: v.backing, ...(v.file ? { file: v.file } : {}), shared: v.shared, writable: v.writable, thp: v.thp }));
+    // Map order can differ after seeking back over a deletion; snapshots sort everything they list.
+    const vmas = [...mm.vmas.values()].sort((a, b) => a.start - b.start).map((v) => ({ name: v.name, start: v.start, end: v.start + v.size, backing: v.backing, ...(v.file ? { file: v.file } : {}), shared: v.shared, writable: v.writable, thp: v.thp }));
     const vmaName = (va: number) => vmas.find((v) => va >= v.start && va < v.end)?.name;
     const entries: PteView[] = [];
     for (const [key, pmd] of mm.pmds) {
@@ -195,7 +196,7 @@ export function buildSnapshot(sim: Sim, run: Run): Snapshot {
     const dio = t.waitingOn !== undefined ? s.dios.get(t.waitingOn)?.name : undefined;
     return { name: t.name, alive: t.alive, current: s.cur.task === t.name, ...(dio ? { waitingOn: dio } : {}), hasPinned: mm.hasPinned, vmas, entries, tables: [...mm.tables.keys()].sort() };
   });
-  const bios: BioView[] = [...s.bios.values()].map((b) => ({
+  const bios: BioView[] = [...s.bios.values()].sort((a, b) => a.id - b.id).map((b) => ({
     id: b.id,
     name: b.name,
     op: b.op,
@@ -210,7 +211,7 @@ export function buildSnapshot(sim: Sim, run: Run): Snapshot {
     ...(b.dio !== undefined ? { dio: s.dios.get(b.dio)?.name ?? `dio#${b.dio}` } : {}),
     bvecs: b.bvecs.map((v) => ({ folio: v.folio, page: v.page, offset: v.offset, len: v.len, pages: bvecPages(v), hold: v.hold })),
   }));
-  const dios: DioView[] = [...s.dios.values()].map((d) => ({
+  const dios: DioView[] = [...s.dios.values()].sort((a, b) => a.id - b.id).map((d) => ({
     id: d.id,
     name: d.name,
     engine: d.engine,
@@ -232,7 +233,7 @@ export function buildSnapshot(sim: Sim, run: Run): Snapshot {
     kind: h.kind,
     calls: h.calls,
     result: h.result,
-    pages: h.released || h.result <= 0 ? 0 : h.pages.length * h.calls,
+    pages: h.released ? 0 : h.pages.length * (h.perCall ? h.calls : 1),
     released: h.released,
     task: h.task,
     mapping: h.vma,
@@ -250,7 +251,7 @@ export function buildSnapshot(sim: Sim, run: Run): Snapshot {
     bios,
     dios,
     handles,
-    files: [...s.files.values()].filter((f) => !f.shmem).map((f) => ({ name: f.name, size: f.size, fs: f.fs, blocksize: f.blocksize, blocks: f.blocks.size, cached: f.cache.size })),
+    files: [...s.files.values()].filter((f) => !f.shmem).sort((a, b) => a.name.localeCompare(b.name)).map((f) => ({ name: f.name, size: f.size, fs: f.fs, blocksize: f.blocksize, blocks: f.blocks.size, cached: f.cache.size })),
     violations: s.counters.violations,
     leaks: leakedRefs(sim),
     zeroFolio: s.zeroFolio,

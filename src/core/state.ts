@@ -127,6 +127,11 @@ export interface Handle {
   autoFirst?: number;
   /** How many calls this handle stands for. */
   calls: number;
+  /**
+   * True for an auto group of identical calls: `pages` is one call's pages, taken `calls` times.
+   * False for a single call or a named handle that accumulated calls: `pages` lists everything taken.
+   */
+  perCall: boolean;
   task: string;
   mm: number;
   vma: string;
@@ -135,7 +140,7 @@ export interface Handle {
   write: boolean;
   longterm: boolean;
   fast: boolean;
-  /** Pages the last call returned (with repeats, each call returned the same). */
+  /** Pages taken (see `perCall`). */
   pages: readonly HandlePage[];
   /** Pages returned by the last call or negative errno. */
   result: number;

@@ -27,7 +27,8 @@ describe('step navigation', () => {
       const next = statementStep(run, step, 1);
       expect(next).toBeGreaterThan(step);
       // The event after the landing step belongs to another statement execution.
-      if (next < run.lastStep) expect(run.events[next]!.stmt).not.toBe(run.events[next - 1]!.stmt);
+      const sameStatement = next < run.lastStep && run.events[next]!.stmt === run.events[next - 1]!.stmt;
+      expect(sameStatement).toBe(false);
       visited.push(next);
       step = next;
     }
