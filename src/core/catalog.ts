@@ -54,6 +54,8 @@ export function buildCatalog(sim: Sim): Catalog {
       const f = after as Folio;
       folios.set(f.id, f);
       holdMaps.add(f.holds);
+      // The allocation reference is set before the folio is inserted, outside the journal.
+      for (const k of f.holds.keys()) holders.add(k);
     } else if (target === state.mms) mms.set((after as Mm).id, after as Mm);
     else if (target === state.bios) bios.set((after as Bio).id, after as Bio);
     else if (target === state.dios) dios.set(key as number, (after as { name: string }).name);

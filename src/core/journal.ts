@@ -56,18 +56,10 @@ export class Journal {
     else if (this.tracing) this.traceWrite(map, key, before, value);
   }
 
-  /**
-   * Insert a new entity (folio, task, mm, VMA, file, handle, bio, dio). Entities are recorded with a copy of
-   * their state at birth, so checkpoints can put every object ever created back where it was.
-   */
+  /** Insert a new entity (folio, task, mm, VMA, file, handle, bio, dio) into its table. */
   insertNew<K, V extends object>(map: Map<K, V>, key: K, value: V): void {
     this.mapSet(map, key, value);
-    if (this.muted) this.mutedBirths.push(value);
-    else this.births.push({ pos: this.targets.length, obj: value, copies: copyOf(value) });
   }
-
-  private births: { pos: number; obj: object; copies: Map<Target, Shallow> }[] = [];
-  private mutedBirths: object[] = [];
 
   mapDelete<K, V>(map: Map<K, V>, key: K): void {
     if (!map.has(key)) return;
@@ -133,25 +125,81 @@ export class Journal {
     for (let i = from; i < to; i++) write(this.targets[i]!, this.keys[i], this.afters[i]);
   }
 
-  // ---- checkpoints -------------------------------------------------------------------------------------
+  // ---- segments: compressed runs of patches, for long jumps -----------------------------------------------
 
-  /** A shallow copy of every object reachable from `roots`, at the current journal position. */
-  /** A shallow copy of every object reachable from `roots` and of every entity ever born, at this position. */
-  capture(roots: object[]): Checkpoint {
-    const copies = new Map<Target, Shallow>();
-    for (const root of roots) copyReachable(root, copies);
-    for (const b of this.births) copyReachable(b.obj, copies);
-    return { pos: this.targets.length, births: this.births.length, copies };
-  }
+  private segments: Segment[] | undefined;
+  static readonly SEGMENT = 4096;
 
   /**
-   * Put every object ever created back in its state at the checkpoint: the captured ones from the copies,
-   * entities born after it in their birth state. Then undo/redo from `checkpoint.pos` is exact.
+   * The net effect of each block of SEGMENT patches: per (target, key), the value before the block and after
+   * it. Crossing a whole block in either direction then writes each slot once instead of replaying every
+   * patch. Built on first use, once the run is complete.
    */
-  restore(checkpoint: Checkpoint): void {
-    for (const [target, copy] of checkpoint.copies) writeBack(target, copy);
-    for (let i = checkpoint.births; i < this.births.length; i++) {
-      for (const [target, copy] of this.births[i]!.copies) writeBack(target, copy);
+  private segmentsFor(): Segment[] {
+    if (this.segments) return this.segments;
+    const out: Segment[] = [];
+    for (let from = 0; from + Journal.SEGMENT <= this.targets.length; from += Journal.SEGMENT) {
+      const to = from + Journal.SEGMENT;
+      const index = new Map<Target, Map<unknown, number>>();
+      const seg: Segment = { from, to, targets: [], keys: [], befores: [], afters: [] };
+      for (let i = from; i < to; i++) {
+        const t = this.targets[i]!;
+        let slots = index.get(t);
+        if (!slots) {
+          slots = new Map();
+          index.set(t, slots);
+        }
+        const at = slots.get(this.keys[i]);
+        if (at === undefined) {
+          slots.set(this.keys[i], seg.targets.length);
+          seg.targets.push(t);
+          seg.keys.push(this.keys[i]);
+          seg.befores.push(this.befores[i]);
+          seg.afters.push(this.afters[i]);
+        } else seg.afters[at] = this.afters[i];
+      }
+      out.push(seg);
+    }
+    this.segments = out;
+    return out;
+  }
+
+  /** Move the state from patch position `from` to `to`, using whole segments where they fit. */
+  travel(from: number, to: number): void {
+    if (from === to) return;
+    const segs = this.segmentsFor();
+    const size = Journal.SEGMENT;
+    if (to > from) {
+      let pos = from;
+      const firstWhole = Math.ceil(pos / size) * size;
+      if (firstWhole + size > to || segs.length === 0) {
+        this.redo(pos, to);
+        return;
+      }
+      this.redo(pos, firstWhole);
+      pos = firstWhole;
+      while (pos + size <= to && pos / size < segs.length) {
+        const seg = segs[pos / size]!;
+        for (let i = 0; i < seg.targets.length; i++) write(seg.targets[i]!, seg.keys[i], seg.afters[i]);
+        pos += size;
+      }
+      this.redo(pos, to);
+    } else {
+      let pos = from;
+      const lastWhole = Math.floor(pos / size) * size;
+      if (lastWhole - size < to || segs.length === 0) {
+        this.undo(to, pos);
+        return;
+      }
+      this.undo(lastWhole, pos);
+      pos = lastWhole;
+      while (pos - size >= to) {
+        const seg = segs[pos / size - 1];
+        if (!seg) break;
+        for (let i = seg.targets.length - 1; i >= 0; i--) write(seg.targets[i]!, seg.keys[i], seg.befores[i]);
+        pos -= size;
+      }
+      this.undo(to, pos);
     }
   }
 
@@ -173,9 +221,6 @@ export class Journal {
     this.muted = false;
     for (const [target, copy] of this.shallows) diffInto(target, copy, this);
     this.shallows = undefined;
-    // Entities born while muted appear (to patches) at the span's end, in their state then.
-    for (const obj of this.mutedBirths) this.births.push({ pos: this.targets.length, obj, copies: copyOf(obj) });
-    this.mutedBirths = [];
   }
 
   /** Used by `diffInto`; records a patch without touching the target (it already holds `after`). */
@@ -186,33 +231,13 @@ export class Journal {
 
 export { ABSENT };
 
-export interface Checkpoint {
-  pos: number;
-  /** How many entities had been born when it was taken. */
-  births: number;
-  copies: Map<Target, Shallow>;
-}
-
-function copyOf(obj: object): Map<Target, Shallow> {
-  const copies = new Map<Target, Shallow>();
-  copyReachable(obj, copies);
-  return copies;
-}
-
-function writeBack(target: Target, copy: Shallow): void {
-  if (target instanceof Map && copy instanceof Map) {
-    target.clear();
-    for (const [k, v] of copy) target.set(k, v);
-  } else if (target instanceof Int32Array && copy instanceof Int32Array) {
-    target.set(copy);
-  } else if (Array.isArray(target)) {
-    // immutable by convention
-  } else {
-    const rec = target as Record<string, unknown>;
-    const saved = copy as Record<string, unknown>;
-    for (const k of Object.keys(rec)) if (!(k in saved)) delete rec[k];
-    Object.assign(rec, saved);
-  }
+interface Segment {
+  from: number;
+  to: number;
+  targets: Target[];
+  keys: unknown[];
+  befores: unknown[];
+  afters: unknown[];
 }
 
 function write(target: Target, key: unknown, value: unknown): void {

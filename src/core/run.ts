@@ -25,7 +25,6 @@ export class Run {
     this.kernel = sim.kernel;
     this.position = sim.journal.length;
     this.step = this.lastStep;
-    sim.checkpoint();
   }
 
   /** The step the live state is at. */
@@ -45,34 +44,9 @@ export class Run {
   seek(step: number): void {
     const target = Math.max(0, Math.min(this.lastStep, Math.round(step)));
     const to = this.patchAt(target);
-    // Either walk the patches from where we are, or restore the first checkpoint at or after the target
-    // and walk back from it, whichever touches less.
-    const cp = this.checkpointAtOrAfter(to);
-    if (cp && cp.copies.size * 2 + Math.abs(cp.pos - to) < Math.abs(to - this.position)) {
-      this.sim.journal.restore(cp);
-      this.position = cp.pos;
-    }
-    if (to > this.position) this.sim.journal.redo(this.position, to);
-    else if (to < this.position) this.sim.journal.undo(to, this.position);
+    this.sim.journal.travel(this.position, to);
     this.position = to;
     this.step = target;
-  }
-
-  /** The checkpoint nearest to `pos` (before or after it). */
-  private checkpointAtOrAfter(pos: number) {
-    const cps = this.sim.checkpoints;
-    let lo = 0;
-    let hi = cps.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >> 1;
-      if (cps[mid]!.pos < pos) lo = mid + 1;
-      else hi = mid;
-    }
-    const after = cps[lo];
-    const before = lo > 0 ? cps[lo - 1] : undefined;
-    if (!before) return after;
-    if (!after) return before;
-    return pos - before.pos <= after.pos - pos ? before : after;
   }
 
   /** A plain, immutable picture of the state at `step` (for views, tests and the command line). */
@@ -94,7 +68,13 @@ export class Run {
 
   /** Everything the run ever created (folios, holders, bios, addresses), for layouts that never jump. */
   get catalog(): Catalog {
-    this.cachedCatalog ??= buildCatalog(this.sim);
+    if (!this.cachedCatalog) {
+      // Built from the final state plus every patch, so it does not depend on the step it is first read at.
+      const saved = this.step;
+      this.seek(this.lastStep);
+      this.cachedCatalog = buildCatalog(this.sim);
+      this.seek(saved);
+    }
     return this.cachedCatalog;
   }
 
@@ -125,6 +105,14 @@ export class Run {
     for (let s = Math.min(step, this.lastStep); s >= 1; s--) {
       const e = this.events[s - 1]!;
       if (e.kind !== 'elided' && e.folio !== folio) continue;
+      // Events that carry their refcount change answer without moving the state.
+      if (e.kind !== 'elided' && e.delta !== undefined) {
+        if (e.delta !== 0) {
+          found = s;
+          break;
+        }
+        continue;
+      }
       if (this.refcountAt(folio, s) !== this.refcountAt(folio, s - 1)) {
         found = s;
         break;

@@ -1,7 +1,7 @@
 // The simulation context: live state, journal, policy, the kernel call stack and the event/finding sinks.
 // Concept modules (folio, mm, fault, gup, block, dio, vfio) are functions over this context.
 
-import { Journal, type Checkpoint } from './journal';
+import { Journal } from './journal';
 import type { KernelPolicy, ResolvedKernel } from './policy';
 import type { EventKind, Finding, FindingKind, SimEvent } from './events';
 import { VIOLATION_KINDS } from './events';
@@ -90,25 +90,6 @@ export class Sim {
     const event: SimEvent = { kind, chain: this.stack.slice(), line: this.line, stmt: this.stmt, patchEnd: this.journal.length, ...d };
     this.events.push(event);
     this.settleFindings();
-    if (this.events.length - this.lastCheckpointEvent >= this.checkpointEvery) this.checkpoint();
-  }
-
-  // ---- checkpoints for fast seeking ----------------------------------------------------------------------
-
-  readonly checkpoints: Checkpoint[] = [];
-  private checkpointEvery = 1024;
-  private lastCheckpointEvent = 0;
-
-  /** Capture the whole state now; thin out old checkpoints so there are never more than 256. */
-  checkpoint(): void {
-    this.lastCheckpointEvent = this.events.length;
-    this.checkpoints.push(this.journal.capture([this.state]));
-    if (this.checkpoints.length > 256) {
-      const kept = this.checkpoints.filter((_, i) => i % 2 === 1);
-      this.checkpoints.length = 0;
-      this.checkpoints.push(...kept);
-      this.checkpointEvery *= 2;
-    }
   }
 
   /** Findings raised just before an event belong to that event: it shows their effect. */

@@ -56,7 +56,17 @@ async function pump(stream: ReadableStream<Uint8Array>, limit: number): Promise<
   return out;
 }
 
+let lastCompressed: { text: string; data: string } | undefined;
+
 export async function compressText(text: string): Promise<string> {
+  // Stepping re-encodes the link on every step: the text rarely changes, so keep its last encoding.
+  if (lastCompressed?.text === text) return lastCompressed.data;
+  const data = await deflate(text);
+  lastCompressed = { text, data };
+  return data;
+}
+
+async function deflate(text: string): Promise<string> {
   const input = new Blob([new TextEncoder().encode(text)]).stream().pipeThrough(new CompressionStream('deflate-raw'));
   return toBase64Url(await pump(input, 4 * MAX_TEXT_CHARS));
 }

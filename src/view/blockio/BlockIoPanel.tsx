@@ -1,4 +1,50 @@
-// Being written (see the explorer issue); replaced by the real view.
+// The block I/O panel: reads the store and renders BlockIoView at the panel's width, animating submission
+// (a bar slides into the in-flight lane) and completion (released pages fade) with d3 transitions.
+
+import { useLayoutEffect, useRef } from 'react';
+import { useExplorer, selectRun, selectSelectedFolio, selectSnapshot } from '../../store/explorer';
+import { transitionMs } from '../common/motion';
+import { snapTracked, tweenTracked, type TweenMemory } from '../pagetables/tween';
+import { useWidth } from '../pagetables/useWidth';
+import { BlockIoView } from './BlockIoView';
+import './blockio.css';
+
+const MIN_WIDTH = 400;
+
 export function BlockIoPanel() {
-  return <section className="panel" aria-label="BlockIoPanel" />;
+  const snapshot = useExplorer(selectSnapshot);
+  const run = useExplorer(selectRun);
+  const selectedFolio = useExplorer(selectSelectedFolio);
+  const body = useRef<HTMLDivElement>(null);
+  const memory = useRef<TweenMemory>(new Map());
+  const width = useWidth(body, 640, MIN_WIDTH);
+
+  useLayoutEffect(() => {
+    if (body.current) memory.current = tweenTracked(body.current, memory.current, transitionMs());
+  });
+  useLayoutEffect(() => {
+    const root = body.current;
+    return () => {
+      if (root) snapTracked(root);
+    };
+  }, []);
+
+  const inFlight = snapshot?.bios.filter((b) => b.state === 'submitted').length ?? 0;
+  return (
+    <section className="panel bio-panel" aria-label="Block I/O">
+      <header className="panel-title">
+        <span>Block I/O</span>
+        {snapshot && (
+          <span className="bio-title-counts">
+            {snapshot.dios.length} dio · {snapshot.bios.length} bio · {inFlight} in flight
+          </span>
+        )}
+      </header>
+      <div className="panel-body bio-body" ref={body}>
+        {snapshot && run ? (
+          <BlockIoView snapshot={snapshot} catalog={run.catalog} selectedFolio={selectedFolio} width={width} onSelectFolio={(id) => useExplorer.getState().selectFolio(id)} />
+        ) : null}
+      </div>
+    </section>
+  );
 }

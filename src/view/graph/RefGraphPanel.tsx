@@ -1,4 +1,124 @@
-// Being written (see the explorer issue); replaced by the real view.
+// The refcount graph panel: who holds each reference. Holders keep the slots the run's catalog gives them;
+// edges appear (drawn in), change weight, and fade out as the steps go by. Clicking a folio selects it.
+
+import { useEffect, useLayoutEffect, useMemo, useRef, useState } from 'react';
+import { selectRun, selectSelectedFolio, selectSnapshot, useExplorer } from '../../store/explorer';
+import type { Run, Snapshot } from '../../core';
+import { transitionMs } from '../common/motion';
+import { HOLDER_KIND_COLOR } from '../common/palette';
+import { bornTest, frameModel } from '../memory/layout';
+import { RefGraphView } from './RefGraphView';
+import { focusSlots, runSlots, graphAt, graphGeometry, needsFocus, type GraphEdge } from './layout';
+import './graph.css';
+
 export function RefGraphPanel() {
-  return <section className="panel" aria-label="RefGraphPanel" />;
+  const run = useExplorer(selectRun);
+  const snapshot = useExplorer(selectSnapshot);
+  const selected = useExplorer(selectSelectedFolio);
+  const selectFolio = useExplorer((s) => s.selectFolio);
+  return (
+    <section className="panel graph-panel" aria-label="Refcount graph">
+      {run && snapshot ? (
+        <GraphBody run={run} snapshot={snapshot} selected={selected} onSelect={selectFolio} />
+      ) : (
+        <header className="panel-title">Refcount graph</header>
+      )}
+    </section>
+  );
+}
+
+const useIsoLayoutEffect = typeof window === 'undefined' ? useEffect : useLayoutEffect;
+
+interface BodyProps {
+  run: Run;
+  snapshot: Snapshot;
+  selected: number | null;
+  onSelect(id: number | null): void;
+}
+
+function GraphBody({ run, snapshot, selected, onSelect }: BodyProps) {
+  const catalog = run.catalog;
+  const body = useRef<HTMLDivElement>(null);
+  const [box, setBox] = useState({ width: 720, height: 360 });
+  useIsoLayoutEffect(() => {
+    const el = body.current;
+    if (!el) return;
+    const measure = () =>
+      setBox((b) => {
+        const width = el.clientWidth || 720;
+        const height = el.clientHeight || 360;
+        return b.width === width && b.height === height ? b : { width, height };
+      });
+    measure();
+    if (typeof ResizeObserver === 'undefined') return;
+    const ro = new ResizeObserver(measure);
+    ro.observe(el);
+    return () => ro.disconnect();
+  }, []);
+  const model = useMemo(() => frameModel(catalog, run.events), [catalog, run.events]);
+  const focus = needsFocus(catalog);
+  const { slots, shown } = useMemo(
+    () => (focus ? focusSlots(catalog, snapshot, selected) : { slots: runSlots(catalog, snapshot), shown: catalog.folios.length }),
+    [focus, catalog, snapshot, selected],
+  );
+  // A graph slightly taller than the panel is drawn a little smaller (down to 80 %); a much taller one scrolls.
+  const room = box.height - 26 - (focus ? 44 : 0);
+  const scale = Math.max(0.8, Math.min(1, room / Math.max(1, slots.height)));
+  const geo = useMemo(() => graphGeometry(box.width / scale - 2), [box.width, scale]);
+  const picture = useMemo(() => graphAt(slots, geo, snapshot, { selected, born: bornTest(model, snapshot.folios, snapshot.step) }), [slots, geo, snapshot, selected, model]);
+  const ghosts = useEdgeGhosts(picture.edges, run);
+  const refs = picture.edges.reduce((n, e) => n + e.refs, 0);
+  const leaked = picture.edges.filter((e) => e.leaked).reduce((n, e) => n + e.refs, 0);
+  const holders = picture.holders.filter((h) => h.active).length;
+  return (
+    <>
+      <header className="panel-title">
+        <span>Refcount graph</span>
+        <span className="graph-summary">
+          {`${refs.toLocaleString('en-US')} references · ${holders} holder${holders === 1 ? '' : 's'}`}
+          {leaked > 0 && <span className="graph-leaks">{` · ${leaked.toLocaleString('en-US')} leaked`}</span>}
+        </span>
+      </header>
+      <div className="panel-body graph-body" ref={body}>
+        {focus && (
+          <p className="graph-focus-note">
+            {`${catalog.folios.length.toLocaleString('en-US')} folios and ${catalog.holders.length.toLocaleString('en-US')} holders in this run: showing the ${shown} in focus (the zero pages, the selected folio, the current event's, and folios held by pins, bios, dios, vfio, pipes or leaks). Select a folio in Memory to see its holders.`}
+          </p>
+        )}
+        <RefGraphView picture={picture} geo={geo} ghosts={ghosts} onSelect={onSelect} scale={scale} />
+        <GraphLegend />
+      </div>
+    </>
+  );
+}
+
+/** Edges that were there at the previous step and are gone now, kept for one transition so they can fade out. */
+function useEdgeGhosts(edges: readonly GraphEdge[], resetKey: unknown): GraphEdge[] {
+  const prev = useRef<{ edges: readonly GraphEdge[]; key: unknown } | null>(null);
+  const [ghosts, setGhosts] = useState<GraphEdge[]>([]);
+  useIsoLayoutEffect(() => {
+    const before = prev.current;
+    prev.current = { edges, key: resetKey };
+    const ms = transitionMs();
+    const now = new Set(edges.map((e) => e.key));
+    const gone = !before || before.key !== resetKey || ms === 0 ? [] : before.edges.filter((e) => !now.has(e.key));
+    setGhosts((g) => (g.length === 0 && gone.length === 0 ? g : gone));
+    if (gone.length === 0) return;
+    const timer = setTimeout(() => setGhosts([]), ms);
+    return () => clearTimeout(timer);
+  }, [edges, resetKey]);
+  return ghosts;
+}
+
+function GraphLegend() {
+  return (
+    <div className="graph-legend" aria-hidden="true">
+      <span>
+        edge width: log of references (×1 … 1024 pin bias …) · label at the folio end
+      </span>
+      <span className="graph-legend-leak">
+        <span className="graph-legend-line" style={{ background: HOLDER_KIND_COLOR.leak }} /> leaked (no holder will release it)
+      </span>
+    </div>
+  );
 }

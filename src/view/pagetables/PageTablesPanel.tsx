@@ -1,4 +1,64 @@
-// Being written (see the explorer issue); replaced by the real view.
+// The page-table panel: reads the store and renders PageTablesView. It keeps which task is looked at (the
+// current one unless a tab was picked) and which address's walk is explained (hovered, or picked by a click).
+
+import { useLayoutEffect, useRef, useState } from 'react';
+import { useExplorer, selectRun, selectSelectedFolio, selectSnapshot } from '../../store/explorer';
+import { transitionMs } from '../common/motion';
+import { PageTablesView } from './PageTablesView';
+import { snapTracked, tweenTracked, type TweenMemory } from './tween';
+import { useWidth } from './useWidth';
+import './pagetables.css';
+
 export function PageTablesPanel() {
-  return <section className="panel" aria-label="PageTablesPanel" />;
+  const snapshot = useExplorer(selectSnapshot);
+  const run = useExplorer(selectRun);
+  const selectedFolio = useExplorer(selectSelectedFolio);
+  const runId = useExplorer((s) => s.runId);
+  const [picked, setPicked] = useState<{ runId: number; task: string | null; va: number | null }>({ runId, task: null, va: null });
+  const [hoverVa, setHoverVa] = useState<number | null>(null);
+  const body = useRef<HTMLDivElement>(null);
+  const memory = useRef<TweenMemory>(new Map());
+  const width = useWidth(body, 640, 380);
+
+  // A new run (edited text, another kernel) starts again from the current task and its event.
+  const state = picked.runId === runId ? picked : { runId, task: null, va: null };
+  const task = state.task ?? snapshot?.currentTask ?? 'main';
+
+  useLayoutEffect(() => {
+    if (body.current) memory.current = tweenTracked(body.current, memory.current, transitionMs());
+  });
+  useLayoutEffect(() => {
+    const root = body.current;
+    return () => {
+      if (root) snapTracked(root);
+    };
+  }, []);
+
+  return (
+    <section className="panel pt-panel" aria-label="Page tables">
+      <header className="panel-title">
+        <span>Page tables</span>
+        <span className="pt-title-task">
+          {task}
+          {snapshot && task !== snapshot.currentTask ? ` (current: ${snapshot.currentTask})` : ''}
+        </span>
+      </header>
+      <div className="panel-body pt-body" ref={body}>
+        {snapshot && run ? (
+          <PageTablesView
+            snapshot={snapshot}
+            catalog={run.catalog}
+            task={task}
+            width={width}
+            selectedFolio={selectedFolio}
+            focusVa={hoverVa ?? state.va}
+            onSelectFolio={(id) => useExplorer.getState().selectFolio(id)}
+            onSelectTask={(t) => setPicked({ runId, task: t === snapshot.currentTask ? null : t, va: null })}
+            onHoverVa={setHoverVa}
+            onPickVa={(va) => setPicked({ ...state, va: state.va === va ? null : va })}
+          />
+        ) : null}
+      </div>
+    </section>
+  );
 }

@@ -1,0 +1,215 @@
+// Block I/O view layout: pure functions from the catalog (every dio and bio the run ever made, in a fixed
+// order) and the snapshot to positions. A bio keeps its row for the whole run; its state only moves it
+// sideways between lanes (building → in flight → completion), and its bvecs are segments sized by bytes.
+
+import { scaleBand, scaleLinear } from 'd3-scale';
+import type { BioView, BvecView, Catalog, DioView, FolioKind, FolioView, Snapshot } from '../../core';
+
+export const LANES = ['building', 'inflight', 'completion'] as const;
+export type Lane = (typeof LANES)[number];
+export const LANE_LABEL: Record<Lane, string> = {
+  building: 'building',
+  inflight: 'submitted: in flight',
+  completion: 'completed → released',
+};
+export const LANE_SHORT: Record<Lane, string> = {
+  building: 'building',
+  inflight: 'in flight',
+  completion: 'completion',
+};
+
+/** Average glyph width of the 10.5px UI font, for fitting text without measuring it. */
+export const CHAR_W = 5.9;
+
+export interface TextPart {
+  key: string;
+  text: string;
+  /** 0 is always kept; higher numbers are dropped first when the line is too long. */
+  prio: number;
+}
+
+/** The parts of a line that fit in `px` (dropping the least important first), in their original order. */
+export function fitParts(parts: readonly TextPart[], px: number, charW = CHAR_W, gap = 1): TextPart[] {
+  const kept = [...parts];
+  const len = () => kept.reduce((n, p) => n + p.text.length + gap, 0) * charW;
+  while (len() > px) {
+    let worst = -1;
+    for (const [i, p] of kept.entries()) if (p.prio > 0 && (worst < 0 || p.prio >= kept[worst]!.prio)) worst = i;
+    if (worst < 0) break;
+    kept.splice(worst, 1);
+  }
+  return kept;
+}
+
+export const DIO_H = 40;
+export const LANE_HEAD_H = 18;
+export const BIO_HEAD_H = 15;
+export const BAR_H = 24;
+export const HOLD_H = 12;
+export const BIO_GAP = 8;
+export const BIO_H = BIO_HEAD_H + BAR_H + HOLD_H + BIO_GAP;
+export const CHIP = 15;
+export const MIN_SEG = 3;
+
+export type BvecStatus = 'held' | 'noref' | 'released';
+
+export interface SegmentLayout {
+  index: number;
+  bvec: BvecView;
+  kind: FolioKind | undefined;
+  /** Offset and width inside the bar (px). */
+  x: number;
+  w: number;
+  status: BvecStatus;
+  /** For reads (the device writes into user memory): whether the folio is marked dirty now; undefined for writes. */
+  dirty: boolean | undefined;
+}
+
+export interface BioLayout {
+  id: number;
+  name: string;
+  bio: BioView | undefined;
+  /** Row top (px), fixed for the run. */
+  y: number;
+  lane: Lane;
+  /** Bar left edge (px) and width. */
+  x: number;
+  w: number;
+  segments: SegmentLayout[];
+}
+
+export interface DioLayout {
+  id: number;
+  name: string;
+  dio: DioView | undefined;
+  y: number;
+}
+
+export interface BlockIoLayout {
+  width: number;
+  dios: DioLayout[];
+  lanesY: number;
+  lanes: { lane: Lane; x: number; w: number }[];
+  bios: BioLayout[];
+  /** Bytes that the widest bar stands for (the scale's domain end). */
+  maxBytes: number;
+  height: number;
+}
+
+/** Which lane a bio's state puts it in; a bio not allocated yet waits (faded) in the first lane. */
+export function laneOf(bio: BioView | undefined): Lane {
+  if (!bio || bio.state === 'building') return 'building';
+  if (bio.state === 'submitted') return 'inflight';
+  return 'completion';
+}
+
+/** The byte span the bar scale covers: the largest bio at this step, rounded up to a power of two, at least 4 KiB. */
+export function scaleBytes(bios: readonly (BioView | undefined)[]): number {
+  let max = 4096;
+  for (const b of bios) if (b) max = Math.max(max, b.bytes);
+  return 2 ** Math.ceil(Math.log2(max));
+}
+
+/**
+ * What a bio still holds on each bvec's page: the bio's holder entry on the folio says how many references
+ * (FOLL_GET) or pins it has; they are handed to the bvecs from the last one back, since completion releases
+ * them first to last. A bvec with nothing behind it is `noref` while the bio is building or in flight (no
+ * reference was taken: hold none, or a pin of the zero page, which since v6.5 changes nothing) and `released`
+ * once the bio has completed.
+ */
+export function bvecStatuses(bio: BioView, folios: readonly FolioView[]): BvecStatus[] {
+  const key = `bio:${bio.name}`;
+  const left = new Map<number, number>();
+  for (const f of folios) {
+    const h = f.holders.find((x) => x.key === key);
+    if (!h) continue;
+    left.set(f.id, h.pins > 0 ? h.pins : h.refs);
+  }
+  const done = bio.state === 'completed' || bio.state === 'released';
+  const out: BvecStatus[] = bio.bvecs.map((): BvecStatus => 'held');
+  for (let i = bio.bvecs.length - 1; i >= 0; i--) {
+    const v = bio.bvecs[i]!;
+    const have = left.get(v.folio) ?? 0;
+    const need = Math.max(1, v.pages);
+    if (v.hold !== 'none' && have >= need && bio.state !== 'released') {
+      left.set(v.folio, have - need);
+      out[i] = 'held';
+    } else out[i] = done ? 'released' : 'noref';
+  }
+  return out;
+}
+
+export function layoutBlockIo(snapshot: Snapshot, catalog: Catalog, width = 640): BlockIoLayout {
+  const dios: DioLayout[] = catalog.dios.map((d, i) => ({ id: d.id, name: d.name, dio: snapshot.dios.find((x) => x.id === d.id), y: i * DIO_H }));
+  const lanesY = dios.length * DIO_H + (dios.length ? 6 : 0);
+  const laneScale = scaleBand<Lane>().domain([...LANES]).range([0, width]).paddingInner(0.04);
+  const lanes = LANES.map((lane) => ({ lane, x: laneScale(lane) ?? 0, w: laneScale.bandwidth() }));
+  const barMax = Math.max(40, laneScale.bandwidth() - 10);
+  const views = catalog.bios.map((b) => snapshot.bios.find((x) => x.id === b.id));
+  const maxBytes = scaleBytes(views);
+  const bytes = scaleLinear().domain([0, maxBytes]).range([0, barMax]);
+  const kindOf = new Map<number, FolioKind>();
+  for (const f of catalog.folios) kindOf.set(f.id, f.kind);
+  const dirtyOf = new Map<number, boolean>();
+  for (const f of snapshot.folios) {
+    kindOf.set(f.id, f.kind);
+    dirtyOf.set(f.id, f.dirty);
+  }
+
+  const bioTop = lanesY + LANE_HEAD_H;
+  const bios: BioLayout[] = catalog.bios.map((b, i) => {
+    const bio = views[i];
+    const lane = laneOf(bio);
+    const statuses = bio ? bvecStatuses(bio, snapshot.folios) : [];
+    const segments: SegmentLayout[] = [];
+    let x = 0;
+    for (const [k, v] of (bio?.bvecs ?? []).entries()) {
+      const w = Math.max(MIN_SEG, bytes(v.len));
+      segments.push({ index: k, bvec: v, kind: kindOf.get(v.folio), x, w, status: statuses[k] ?? 'held', dirty: bio && bio.op === 'read' ? (dirtyOf.get(v.folio) ?? false) : undefined });
+      x += w;
+    }
+    const laneX = lanes.find((l) => l.lane === lane)!.x;
+    return { id: b.id, name: b.name, bio, y: bioTop + i * BIO_H, lane, x: laneX + 4, w: Math.max(x, bio ? 0 : barMax), segments };
+  });
+  const height = bioTop + bios.length * BIO_H;
+  return { width, dios, lanesY, lanes, bios, maxBytes, height };
+}
+
+/** Legend item positions: each item as wide as its label. */
+export function legendOffsets(labels: readonly string[], x0 = 4, charW = 5.6, pad = 24): number[] {
+  const out: number[] = [];
+  let x = x0;
+  for (const l of labels) {
+    out.push(x);
+    x += pad + l.length * charW;
+  }
+  out.push(x);
+  return out;
+}
+
+/** Queue chips of a dio: d3 band scale over the queue slots (the legacy engine queues up to 64 pages). */
+export function chipX(count: number, x0: number, maxW: number): (i: number) => number {
+  const step = Math.min(CHIP + 3, count > 0 ? maxW / count : CHIP + 3);
+  return (i) => x0 + i * step;
+}
+
+export function formatBytes(n: number): string {
+  if (n >= 1024 * 1024 && n % (1024 * 1024) === 0) return `${n / (1024 * 1024)} MiB`;
+  if (n >= 1024 && n % 1024 === 0) return `${n / 1024} KiB`;
+  return `${n} B`;
+}
+
+/** A short label for a folio inside a segment or chip. */
+export function shortFolio(kind: FolioKind | undefined, id: number): string {
+  if (kind === 'zero') return 'zero';
+  if (kind === 'hugezero') return 'huge0';
+  return `F${id}`;
+}
+
+/** The kernel's name for the bio's state, as the view says it. */
+export function stateText(bio: BioView | undefined): string {
+  if (!bio) return 'not allocated yet';
+  if (bio.state === 'completed' && bio.deferred) return 'deferred: bio_dirty_list';
+  if (bio.state === 'submitted') return 'submitted (in flight)';
+  return bio.state;
+}

@@ -1,0 +1,462 @@
+// The refcount graph's layout: holders on the left (grouped by kind), folios on the right, one edge per
+// (holder, folio) pair weighted by the references it contributes. Slots come from the run's catalog, so a
+// holder or a folio keeps its place from step to step; what changes is which slots are lit and which edges
+// exist. For very large runs (thousands of folios or holders) the graph narrows to the folios in focus.
+
+import { linkHorizontal } from 'd3-shape';
+import { scaleLog } from 'd3-scale';
+import type { Catalog, CatalogFolio, CatalogHolder, FolioView, Snapshot } from '../../core';
+import { GUP_PIN_COUNTING_BIAS } from '../../core';
+import { formatCount } from '../common/palette';
+
+export interface HolderGroup {
+  id: string;
+  label: string;
+  kinds: readonly string[];
+}
+
+/** Holder groups, top to bottom. Leaked references sit in their own group at the bottom, in red. */
+export const HOLDER_GROUPS: readonly HolderGroup[] = [
+  { id: 'map', label: 'PTE / PMD mappings', kinds: ['map', 'pmd'] },
+  { id: 'cache', label: 'page cache', kinds: ['cache'] },
+  { id: 'gup', label: 'GUP handles', kinds: ['gup'] },
+  { id: 'bio', label: 'bios', kinds: ['bio'] },
+  { id: 'dio', label: 'dio queue / current page', kinds: ['dioq', 'diocur'] },
+  { id: 'vfio', label: 'vfio', kinds: ['vfio'] },
+  { id: 'pipe', label: 'pipes', kinds: ['pipe'] },
+  { id: 'kernel', label: 'kernel', kinds: ['kernel', 'tmp'] },
+  { id: 'leak', label: 'leaked: owner gone', kinds: ['leak'] },
+  { id: 'other', label: 'other', kinds: [] },
+];
+
+export function groupOf(kind: string): string {
+  return HOLDER_GROUPS.find((g) => g.kinds.includes(kind))?.id ?? 'other';
+}
+
+/** Vertical metrics. */
+export const TOP = 6;
+export const GROUP_HEAD = 17;
+export const HOLDER_ROW = 19;
+export const GROUP_GAP = 6;
+export const FOLIO_H = 56;
+export const FOLIO_GAP = 8;
+/** Above these, the graph shows only the folios in focus (and the holders holding them). */
+export const MAX_FOLIO_SLOTS = 40;
+export const MAX_HOLDER_SLOTS = 160;
+/** Folios the focus view shows at most. */
+export const FOCUS_FOLIOS = 12;
+
+/** A short label for a holder key (the full sentence goes in the tooltip). */
+export function shortHolderLabel(key: string): string {
+  const colon = key.indexOf(':');
+  const kind = key.slice(0, colon);
+  const rest = key.slice(colon + 1);
+  switch (kind) {
+    case 'map':
+    case 'pmd': {
+      const [task, va] = rest.split('@');
+      return `${kind === 'pmd' ? 'PMD ' : ''}${va ?? ''} · ${task ?? ''}`;
+    }
+    case 'cache':
+      return `cache of ${rest}`;
+    case 'dioq':
+      return `${rest} queue`;
+    case 'diocur':
+      return `${rest} current page`;
+    case 'vfio':
+      return `vfio ${rest}`;
+    case 'pipe':
+      return `pipe ${rest}`;
+    case 'kernel':
+      return rest === 'zero-page' ? 'zero page (reserved)' : rest === 'huge-zero' ? 'huge zero folio' : rest;
+    case 'tmp':
+      return `temporary (${rest})`;
+    case 'leak':
+      return `leaked by ${shortHolderLabel(rest)}`;
+    default:
+      return rest || key;
+  }
+}
+
+/** The holder that should have released a leaked reference (`leak:vfio:dma` → `vfio:dma`). */
+export function leakOwner(key: string): string | undefined {
+  return key.startsWith('leak:') ? key.slice(5) : undefined;
+}
+
+// ---- slots (per run) ------------------------------------------------------------------------------------
+
+export interface HolderSlot {
+  key: string;
+  kind: string;
+  group: string;
+  short: string;
+  label: string;
+  /** Centre of the row. */
+  y: number;
+}
+
+export interface GroupSlot {
+  id: string;
+  label: string;
+  /** Top of the header. */
+  y: number;
+  count: number;
+}
+
+export interface FolioSlot {
+  id: number;
+  folio: CatalogFolio;
+  /** Top of the node. */
+  y: number;
+}
+
+export interface GraphSlots {
+  holders: HolderSlot[];
+  groups: GroupSlot[];
+  folios: FolioSlot[];
+  height: number;
+}
+
+/**
+ * Slots for every holder (grouped, in catalog order within a group) and every folio (by id). The folio column
+ * is centred against the holder column, so both depend only on the lists given, never on the step.
+ */
+export function graphSlots(folios: readonly CatalogFolio[], holders: readonly CatalogHolder[]): GraphSlots {
+  const byGroup = new Map<string, CatalogHolder[]>();
+  for (const h of holders) {
+    const g = groupOf(h.kind);
+    const list = byGroup.get(g) ?? [];
+    list.push(h);
+    byGroup.set(g, list);
+  }
+  const hs: HolderSlot[] = [];
+  const groups: GroupSlot[] = [];
+  let y = TOP;
+  for (const g of HOLDER_GROUPS) {
+    const list = byGroup.get(g.id);
+    if (!list?.length) continue;
+    groups.push({ id: g.id, label: g.label, y, count: list.length });
+    y += GROUP_HEAD;
+    for (const h of list) {
+      hs.push({ key: h.key, kind: h.kind, group: g.id, short: shortHolderLabel(h.key), label: h.label, y: y + HOLDER_ROW / 2 });
+      y += HOLDER_ROW;
+    }
+    y += GROUP_GAP;
+  }
+  const holdersH = y;
+  const foliosH = TOP + folios.length * (FOLIO_H + FOLIO_GAP);
+  const offset = Math.max(0, (holdersH - foliosH) / 2);
+  const fs = folios.map((folio, i) => ({ id: folio.id, folio, y: TOP + offset + i * (FOLIO_H + FOLIO_GAP) }));
+  return { holders: hs, groups, folios: fs, height: Math.ceil(Math.max(holdersH, foliosH) + TOP) };
+}
+
+const slotCache = new WeakMap<object, GraphSlots>();
+
+/** Slots for a whole run (cached per catalog). */
+export function catalogSlots(catalog: Pick<Catalog, 'folios' | 'holders'>): GraphSlots {
+  const hit = slotCache.get(catalog);
+  if (hit) return hit;
+  const slots = graphSlots(catalog.folios, catalog.holders);
+  slotCache.set(catalog, slots);
+  return slots;
+}
+
+/**
+ * Slots for a whole run, plus any holder the snapshot shows that the catalog missed (so no reference is ever
+ * left without its edge); with a complete catalog this is exactly `catalogSlots`.
+ */
+export function runSlots(catalog: Pick<Catalog, 'folios' | 'holders'>, snapshot: Snapshot): GraphSlots {
+  const slots = catalogSlots(catalog);
+  const known = new Set(slots.holders.map((h) => h.key));
+  const extra = new Map<string, CatalogHolder>();
+  for (const f of snapshot.folios) for (const h of f.holders) if (!known.has(h.key)) extra.set(h.key, { key: h.key, kind: h.kind, label: h.label });
+  if (extra.size === 0) return slots;
+  const merged = [...catalog.holders, ...extra.values()].sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+  return graphSlots(catalog.folios, merged);
+}
+
+/** Whether a run is too big to draw every slot. */
+export function needsFocus(catalog: Pick<Catalog, 'folios' | 'holders'>): boolean {
+  return catalog.folios.length > MAX_FOLIO_SLOTS || catalog.holders.length > MAX_HOLDER_SLOTS;
+}
+
+const BORING = new Set(['map', 'pmd', 'kernel', 'cache']);
+
+/**
+ * The folios in focus at a step for a large run: the zero pages, the selected folio, the current event's
+ * folio, and folios with an interesting holder (a pin, a bio, a dio, vfio, a pipe, a leak), in id order.
+ */
+export function focusFolios(catalog: Pick<Catalog, 'folios'>, snapshot: Snapshot, selected: number | null, limit = FOCUS_FOLIOS): CatalogFolio[] {
+  const want = new Set<number>();
+  const must = [snapshot.zeroFolio, snapshot.hugeZeroFolio, selected, snapshot.event?.folio];
+  for (const id of must) if (id != null && id > 0) want.add(id);
+  for (const f of snapshot.folios) {
+    if (want.size >= limit) break;
+    if (f.holders.some((h) => !BORING.has(h.kind))) want.add(f.id);
+  }
+  const out: CatalogFolio[] = [];
+  for (const id of [...want].sort((a, b) => a - b)) {
+    const c = findById(catalog.folios, id);
+    if (c) out.push(c);
+  }
+  return out.slice(0, Math.max(limit, must.filter((x) => x != null).length));
+}
+
+function findById<T extends { id: number }>(list: readonly T[], id: number): T | undefined {
+  let lo = 0;
+  let hi = list.length - 1;
+  while (lo <= hi) {
+    const mid = (lo + hi) >> 1;
+    const v = list[mid]!;
+    if (v.id === id) return v;
+    if (v.id < id) lo = mid + 1;
+    else hi = mid - 1;
+  }
+  return undefined;
+}
+
+/** Slots for the focus view: the focus folios and the holders that hold them now, in catalog order. */
+export function focusSlots(catalog: Pick<Catalog, 'folios' | 'holders'>, snapshot: Snapshot, selected: number | null): { slots: GraphSlots; shown: number } {
+  const folios = focusFolios(catalog, snapshot, selected);
+  const keys = new Set<string>();
+  for (const f of folios) {
+    const v = findById(snapshot.folios, f.id);
+    for (const h of v?.holders ?? []) if (keys.size < MAX_HOLDER_SLOTS) keys.add(h.key);
+  }
+  const holders = catalog.holders.filter((h) => keys.has(h.key));
+  return { slots: graphSlots(folios, holders), shown: folios.length };
+}
+
+// ---- geometry (per width) -------------------------------------------------------------------------------
+
+export interface GraphGeometry {
+  width: number;
+  holderX: number;
+  holderW: number;
+  folioX: number;
+  folioW: number;
+}
+
+export function graphGeometry(width: number): GraphGeometry {
+  const w = Math.max(420, Math.floor(width));
+  const holderW = Math.round(Math.min(230, Math.max(150, w * 0.3)));
+  const folioW = Math.round(Math.min(250, Math.max(176, w * 0.32)));
+  return { width: w, holderX: 8, holderW, folioX: w - folioW - 10, folioW };
+}
+
+/** Edge width: a log scale of the references it carries (1 → thin, the 1024 bias → thick). */
+export const edgeWidth = scaleLog()
+  .domain([1, 2 ** 21])
+  .range([1.4, 12])
+  .clamp(true);
+
+const link = linkHorizontal<{ source: [number, number]; target: [number, number] }, [number, number]>()
+  .source((d) => d.source)
+  .target((d) => d.target);
+
+/** The edge label: `×1`, `1024` for a pin on a small folio, `×3 +3 pin` for pins on a large one. */
+export function edgeLabel(refs: number, pins: number, large: boolean): string {
+  if (large) return pins > 0 ? `×${refs} +${pins} pin` : `×${refs}`;
+  if (pins <= 0) return `×${refs}`;
+  const plain = refs - pins * GUP_PIN_COUNTING_BIAS;
+  const pinPart = pins === 1 ? String(GUP_PIN_COUNTING_BIAS) : `${pins}×${GUP_PIN_COUNTING_BIAS}`;
+  if (plain === 0) return pinPart;
+  return plain > 0 ? `×${plain} + ${pinPart}` : `${pinPart} − ${-plain}`;
+}
+
+// ---- the picture at a step ------------------------------------------------------------------------------
+
+export type FolioState = 'alive' | 'freed' | 'unborn';
+
+export interface HolderNode extends HolderSlot {
+  active: boolean;
+  /** References this holder has on all folios now. */
+  refs: number;
+  leaked: boolean;
+  current: boolean;
+}
+
+export interface SumTerm {
+  refs: number;
+  kind: string;
+  leaked: boolean;
+  holder: string;
+}
+
+export interface FolioNode extends FolioSlot {
+  state: FolioState;
+  view?: FolioView;
+  /** The refcount as a sum: one term per edge, in port order (top to bottom). */
+  terms: SumTerm[];
+  current: boolean;
+  selected: boolean;
+}
+
+export interface GraphEdge {
+  key: string;
+  holder: string;
+  folio: number;
+  kind: string;
+  refs: number;
+  pins: number;
+  leaked: boolean;
+  label: string;
+  d: string;
+  width: number;
+  sx: number;
+  sy: number;
+  tx: number;
+  ty: number;
+  current: boolean;
+  /** Touches the selected folio (or nothing is selected). */
+  lit: boolean;
+}
+
+export interface GraphPicture {
+  groups: GroupSlot[];
+  holders: HolderNode[];
+  folios: FolioNode[];
+  edges: GraphEdge[];
+  height: number;
+}
+
+export interface GraphOptions {
+  selected: number | null;
+  /** Whether a folio absent from the snapshot had been allocated by this step (freed) or not (not yet). */
+  born(id: number): boolean;
+}
+
+/** Spread `k` ports around `center`, at most `step` apart, within `room` pixels. */
+export function ports(k: number, center: number, room: number, step: number): number[] {
+  if (k <= 0) return [];
+  const gap = k === 1 ? 0 : Math.min(step, room / (k - 1));
+  return Array.from({ length: k }, (_, i) => center + (i - (k - 1) / 2) * gap);
+}
+
+/** The holder the current event acts for: named by the event, or the bio a bio event builds or completes. */
+export function eventHolder(snapshot: Snapshot): string | undefined {
+  const e = snapshot.event;
+  if (!e) return undefined;
+  if (e.holder !== undefined) return e.holder;
+  if (e.bio !== undefined && e.folio !== undefined) {
+    const bio = snapshot.bios.find((b) => b.id === e.bio);
+    if (bio) return `bio:${bio.name}`;
+  }
+  return undefined;
+}
+
+export function graphAt(slots: GraphSlots, geo: GraphGeometry, snapshot: Snapshot, opts: GraphOptions): GraphPicture {
+  const holderIndex = new Map(slots.holders.map((h, i) => [h.key, i]));
+  const event = snapshot.event;
+  const actor = eventHolder(snapshot);
+  const pairs: { h: number; f: number; refs: number; pins: number; leaked: boolean; kind: string; key: string; large: boolean }[] = [];
+  const heldBy = new Float64Array(slots.holders.length);
+  const leakedBy = new Uint8Array(slots.holders.length);
+  const folios: FolioNode[] = slots.folios.map((slot, fi) => {
+    const view = findById(snapshot.folios, slot.id);
+    const state: FolioState = view ? 'alive' : opts.born(slot.id) ? 'freed' : 'unborn';
+    if (view) {
+      for (const h of view.holders) {
+        const hi = holderIndex.get(h.key);
+        if (hi === undefined || (h.refs === 0 && h.pins === 0)) continue;
+        heldBy[hi] = heldBy[hi]! + h.refs;
+        if (h.leaked) leakedBy[hi] = 1;
+        pairs.push({ h: hi, f: fi, refs: h.refs, pins: h.pins, leaked: h.leaked, kind: h.kind, key: h.key, large: view.order > 0 });
+      }
+    }
+    return {
+      ...slot,
+      state,
+      ...(view ? { view } : {}),
+      terms: [],
+      current: event?.folio === slot.id,
+      selected: opts.selected === slot.id,
+    };
+  });
+  // Ports: at each folio, edges in the order of their holders (no crossings at the node); at each holder,
+  // edges in the order of their folios.
+  const byFolio = new Map<number, typeof pairs>();
+  const byHolder = new Map<number, typeof pairs>();
+  for (const p of pairs) {
+    (byFolio.get(p.f) ?? byFolio.set(p.f, []).get(p.f)!).push(p);
+    (byHolder.get(p.h) ?? byHolder.set(p.h, []).get(p.h)!).push(p);
+  }
+  const targetY = new Map<(typeof pairs)[number], number>();
+  const sourceY = new Map<(typeof pairs)[number], number>();
+  for (const [fi, list] of byFolio) {
+    list.sort((a, b) => a.h - b.h);
+    const node = folios[fi]!;
+    const ys = ports(list.length, node.y + FOLIO_H / 2, FOLIO_H - 12, 14);
+    list.forEach((p, i) => targetY.set(p, ys[i]!));
+    node.terms = list.map((p) => ({ refs: p.refs, kind: p.kind, leaked: p.leaked, holder: p.key }));
+  }
+  for (const [hi, list] of byHolder) {
+    list.sort((a, b) => a.f - b.f);
+    const ys = ports(list.length, slots.holders[hi]!.y, HOLDER_ROW - 8, 4);
+    list.forEach((p, i) => sourceY.set(p, ys[i]!));
+  }
+  const sx = geo.holderX + geo.holderW;
+  const tx = geo.folioX;
+  const edges: GraphEdge[] = pairs.map((p) => {
+    const sy = sourceY.get(p)!;
+    const ty = targetY.get(p)!;
+    const folio = folios[p.f]!;
+    const key = `${p.key}→${folio.id}`;
+    return {
+      key,
+      holder: p.key,
+      folio: folio.id,
+      kind: p.kind,
+      refs: p.refs,
+      pins: p.pins,
+      leaked: p.leaked,
+      label: edgeLabel(p.refs, p.pins, p.large),
+      d: link({ source: [sx, round1(sy)], target: [tx, round1(ty)] }) ?? '',
+      width: round1(edgeWidth(Math.max(1, p.refs))),
+      sx,
+      sy,
+      tx,
+      ty,
+      current: event?.folio === folio.id && actor === p.key,
+      lit: opts.selected === null || opts.selected === folio.id,
+    };
+  });
+  const holders: HolderNode[] = slots.holders.map((slot, i) => ({
+    ...slot,
+    active: heldBy[i]! > 0 || byHolder.has(i),
+    refs: heldBy[i]!,
+    leaked: leakedBy[i] === 1 || slot.kind === 'leak',
+    current: actor !== undefined && actor === slot.key,
+  }));
+  return { groups: slots.groups, holders, folios, edges, height: slots.height };
+}
+
+function round1(n: number): number {
+  return Math.round(n * 10) / 10;
+}
+
+export interface SumParts {
+  terms: { text: string; kind: string; leaked: boolean }[];
+  /** Terms left out of a long sum. */
+  hidden: number;
+}
+
+/** The terms of `1 + 1024 + 1024` that fit in `maxChars` (the total is shown after them). */
+export function sumParts(terms: readonly SumTerm[], maxChars: number): SumParts {
+  const texts = terms.map((t) => ({ text: formatCount(t.refs), kind: t.kind, leaked: t.leaked }));
+  const full = texts.reduce((n, t, i) => n + t.text.length + (i ? 3 : 0), 0);
+  if (full <= maxChars) return { terms: texts, hidden: 0 };
+  let len = 0;
+  const out: SumParts['terms'] = [];
+  for (let i = 0; i < texts.length; i++) {
+    const t = texts[i]!;
+    const extra = (out.length ? 3 : 0) + t.text.length;
+    const remaining = texts.length - i - 1;
+    if (len + extra + (remaining > 0 ? 9 : 0) > maxChars && out.length > 0) {
+      return { terms: out, hidden: texts.length - out.length };
+    }
+    out.push(t);
+    len += extra;
+  }
+  return { terms: out, hidden: 0 };
+}

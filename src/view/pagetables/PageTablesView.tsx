@@ -1,0 +1,449 @@
+// The page-table view as a pure component: a task's VMAs and the x86-64 4-level walk (PGD→PUD→PMD→PTE) for
+// every address the run ever mapped, with the 9-bit index at each level, the PTE bits that matter and the
+// folio each entry maps. Props in, SVG/HTML out; the connected PageTablesPanel feeds it from the store.
+
+import { useMemo, type KeyboardEvent, type ReactNode } from 'react';
+import type { Catalog, PteView, Snapshot, TaskView } from '../../core';
+import { KIND_COLOR, KIND_LABEL, folioLabel } from '../common/palette';
+import {
+  BITS,
+  BIT_TITLE,
+  LEVEL_NAMES,
+  ROW_H,
+  columns,
+  entryBits,
+  hexVa,
+  indexBreakdown,
+  layoutPageTables,
+  rowFolioText,
+  rowForVa,
+  type Columns,
+  type FolioRef,
+  type IndexSpan,
+  type Level,
+  type PtLayout,
+  type PtRow,
+} from './layout';
+
+export interface PageTablesViewProps {
+  snapshot: Snapshot;
+  catalog: Catalog;
+  /** The task whose page tables are shown. */
+  task: string;
+  /** Drawing width in px (the panel measures it; tests use the default). */
+  width?: number;
+  selectedFolio: number | null;
+  /** The address whose walk is explained (hovered or picked); null: the current event's, or the first mapped. */
+  focusVa: number | null;
+  onSelectFolio?: (id: number) => void;
+  onSelectTask?: (task: string) => void;
+  onHoverVa?: (va: number | null) => void;
+  onPickVa?: (va: number) => void;
+}
+
+const HEADER_H = 18;
+
+function activate(handler: () => void) {
+  return (e: KeyboardEvent) => {
+    if (e.key === 'Enter' || e.key === ' ') {
+      e.preventDefault();
+      handler();
+    }
+  };
+}
+
+/** Tasks for the tab row: every mm owner the run had (stable order), then any task sharing an mm. */
+export function taskTabs(snapshot: Snapshot, catalog: Catalog): { name: string; alive: boolean; current: boolean }[] {
+  const names = [...catalog.tasks];
+  for (const t of snapshot.tasks) if (!names.includes(t.name)) names.push(t.name);
+  return names.map((name) => {
+    const t = snapshot.tasks.find((x) => x.name === name);
+    return { name, alive: t?.alive ?? false, current: snapshot.currentTask === name };
+  });
+}
+
+/** The address to explain when nothing is hovered or picked: the current event's, else the first mapped one. */
+export function defaultFocus(snapshot: Snapshot, task: string, layout: PtLayout): number | null {
+  const ev = snapshot.event;
+  if (ev?.va !== undefined && (ev.task === undefined || ev.task === task) && rowForVa(layout.rows, ev.va)) return ev.va;
+  return layout.rows.find((r) => r.entry)?.va ?? layout.rows[0]?.va ?? null;
+}
+
+export function PageTablesView(props: PageTablesViewProps) {
+  const { snapshot, catalog, task } = props;
+  const view: TaskView | undefined = snapshot.tasks.find((t) => t.name === task);
+  const layout = useMemo(() => layoutPageTables(catalog, task, view), [catalog, task, view]);
+  const cols = columns(props.width ?? 640);
+  const focus = props.focusVa ?? defaultFocus(snapshot, task, layout);
+  const focusRow = focus !== null ? rowForVa(layout.rows, focus) : undefined;
+  const folios = useMemo(() => {
+    const m = new Map<number, FolioRef>();
+    for (const f of catalog.folios) m.set(f.id, { kind: f.kind, label: folioLabel(f) });
+    for (const f of snapshot.folios) m.set(f.id, { kind: f.kind, label: folioLabel(f) });
+    return m;
+  }, [catalog, snapshot]);
+  const folioRef = (id: number): FolioRef | undefined => folios.get(id);
+  const tabs = taskTabs(snapshot, catalog);
+
+  return (
+    <div className="pt-view">
+      {tabs.length > 1 && (
+        <div className="pt-tabs" role="tablist" aria-label="Task">
+          {tabs.map((t) => (
+            <button
+              key={t.name}
+              type="button"
+              role="tab"
+              aria-selected={t.name === task}
+              className={`pt-tab${t.name === task ? ' active' : ''}${t.alive ? '' : ' gone'}`}
+              onClick={() => props.onSelectTask?.(t.name)}
+              title={t.current ? `${t.name} runs the next statement` : t.alive ? t.name : `${t.name} does not exist at this step`}
+            >
+              {t.current && <span className="pt-current-dot" aria-label="current task" />}
+              {t.name}
+            </button>
+          ))}
+        </div>
+      )}
+      <VmaList view={view} />
+      <IndexStrip va={focus} row={focusRow} width={cols.width} compact={cols.compact} />
+      <div className="pt-scroll" onMouseLeave={() => props.onHoverVa?.(null)}>
+        <svg
+          className={`pt-walk${cols.compact ? ' compact' : ''}`}
+          width={cols.width}
+          height={HEADER_H + Math.max(layout.height, ROW_H)}
+          viewBox={`0 0 ${cols.width} ${HEADER_H + Math.max(layout.height, ROW_H)}`}
+          aria-label={`Page-table walk of ${task}: ${layout.rows.length} rows`}
+        >
+          <ColumnHeader cols={cols} />
+          <g transform={`translate(0,${HEADER_H})`}>
+            {layout.rows.length === 0 && (
+              <text className="pt-empty-note" x={cols.va.x + 4} y={13}>
+                {view ? 'nothing mapped yet: pages are mapped when first touched' : `${task} does not exist at this step`}
+              </text>
+            )}
+            <g className="pt-vmas-band">
+              {layout.vmaBands.map((b) => (
+                <g key={`${b.name}:${b.y}`} className="pt-vma-band" data-tw={`vma:${b.name}:${b.y}`} data-tw-transform={`translate(0,${b.y})`} transform={`translate(0,${b.y})`}>
+                  <rect x={2} y={1} width={3} height={b.h - 2} rx={1.5} data-tw={`vmah:${b.name}:${b.y}`} data-tw-height={b.h - 2} />
+                  {!cols.compact && (
+                    <text x={8} y={13} className="pt-vma-name">
+                      {b.name}
+                    </text>
+                  )}
+                  <title>{`VMA ${b.name}`}</title>
+                </g>
+              ))}
+            </g>
+            {layout.rows.map((r) => (
+              <Row
+                key={r.key}
+                row={r}
+                cols={cols}
+                folio={r.entry ? folioRef(r.entry.folio) : undefined}
+                focused={focusRow?.key === r.key}
+                selected={r.entry !== null && r.entry.folio === props.selectedFolio}
+                pmdTablePresent={layout.spans.some((s) => s.level === 'pmd' && s.present && !s.leaf && s.index === r.indices.pmd && s.y <= r.y && r.y < s.y + s.h)}
+                {...(props.onSelectFolio ? { onSelectFolio: props.onSelectFolio } : {})}
+                {...(props.onHoverVa ? { onHoverVa: props.onHoverVa } : {})}
+                {...(props.onPickVa ? { onPickVa: props.onPickVa } : {})}
+              />
+            ))}
+            {layout.spans.map((s) => (
+              <Span key={s.key} span={s} cols={cols} onPath={focusRow !== undefined && onPath(s, focusRow)} leafFolio={s.leaf ? leafFolio(layout, s, folioRef) : undefined} />
+            ))}
+          </g>
+        </svg>
+      </div>
+    </div>
+  );
+}
+
+function onPath(s: IndexSpan, r: PtRow): boolean {
+  return s.y <= r.y && r.y < s.y + s.h;
+}
+
+function leafFolio(layout: PtLayout, s: IndexSpan, folioRef: (id: number) => FolioRef | undefined): FolioRef | undefined {
+  const leaf = layout.rows.find((r) => r.level === 'pmd' && r.y === s.y && r.entry);
+  return leaf?.entry ? folioRef(leaf.entry.folio) : undefined;
+}
+
+function VmaList({ view }: { view: TaskView | undefined }) {
+  if (!view || view.vmas.length === 0) return <p className="pt-vmas-none hint">{view ? 'no mappings yet' : 'task not present at this step'}</p>;
+  return (
+    <table className="pt-vmas">
+      <tbody>
+        {[...view.vmas]
+          .sort((a, b) => a.start - b.start)
+          .map((v) => (
+            <tr key={v.name}>
+              <th scope="row">{v.name}</th>
+              <td className="mono">
+                {hexVa(v.start)}–{hexVa(v.end)}
+              </td>
+              <td>{formatSize(v.end - v.start)}</td>
+              <td>
+                <span className={`pt-tag ${v.backing === 'anon' ? 'anon' : 'file'}`}>{v.backing === 'anon' ? 'anon' : v.file ? `${v.backing} ${v.file}` : v.backing}</span>
+              </td>
+              <td>
+                <span className="pt-tag">{v.shared ? 'shared' : 'private'}</span>
+              </td>
+              <td>
+                <span className="pt-tag">{v.writable ? 'rw' : 'ro'}</span>
+              </td>
+              <td>{v.thp ? <span className="pt-tag thp">THP</span> : null}</td>
+            </tr>
+          ))}
+      </tbody>
+    </table>
+  );
+}
+
+export function formatSize(bytes: number): string {
+  if (bytes % (1024 * 1024) === 0) return `${bytes / (1024 * 1024)} MiB`;
+  if (bytes % 1024 === 0) return `${bytes / 1024} KiB`;
+  return `${bytes} B`;
+}
+
+const LEVELS: Level[] = ['pgd', 'pud', 'pmd', 'pte'];
+
+/** How the MMU splits the address into four 9-bit indices and a 12-bit offset. */
+function IndexStrip({ va, row, width, compact }: { va: number | null; row: PtRow | undefined; width: number; compact: boolean }) {
+  if (va === null) return null;
+  const parts = indexBreakdown(va);
+  const x0 = compact ? 100 : 112;
+  const groupW = compact ? 66 : 80;
+  const eq = compact ? '=' : ' = ';
+  const offsetHex = `0x${(va % 4096).toString(16).padStart(3, '0')}`;
+  const offsetBin = (va % 4096).toString(2).padStart(12, '0');
+  const leaf = row?.level === 'pmd' && row.entry !== null;
+  const where = row ? (row.entry ? (row.level === 'pmd' ? 'PMD leaf' : 'PTE present') : row.level === 'pmd' ? 'no PMD leaf' : 'PTE not present') : '';
+  return (
+    <svg className={`pt-strip${compact ? ' compact' : ''}`} width={Math.max(width, x0 + 4 * groupW + 84)} height={44} role="img" aria-label={`Index computation for ${hexVa(va)}`}>
+      <text x={0} y={12} className="pt-strip-label">
+        walk of
+      </text>
+      <text x={0} y={26} className="pt-strip-va">
+        {hexVa(va)}
+      </text>
+      <text x={0} y={40} className="pt-strip-where">
+        {where}
+      </text>
+      {parts.map((p, i) => (
+        <g key={p.level} transform={`translate(${x0 + i * groupW},0)`} className={`pt-strip-part lvl-${p.level}${leaf && p.level === 'pte' ? ' unused' : ''}`}>
+          <text x={0} y={12} className="pt-strip-name">
+            {LEVEL_NAMES[p.level]} <tspan className="pt-strip-bits">{`${p.hi}–${p.lo}`}</tspan>
+          </text>
+          <rect x={-2} y={15} width={groupW - 6} height={14} rx={2} className="pt-strip-box" />
+          <text x={1} y={26} className="pt-strip-bin">
+            {p.binary}
+          </text>
+          <text x={0} y={40} className="pt-strip-idx">
+            {leaf && p.level === 'pte' ? 'in the 2 MiB page' : `${p.hex}${eq}${p.index}`}
+          </text>
+        </g>
+      ))}
+      <g transform={`translate(${x0 + 4 * groupW},0)`} className="pt-strip-part lvl-off">
+        <text x={0} y={12} className="pt-strip-name">
+          offset <tspan className="pt-strip-bits">11–0</tspan>
+        </text>
+        <text x={1} y={26} className="pt-strip-bin">
+          {offsetBin}
+        </text>
+        <text x={0} y={40} className="pt-strip-idx">
+          {offsetHex}
+        </text>
+      </g>
+    </svg>
+  );
+}
+
+function ColumnHeader({ cols }: { cols: Columns }) {
+  return (
+    <g className="pt-header">
+      {!cols.compact && (
+        <text x={cols.vma.x + 2} y={12}>
+          VMA
+        </text>
+      )}
+      <text x={cols.va.x + 4} y={12}>
+        virtual address
+      </text>
+      {LEVELS.map((l) => (
+        <text key={l} x={cols.level[l].x + cols.level[l].w / 2} y={12} textAnchor="middle" className={`lvl-${l}`}>
+          {LEVEL_NAMES[l]}
+        </text>
+      ))}
+      {BITS.map((b) => (
+        <text key={b} x={cols.bits.band(b) + cols.bits.cell / 2} y={12} textAnchor="middle">
+          {b}
+          <title>{BIT_TITLE[b]}</title>
+        </text>
+      ))}
+      <text x={cols.folio.x + 2} y={12}>
+        maps
+      </text>
+    </g>
+  );
+}
+
+interface RowProps {
+  row: PtRow;
+  cols: Columns;
+  folio: FolioRef | undefined;
+  focused: boolean;
+  selected: boolean;
+  pmdTablePresent: boolean;
+  onSelectFolio?: (id: number) => void;
+  onHoverVa?: (va: number | null) => void;
+  onPickVa?: (va: number) => void;
+}
+
+function rowClass(r: PtRow, folio: FolioRef | undefined, focused: boolean, selected: boolean): string {
+  const c = ['pt-row', r.level];
+  if (!r.entry) c.push('absent');
+  else if (folio) c.push(`kind-${folio.kind}`);
+  if (r.entry?.special) c.push('special');
+  if (r.count > 1) c.push('run');
+  if (focused) c.push('focused');
+  if (selected) c.push('selected');
+  return c.join(' ');
+}
+
+function Row({ row: r, cols, folio, focused, selected, pmdTablePresent, onSelectFolio, onHoverVa, onPickVa }: RowProps) {
+  const bits = entryBits(r.entry);
+  const pte = cols.level.pte;
+  const pick = () => onPickVa?.(r.va);
+  const label = `${r.level === 'pmd' ? 'PMD' : 'PTE'} for ${hexVa(r.va)}${r.count > 1 ? ` and the next ${r.count - 1} pages` : ''}: ${rowFolioText(r, folio)}`;
+  return (
+    <g
+      className={rowClass(r, folio, focused, selected)}
+      data-tw={`row:${r.key}`}
+      data-tw-transform={`translate(0,${r.y})`}
+      data-tw-opacity={1}
+      data-tw-from-opacity={0}
+      transform={`translate(0,${r.y})`}
+      opacity={1}
+      data-va={hexVa(r.va)}
+      data-level={r.level}
+      data-count={r.count}
+      data-present={r.entry ? 'true' : 'false'}
+      {...(r.entry ? { 'data-folio': r.entry.folio } : {})}
+      role="button"
+      tabIndex={0}
+      aria-label={label}
+      aria-pressed={focused}
+      onMouseEnter={() => onHoverVa?.(r.va)}
+      onFocus={() => onHoverVa?.(r.va)}
+      onClick={pick}
+      onKeyDown={activate(pick)}
+    >
+      <rect className="pt-row-bg" x={cols.va.x} y={0} width={cols.width - cols.va.x} height={ROW_H} />
+      <text className="pt-va" x={cols.va.x + 4} y={13}>
+        {hexVa(r.va)}
+      </text>
+      {r.level === 'pte' ? (
+        <g className={`pt-cell pte${r.entry ? ' present' : ' none'}`}>
+          <rect x={pte.x} y={2} width={pte.w} height={ROW_H - 4} rx={2} />
+          <text x={pte.x + pte.w / 2} y={13} textAnchor="middle">
+            {r.count > 1 ? `${r.indices.pte}–${r.pteLast}` : r.indices.pte}
+          </text>
+        </g>
+      ) : null}
+      {r.level === 'pmd' && !r.entry && pmdTablePresent ? (
+        <text className="pt-pmd-note" x={cols.bits.x} y={13}>
+          PMD entry → PTE table (no leaf)
+        </text>
+      ) : (
+        <Bits bits={bits} cols={cols} zero={folio?.kind === 'zero' || folio?.kind === 'hugezero'} />
+      )}
+      {r.level === 'pmd' && !r.entry && pmdTablePresent ? null : r.entry && folio ? (
+        <FolioLabel r={r} entry={r.entry} folio={folio} x={cols.folio.x} maxW={cols.folio.w - 2} charW={cols.compact ? 6 : 6.4} {...(onSelectFolio ? { onSelect: onSelectFolio } : {})} />
+      ) : (
+        <text className="pt-absent" x={cols.folio.x + 2} y={13}>
+          {rowFolioText(r, undefined)}
+        </text>
+      )}
+    </g>
+  );
+}
+
+function Bits({ bits, cols, zero }: { bits: ReturnType<typeof entryBits>; cols: Columns; zero: boolean }) {
+  return (
+    <g className="pt-bits">
+      {BITS.map((b) => (
+        <g key={b} className={`pt-bit bit-${b}${bits[b] ? ' on' : ' off'}${b === 'S' && bits[b] && zero ? ' zero' : ''}`} data-bit={b} data-on={bits[b] ? 'true' : 'false'}>
+          <rect x={cols.bits.band(b)} y={3} width={cols.bits.cell} height={ROW_H - 6} rx={2} />
+          <text x={cols.bits.band(b) + cols.bits.cell / 2} y={12.5} textAnchor="middle">
+            {b}
+          </text>
+        </g>
+      ))}
+    </g>
+  );
+}
+
+function FolioLabel({ r, entry, folio, x, maxW, charW, onSelect }: { r: PtRow; entry: PteView; folio: FolioRef; x: number; maxW: number; charW: number; onSelect?: (id: number) => void }) {
+  const select = () => onSelect?.(entry.folio);
+  const text = rowFolioText(r, folio);
+  const prefix = r.count > 1 ? `×${r.count} → ` : '';
+  const name = text.slice(prefix.length);
+  return (
+    <g
+      className={`pt-folio kind-${folio.kind}`}
+      role="button"
+      tabIndex={0}
+      aria-label={`Select ${KIND_LABEL[folio.kind]} ${folio.label}`}
+      data-folio={entry.folio}
+      onClick={(e) => {
+        e.stopPropagation();
+        select();
+      }}
+      onKeyDown={(e) => {
+        e.stopPropagation();
+        activate(select)(e);
+      }}
+    >
+      <rect x={x} y={2} width={Math.min(maxW, 10 + text.length * charW)} height={ROW_H - 4} rx={7} className="pt-folio-bg" style={{ stroke: KIND_COLOR[folio.kind] }} />
+      <text x={x + 6} y={13}>
+        {prefix && <tspan className="pt-run-count">{prefix}</tspan>}
+        <tspan className="pt-folio-name" style={{ fill: KIND_COLOR[folio.kind] }}>
+          {name}
+        </tspan>
+      </text>
+    </g>
+  );
+}
+
+function Span({ span: s, cols, onPath, leafFolio }: { span: IndexSpan; cols: Columns; onPath: boolean; leafFolio: FolioRef | undefined }) {
+  const c = cols.level[s.level];
+  const cls = `pt-span lvl-${s.level}${s.present ? ' present' : ' none'}${s.leaf ? ' leaf' : ''}${onPath ? ' on-path' : ''}`;
+  let leaf: ReactNode = null;
+  if (s.leaf) {
+    const pte = cols.level.pte;
+    const w = pte.x + pte.w - c.x;
+    leaf = (
+      <g className={`pt-leaf${leafFolio ? ` kind-${leafFolio.kind}` : ''}`}>
+        <rect x={c.x} y={2} width={w} height={ROW_H - 4} rx={3} style={leafFolio ? { fill: KIND_COLOR[leafFolio.kind] } : undefined} />
+        <text x={c.x + c.w / 2} y={13} textAnchor="middle">
+          {s.index}
+        </text>
+        <text x={pte.x + pte.w / 2} y={13} textAnchor="middle" className="pt-leaf-size">
+          2 MiB
+        </text>
+      </g>
+    );
+  }
+  return (
+    <g className={cls} data-tw={`span:${s.key}`} data-tw-transform={`translate(0,${s.y})`} transform={`translate(0,${s.y})`} data-level={s.level} data-index={s.index}>
+      <rect x={c.x} y={1} width={c.w} height={s.h - 2} rx={3} data-tw={`spanh:${s.key}`} data-tw-height={s.h - 2} />
+      {!s.leaf && (
+        <text x={c.x + c.w / 2} y={13} textAnchor="middle">
+          {s.index}
+        </text>
+      )}
+      {leaf}
+      <title>{`${LEVEL_NAMES[s.level]} index ${s.index} (0x${s.index.toString(16)})${s.leaf ? ': a 2 MiB leaf' : s.present ? '' : ': entry empty'}`}</title>
+    </g>
+  );
+}

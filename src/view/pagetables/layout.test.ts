@@ -1,0 +1,152 @@
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { parseScenario } from '../../scenario';
+import { simulate, type Run } from '../../core';
+import { FULL_WIDTH, ROW_H, addressesFor, columns, entryBits, hexVa, indexBreakdown, layoutPageTables, rowFolioText, rowForVa, BITS } from './layout';
+
+function runOf(text: string, kernel?: string): Run {
+  const src = kernel ? text.replace(/^kernel .*$/m, `kernel ${kernel}`) : text;
+  const parsed = parseScenario(src);
+  if (!parsed.ok) throw new Error(parsed.errors.map((e) => e.message).join('; '));
+  const outcome = simulate(parsed.scenario);
+  if (!outcome.ok) throw new Error(outcome.error.message);
+  return outcome.run;
+}
+
+const builtin = (name: string) => readFileSync(`scenarios/builtin/${name}`, 'utf8');
+const HUGE_ZERO = readFileSync('scenarios/rows/15-cow-huge-zeropage.v6.12.scn', 'utf8');
+
+function layoutAt(run: Run, step: number, task = 'main') {
+  const snap = run.snapshot(step);
+  return layoutPageTables(run.catalog, task, snap.tasks.find((t) => t.name === task));
+}
+
+describe('page-table rows', () => {
+  const run = runOf(builtin('01-dio-write-zero-page.scn'));
+
+  it('has one row per address the run ever mapped, at the same place at every step', () => {
+    const pages = run.catalog.addresses.find((a) => a.task === 'main')!.pages;
+    expect(pages).toHaveLength(4);
+    const first = layoutAt(run, 0).rows.map((r) => [r.key, r.y]);
+    expect(first).toHaveLength(4);
+    for (let step = 0; step <= run.lastStep; step++) {
+      expect(layoutAt(run, step).rows.map((r) => [r.key, r.y])).toEqual(first);
+    }
+    expect(first.map(([, y]) => y)).toEqual([0, ROW_H, 2 * ROW_H, 3 * ROW_H]);
+  });
+
+  it('shows addresses that are not mapped yet as empty rows, in place', () => {
+    const before = layoutAt(run, 8); // the first zero-page PTE was just installed
+    expect(before.rows.map((r) => r.entry !== null)).toEqual([true, false, false, false]);
+    const after = layoutAt(run, 14);
+    expect(after.rows.every((r) => r.entry !== null)).toBe(true);
+  });
+
+  it('computes the real x86-64 indices for each address', () => {
+    const rows = layoutAt(run, 14).rows;
+    expect(rows.map((r) => r.indices)).toEqual([0, 1, 2, 3].map((pte) => ({ pgd: 254, pud: 0, pmd: 0, pte })));
+    expect(hexVa(rows[1]!.va)).toBe('0x7f0000001000');
+  });
+
+  it('marks the zero-page PTEs special, read-only and accessed', () => {
+    const r = layoutAt(run, 14).rows[2]!;
+    expect(entryBits(r.entry)).toEqual({ P: true, RW: false, U: true, A: true, D: false, S: true });
+    expect(entryBits(null)).toEqual({ P: false, RW: false, U: false, A: false, D: false, S: false });
+    expect(r.entry!.folio).toBe(run.snapshot(14).zeroFolio);
+  });
+
+  it('merges the upper-level cells of rows that share a table entry', () => {
+    const layout = layoutAt(run, 14);
+    const pgd = layout.spans.filter((s) => s.level === 'pgd');
+    expect(pgd).toEqual([expect.objectContaining({ index: 254, present: true, y: 0, h: 4 * ROW_H })]);
+    // Before the first fault no table below the PGD exists: the entries are empty.
+    const empty = layoutAt(run, 3);
+    expect(empty.spans.every((s) => !s.present)).toBe(true);
+    const pmd = layoutAt(run, 7).spans.find((s) => s.level === 'pmd')!;
+    expect(pmd.present).toBe(true); // the PTE table was allocated at step 7
+  });
+
+  it('draws one VMA band over the rows of a mapping', () => {
+    expect(layoutAt(run, 14).vmaBands).toEqual([{ name: 'buf', y: 0, h: 4 * ROW_H }]);
+    expect(layoutAt(run, 1).vmaBands).toEqual([]); // before mmap
+  });
+});
+
+describe('a split huge zero PMD', () => {
+  const run = runOf(HUGE_ZERO);
+
+  it('shows the PMD leaf as a PMD row while it maps the huge zero folio', () => {
+    const layout = layoutAt(run, 12);
+    const leaves = layout.rows.filter((r) => r.level === 'pmd' && r.entry);
+    expect(leaves.map((r) => hexVa(r.va))).toEqual(['0x7f0000000000', '0x7f0000400000']);
+    expect(leaves.every((r) => r.entry!.folio === run.snapshot(12).hugeZeroFolio)).toBe(true);
+    expect(layout.spans.filter((s) => s.level === 'pmd' && s.leaf)).toHaveLength(2);
+    // The 512 pages under the first PMD are in the catalog (they are mapped later) and fold into one empty row.
+    const empty = layout.rows.find((r) => r.level === 'pte')!;
+    expect(empty.entry).toBeNull();
+    expect(empty.count).toBe(512);
+  });
+
+  it('folds the 512 zero-page PTEs of the split into one row, then splits off the COWed page', () => {
+    const split = layoutAt(run, 21).rows.filter((r) => r.level === 'pte');
+    expect(split).toHaveLength(1);
+    expect(split[0]).toMatchObject({ count: 512, pteLast: 511 });
+    expect(split[0]!.entry!.folio).toBe(run.snapshot(21).zeroFolio);
+    expect(rowFolioText(split[0]!, { kind: 'zero', label: 'zero page' })).toBe('×512 → zero page');
+
+    const cow = layoutAt(run, 24).rows.filter((r) => r.level === 'pte');
+    expect(cow.map((r) => r.count)).toEqual([1, 511]);
+    expect(cow[0]!.entry!.special).toBe(false);
+    expect(cow[0]!.entry!.rw).toBe(true);
+    expect(cow[1]!.indices.pte).toBe(1);
+  });
+
+  it('never needs more than a handful of rows for 1024 addresses', () => {
+    const pages = addressesFor(run.catalog, 'main', undefined).pages.length;
+    expect(pages).toBeGreaterThanOrEqual(512);
+    for (let step = 0; step <= run.lastStep; step++) expect(layoutAt(run, step).rows.length).toBeLessThanOrEqual(4);
+  });
+
+  it('finds the row that holds an address inside a folded run', () => {
+    const rows = layoutAt(run, 24).rows;
+    expect(rowForVa(rows, 0x7f0000005000)?.count).toBe(511);
+    expect(rowForVa(rows, 0x7f0000000000)?.count).toBe(1);
+    expect(rowForVa(rows, 0x7f0000400123)?.level).toBe('pmd');
+    expect(rowForVa(rows, 0x100000)).toBeUndefined();
+  });
+});
+
+describe('index arithmetic', () => {
+  it('splits a virtual address into four 9-bit indices', () => {
+    const parts = indexBreakdown(0x7f0000201000);
+    expect(parts.map((p) => [p.level, p.index, p.hex, p.binary, p.hi, p.lo])).toEqual([
+      ['pgd', 254, '0x0fe', '011111110', 47, 39],
+      ['pud', 0, '0x000', '000000000', 38, 30],
+      ['pmd', 1, '0x001', '000000001', 29, 21],
+      ['pte', 1, '0x001', '000000001', 20, 12],
+    ]);
+    // The indices rebuild the address.
+    const va = parts.reduce((sum, p) => sum + p.index * 2 ** p.lo, 0);
+    expect(va).toBe(0x7f0000201000);
+  });
+});
+
+describe('columns', () => {
+  it('lays the columns left to right without overlap', () => {
+    for (const width of [400, 480, 640, 900]) {
+      const c = columns(width);
+      const xs = [c.va.x, c.level.pgd.x, c.level.pud.x, c.level.pmd.x, c.level.pte.x, c.bits.x, c.folio.x];
+      expect([...xs].sort((a, b) => a - b)).toEqual(xs);
+      expect(c.level.pud.x - c.level.pgd.x).toBeGreaterThanOrEqual(c.level.pgd.w);
+      expect(c.bits.band('S') + c.bits.cell).toBeLessThanOrEqual(c.folio.x);
+      expect(BITS.map((b) => c.bits.band(b))).toEqual([...BITS.map((b) => c.bits.band(b))].sort((a, b) => a - b));
+    }
+  });
+
+  it('goes compact below the full width and then fits the width it is given', () => {
+    expect(columns(FULL_WIDTH - 1).compact).toBe(true);
+    expect(columns(FULL_WIDTH).compact).toBe(false);
+    expect(columns(440).width).toBeLessThanOrEqual(440);
+    expect(columns(640).width).toBeLessThanOrEqual(640);
+  });
+});
