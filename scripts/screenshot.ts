@@ -1,5 +1,5 @@
 // Take a screenshot of the built explorer:
-//   npx tsx scripts/screenshot.ts OUT.png [URL-SUFFIX] [--step N] [--size 1600x900] [--base http://127.0.0.1:4173/]
+//   npx tsx scripts/screenshot.ts OUT.png [URL-SUFFIX] [--step N] [--size 1600x900] [--base http://127.0.0.1:4173/] [--click CSS-SELECTOR]
 // Needs a server (npm run build && npx vite preview). URL-SUFFIX is e.g. '?scenario=vfio-zero-page'.
 import { chromium } from '@playwright/test';
 
@@ -24,6 +24,8 @@ if (stepIndex >= 0) {
   const step = Number(rest[stepIndex + 1]);
   await page.evaluate((s) => (window as unknown as { __pinscope: { seek(n: number): void } }).__pinscope.seek(s), step);
 }
+const clickIndex = rest.indexOf('--click');
+if (clickIndex >= 0) await page.locator(rest[clickIndex + 1]!).first().click();
 await page.waitForTimeout(600);
 await page.screenshot({ path: out });
 await browser.close();

@@ -352,3 +352,82 @@ vfio unmap dma
     });
   }
 });
+
+describe('completion context (section 8): iomap releases the pages in the end_io, before the task wakes', () => {
+  const text = `
+file out 64K
+mmap buf 4K
+write buf
+dio write out 0 4K buf
+complete all
+`;
+  for (const kernel of ['v6.4', 'v6.12']) {
+    it(`under ${kernel}`, () => {
+      const r = run(text, kernel);
+      const line = lineOf(text, 'complete');
+      const events = r.events.map((e, i) => ({ ...e, step: i + 1 })).filter((e) => e.line === line);
+      const release = events.find((e) => (e.kind === 'pin' || e.kind === 'ref') && (e.delta ?? 0) < 0);
+      const wake = events.find((e) => e.kind === 'task' && / wakes up/.test(e.text));
+      expect(release).toBeDefined();
+      expect(wake).toBeDefined();
+      expect(release!.chain).toContain('bio_endio');
+      expect(release!.chain).toContain('iomap_dio_bio_end_io');
+      expect(release!.step).toBeLessThan(wake!.step);
+    });
+  }
+});
+
+describe('GUP-fast and FOLL_LONGTERM|FOLL_WRITE on file-backed folios (rows 20/21, v6.5+)', () => {
+  const text = (backing: string) => `
+file data 16K
+mmap m 8K ${backing} shared
+write m
+pin q m 0 4K write longterm fast
+`;
+  const fastGaveUp = (r: Run, line: number) => r.events.some((e) => e.line === line && e.kind === 'gup' && e.chain.includes('gup_fast') && /gives up/.test(e.text));
+  it('a regular MAP_SHARED file: GUP-fast refuses, the slow path refuses with -EFAULT', () => {
+    const t = text('file=data');
+    const r = run(t, 'v6.5');
+    const snap = r.snapshot(r.lastStep);
+    expect(snap.handles.find((h) => h.name === 'q')!.result).toBe(-14);
+    expect(fastGaveUp(r, lineOf(t, 'pin q'))).toBe(true);
+  });
+  // gup_fast_folio_allowed() lets shmem folios through (shmem_mapping: no dirty tracking needed), so the pin
+  // of a MAP_SHARED memfd page is taken by GUP-fast itself. The simulator's fast path refuses every
+  // file-backed folio under FOLL_LONGTERM|FOLL_WRITE and leaves it to the slow path (same counts).
+  it.fails('a MAP_SHARED memfd (shmem): GUP-fast takes the pin itself (known disagreement)', () => {
+    const t = text('memfd');
+    const r = run(t, 'v6.5');
+    const line = lineOf(t, 'pin q');
+    expect(fastGaveUp(r, line)).toBe(false);
+    const pin = r.events.find((e) => e.line === line && e.kind === 'pin');
+    expect(pin!.chain).toContain('gup_fast');
+  });
+});
+
+describe('the huge zero PMD on the newest kernels', () => {
+  const text = `
+mmap buf 2M thp
+read buf
+pin p buf 0 16K fast
+`;
+  it('v6.12: GUP-fast grabs the huge zero folio from the PMD leaf in one go', () => {
+    const r = run(text, 'v6.12');
+    const pin = r.events.find((e) => e.line === lineOf(text, 'pin p') && e.kind === 'pin');
+    expect(pin!.chain).toContain('gup_fast_pmd_leaf');
+    expect(series(r, stepsOf(r, lineOf(text, 'pin p')), HUGE_ZERO)).toEqual([1, 5]);
+  });
+  // "mm/huge_memory: mark PMD mappings of the huge zero folio special" (mm-new, Aug 2025, ~v6.18 inferred;
+  // read in linux-next source, kernel-sources.md Q7): set_huge_zero_folio uses pmd_mkspecial, and
+  // gup_fast_pmd_leaf returns 0 on pmd_special, so GUP-fast falls back; slow GUP still grabs the folio.
+  it.fails('latest: the huge zero PMD is special and GUP-fast falls back to the slow path (known disagreement)', () => {
+    const r = run(text, 'latest');
+    const snap = r.snapshot(lastStepOf(r, lineOf(text, 'read buf')));
+    const pmd = snap.tasks.find((t) => t.name === 'main')!.entries.find((e) => e.level === 'pmd')!;
+    expect(pmd.special).toBe(true);
+    const pin = r.events.find((e) => e.line === lineOf(text, 'pin p') && e.kind === 'pin');
+    expect(pin!.chain).toContain('follow_huge_pmd');
+    const end = folioIn(r.snapshot(r.lastStep), r.snapshot(r.lastStep).hugeZeroFolio)!;
+    expect([end.refcount, end.pincount]).toEqual([5, 4]);
+  });
+});

@@ -186,6 +186,17 @@ describe('scenarios/rows: the kernel-semantics table', () => {
           expectRowHolds(file, kernel);
         }, 120_000);
       }
+      // it.fails passes on any exception; make sure a known disagreement is about counts, not a broken file.
+      for (const label of file.disagreements) {
+        it(`parses and runs under ${kernelSpec(label)} (the disagreement is in its expectations)`, () => {
+          const parsed = parseScenario(file.text, file.name);
+          expect(parsed.ok).toBe(true);
+          const outcome = simulate((parsed as Extract<typeof parsed, { ok: true }>).scenario, { file: file.name, kernel: parseKernelSpec(kernelSpec(label)) });
+          expect(outcome.ok).toBe(true);
+          const run = (outcome as Extract<typeof outcome, { ok: true }>).run;
+          expect(run.expectations.some((e) => !e.ok)).toBe(true);
+        });
+      }
     });
   }
 });
