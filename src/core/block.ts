@@ -19,7 +19,7 @@ export function newBio(sim: Sim, spec: Pick<Bio, 'op' | 'file' | 'sector' | 'end
   sim.journal.set(sim.state.counters, 'bio', id + 1);
   const bio: Bio = { id, name: `bio#${id}`, bvecs: [], state: 'building', deferred: false, ...spec };
   sim.journal.insertNew(sim.state.bios, id, bio);
-  sim.call('bio_alloc', () =>
+  sim.call(spec.endIo === 'submit_bio_wait_endio' ? 'bio_init' : 'bio_alloc', () =>
     sim.emit('bio', () => ({
       text: `${bio.name} is allocated for a ${spec.op} at sector ${spec.sector}${spec.pinned ? ', flagged BIO_PAGE_PINNED (its pages are pinned and will be unpinned)' : spec.noPageRef ? ', flagged BIO_NO_PAGE_REF (completion will not put its pages)' : ''}.`,
       bio: id,
@@ -59,13 +59,16 @@ export function bvecPages(b: Bvec): number {
   return last - first + 1;
 }
 
-/** submit_bio(); for user-memory reads that dirty at submission, bio_set_pages_dirty() first. */
+/** bio_set_pages_dirty(): a read into user memory dirties its pages before submission (checked at completion). */
+export function setPagesDirtyBeforeRead(sim: Sim, bio: Bio): void {
+  if (!bio.checkDirty) return;
+  sim.call('bio_set_pages_dirty', () => {
+    for (const f of bioFolios(sim, bio)) if (f.kind !== 'zero') setDirty(sim, f, true, 'before the read is submitted: the device will write into it by DMA, which no PTE records');
+  });
+}
+
+/** submit_bio(). */
 export function submitBio(sim: Sim, bio: Bio): void {
-  if (bio.checkDirty) {
-    sim.call('bio_set_pages_dirty', () => {
-      for (const f of bioFolios(sim, bio)) if (f.kind !== 'zero') setDirty(sim, f, true, 'before the read is submitted: the device will write into it by DMA, which no PTE records');
-    });
-  }
   sim.journal.set(bio, 'state', 'submitted');
   sim.call('submit_bio', () =>
     sim.emit('bio', () => ({
@@ -99,8 +102,13 @@ export function bioReleasePages(sim: Sim, bio: Bio, markDirty: boolean): void {
       if (!f || b.hold === 'none') continue;
       const n = bvecPages(b);
       if (markDirty && !f.dirty && f.kind !== 'zero') sim.call('folio_mark_dirty', () => setDirty(sim, f, true, 'as the read completes'));
-      if (b.hold === 'pin') sim.call('unpin_user_folio', () => gupPutFolio(sim, f, n, true, bioHolder(bio)));
-      else sim.call('put_page', () => putRef(sim, f, bioHolder(bio), n, `as ${bio.name} completes`));
+      // Older kernels walk every 4 KiB page of a bvec (bio_for_each_segment_all); newer ones each folio span.
+      const byFolio = sim.policy['bio-release'] === 'folios';
+      const chunks = byFolio ? [n] : Array.from({ length: n }, () => 1);
+      for (const c of chunks) {
+        if (b.hold === 'pin') sim.call(byFolio ? 'unpin_user_folio' : 'unpin_user_page', () => gupPutFolio(sim, f, c, true, bioHolder(bio)));
+        else sim.call('put_page', () => putRef(sim, f, bioHolder(bio), c, `as ${bio.name} completes`));
+      }
     }
   });
 }
@@ -108,7 +116,9 @@ export function bioReleasePages(sim: Sim, bio: Bio, markDirty: boolean): void {
 export function bioPut(sim: Sim, bio: Bio): void {
   sim.journal.set(bio, 'state', 'released');
   sim.journal.set(bio, 'deferred', false);
-  sim.call('bio_put', () => sim.emit('bio', () => ({ text: `${bio.name} is freed.`, bio: bio.id })));
+  // The simple synchronous block-device path keeps its bio on the stack.
+  const onStack = bio.endIo === 'submit_bio_wait_endio';
+  sim.call(onStack ? 'bio_uninit' : 'bio_put', () => sim.emit('bio', () => ({ text: onStack ? `${bio.name} (on the stack) is torn down.` : `${bio.name} is freed.`, bio: bio.id })));
 }
 
 /**

@@ -9,7 +9,7 @@ import type { Bio, Dio, FileObj, HandlePage, Mm, QueuedPage } from './state';
 import { PAGE_SIZE, SECTOR_SIZE } from './state';
 import { folioName, folioOf, getRef, putRef } from './folio';
 import { folioAddPin, gup, gupPutFolio, releasePages, type GupFlags } from './gup';
-import { BIO_MAX_VECS, bioAddPage, bioCheckPagesDirty, bioHolder, bioPut, bioReleasePages, newBio, runDeferredDirtyWork, submitBio } from './block';
+import { BIO_MAX_VECS, bioAddPage, bioCheckPagesDirty, bioHolder, bioPut, bioReleasePages, newBio, runDeferredDirtyWork, setPagesDirtyBeforeRead, submitBio } from './block';
 import { currentTask, hex, lookup, mmOf } from './mm';
 import { handleFault } from './fault';
 import { ERRNO } from './events';
@@ -57,7 +57,10 @@ export function createFile(sim: Sim, name: string, size: number, fs: FileObj['fs
   sim.emit('file', () => ({
     text: `File ${name}: ${size} bytes on ${fs === 'legacy' ? 'a filesystem using fs/direct-io.c' : fs === 'iomap' ? 'an iomap filesystem' : 'the raw block device'}, ${blocksize}-byte blocks${holes ? ', no blocks allocated yet (holes)' : ''}.`,
   }));
-  if (!holes && size > 0) {
+  if (fs === 'blockdev') {
+    // The raw device: file offset = device offset, so block b starts at sector b * blocksize / 512.
+    for (let b = 0; b < Math.ceil(size / blocksize); b++) sim.journal.mapSet(file.blocks, b, (b * blocksize) / SECTOR_SIZE);
+  } else if (!holes && size > 0) {
     allocateBlocks(sim, file, 0, Math.ceil(size / blocksize) - 1, true);
   }
   return file;
@@ -422,6 +425,7 @@ function dioBioSubmit(sim: Sim, dio: Dio, c: LegacyCursor): void {
   const bio = c.bio;
   if (!bio) return;
   sim.journal.set(dio, 'refcount', dio.refcount + 1);
+  setPagesDirtyBeforeRead(sim, bio);
   submitBio(sim, bio);
   c.bio = null;
 }
@@ -512,7 +516,7 @@ function bioIovIterGetPages(sim: Sim, dio: Dio, file: FileObj, mm: Mm, va: numbe
     op: dio.op,
     file: file.name,
     sector,
-    endIo: file.fs === 'blockdev' ? (dio.async ? 'blkdev_bio_end_io_async' : 'blkdev_bio_end_io') : 'iomap_dio_bio_end_io',
+    endIo: file.fs === 'blockdev' ? (dio.async ? 'blkdev_bio_end_io_async' : 'submit_bio_wait_endio') : 'iomap_dio_bio_end_io',
     pinned: dio.isPinned,
     noPageRef: false,
     dirtyAtCompletion: dio.shouldDirty,
@@ -545,6 +549,7 @@ function bioIovIterGetPages(sim: Sim, dio: Dio, file: FileObj, mm: Mm, va: numbe
     return r.result < 0 ? r.result : -ERRNO.EFAULT!;
   }
   sim.journal.set(dio, 'refcount', dio.refcount + 1);
+  setPagesDirtyBeforeRead(sim, bio);
   if (file.fs === 'blockdev') submitBio(sim, bio);
   else sim.call('iomap_dio_submit_bio', () => submitBio(sim, bio));
   return added;
@@ -571,6 +576,11 @@ function iomapDioZero(sim: Sim, dio: Dio, file: FileObj, sector: number, len: nu
 
 // ---- completion ------------------------------------------------------------------------------------------
 
+/** Whether the submitting task, not the interrupt, releases this bio's pages (it waits and reaps). */
+function reapedByTask(bio: Bio, dio: Dio | undefined): dio is Dio {
+  return dio !== undefined && (bio.endIo === 'dio_bio_end_io' || bio.endIo === 'submit_bio_wait_endio');
+}
+
 /** The device completes `bio`: run its end_io, and complete the dio when its last bio is done. */
 export function completeBio(sim: Sim, bio: Bio): void {
   const dio = bio.dio !== undefined ? sim.state.dios.get(bio.dio) : undefined;
@@ -578,22 +588,26 @@ export function completeBio(sim: Sim, bio: Bio): void {
     sim.journal.set(bio, 'state', 'completed');
     sim.call(bio.endIo, () => {
       sim.emit('bio', () => ({ text: `The device completes ${bio.name}; ${bio.endIo} runs in interrupt context.`, bio: bio.id, dio: bio.dio }));
-      if (bio.endIo === 'dio_bio_end_io' || bio.endIo === 'blkdev_bio_end_io' && dio && !dio.async) {
-        sim.emit('bio', () => ({ text: `${bio.name} is handed to the waiting task ${dio?.task ?? ''}, which releases its pages.`, bio: bio.id }));
+      if (reapedByTask(bio, dio)) {
+        sim.emit('task', () => ({ text: `${bio.name} is handed to ${dio.task}, which was sleeping on it: ${dio.task} wakes up and releases the pages itself.`, bio: bio.id, task: dio.task }));
         return;
       }
       releaseAtCompletion(sim, bio);
       if (dio) dropDioRef(sim, dio);
     });
   });
-  if (dio && (bio.endIo === 'dio_bio_end_io' || (bio.endIo === 'blkdev_bio_end_io' && !dio.async))) {
+  if (reapedByTask(bio, dio)) {
     // The woken submitter releases the pages in process context.
-    const reaper = bio.endIo === 'dio_bio_end_io' ? ['__blockdev_direct_IO', 'dio_await_completion', 'dio_bio_reap', 'dio_bio_complete'] : ['__blkdev_direct_IO_simple'];
-    sim.inContext(reaper, () => {
-      bioReleasePages(sim, bio, dio.shouldDirty);
-      bioPut(sim, bio);
-      dropDioRef(sim, dio);
+    const legacy = bio.endIo === 'dio_bio_end_io';
+    sim.inContext(legacy ? ['__blockdev_direct_IO', 'dio_await_completion', 'dio_await_one'] : ['__blkdev_direct_IO_simple'], () => {
+      const release = () => {
+        bioReleasePages(sim, bio, dio.shouldDirty);
+        bioPut(sim, bio);
+      };
+      if (legacy) sim.call('dio_bio_complete', release);
+      else release();
     });
+    sim.inContext([legacy ? '__blockdev_direct_IO' : '__blkdev_direct_IO_simple'], () => dropDioRef(sim, dio));
   }
 }
 
@@ -620,26 +634,35 @@ function dropDioRef(sim: Sim, dio: Dio): void {
   // The synchronous submitter holds the last reference and drops it once woken.
   if (!dio.async) sim.journal.set(dio, 'refcount', 0);
   if (dio.refcount > 0) return;
+  const task = sim.state.tasks.get(dio.task);
+  if (!dio.async && dio.engine === 'iomap' && task?.waitingOn === dio.id) {
+    // iomap's end_io released the pages in interrupt context; the woken task completes the dio itself.
+    sim.emit('task', () => ({ text: `The last bio of ${dio.name} is done: ${dio.task} wakes up and completes the dio in its own context.`, task: dio.task, dio: dio.id }));
+    sim.inContext(['__iomap_dio_rw'], () => sim.call('iomap_dio_complete', () => finishSync(sim, dio)));
+    return;
+  }
   // The simple synchronous block-device path has no dio to complete: the system call just returns.
   const completeFn = dio.engine === 'legacy' ? 'dio_complete' : dio.engine === 'iomap' ? 'iomap_dio_complete' : dio.async ? 'ki_complete' : undefined;
-  const complete = () => {
-    const file = sim.state.files.get(dio.file)!;
-    if (dio.op === 'write') {
-      const ioEnd = dio.foff + Math.max(0, dio.result);
-      if (ioEnd > file.size) {
-        sim.journal.set(file, 'size', ioEnd);
-        sim.emit('file', () => ({ text: `${file.name} grows to ${ioEnd} bytes.` }));
-      }
+  if (completeFn) sim.call(completeFn, () => finishSync(sim, dio));
+  else finishSync(sim, dio);
+}
+
+/** The file grows for an extending write, the dio ends, and a waiting submitter returns. */
+function finishSync(sim: Sim, dio: Dio): void {
+  const file = sim.state.files.get(dio.file)!;
+  if (dio.op === 'write') {
+    const ioEnd = dio.foff + Math.max(0, dio.result);
+    if (ioEnd > file.size) {
+      sim.journal.set(file, 'size', ioEnd);
+      sim.emit('file', () => ({ text: `${file.name} grows to ${ioEnd} bytes.` }));
     }
-    finishDio(sim, dio, dio.result, 'every bio has completed');
-    const task = sim.state.tasks.get(dio.task);
-    if (task && task.waitingOn === dio.id) {
-      sim.journal.set(task, 'waitingOn', undefined);
-      sim.emit('task', () => ({ text: `${dio.task} wakes up and returns from the ${dio.op} system call.`, task: dio.task }));
-    }
-  };
-  if (completeFn) sim.call(completeFn, complete);
-  else complete();
+  }
+  finishDio(sim, dio, dio.result, 'every bio has completed');
+  const task = sim.state.tasks.get(dio.task);
+  if (task && task.waitingOn === dio.id) {
+    sim.journal.set(task, 'waitingOn', undefined);
+    sim.emit('task', () => ({ text: `${dio.task} returns from the ${dio.op} system call.`, task: dio.task }));
+  }
 }
 
 /** `complete BIO|all`: complete bios in submission order, then let deferred dirtying work run. */

@@ -21,6 +21,8 @@ export function handleFault(sim: Sim, mm: Mm, vma: Vma, va: number, kind: FaultK
       task: mm.owner,
       va: page,
     }));
+    // The upper levels of the walk are allocated before the fault is dispatched.
+    sim.call('__handle_mm_fault', () => ensureTables(sim, mm, page, 'pmd'));
     if (thpEligible(vma, page) && hugeFault(sim, mm, page, kind)) return true;
     const existing = mm.ptes.get(vpn(page));
     if (!existing) return sim.call('do_pte_missing', () => missingPte(sim, mm, vma, page, kind));
@@ -55,7 +57,7 @@ function hugeFault(sim: Sim, mm: Mm, va: number, kind: FaultKind): boolean {
             sim.emit('ref', () => ({ text: `${mm.owner}'s mm takes its one reference on the huge zero folio (huge_zero_refcount, not the folio's refcount).`, folio: sim.state.hugeZeroFolio })),
           );
         }
-        setPmd(sim, mm, base, { folio: sim.state.hugeZeroFolio, rw: false, dirty: false, accessed: true, special: false },
+        setPmd(sim, mm, base, { folio: sim.state.hugeZeroFolio, rw: false, dirty: false, accessed: true, special: sim.policy['huge-zero-special'] === 'yes' },
           `A read-only PMD for ${hex(base)} maps the huge zero folio (2 MiB of zeros); its refcount and mapcount do not change.`);
         return true;
       });
@@ -73,6 +75,16 @@ function hugeFault(sim: Sim, mm: Mm, va: number, kind: FaultKind): boolean {
   const f = sim.state.folios.get(pmd.folio)!;
   return sim.call('do_huge_pmd_wp_page', () => {
     if (f.kind === 'hugezero') {
+      if (kind === 'write' && sim.policy['huge-zero-wp'] === 'thp') {
+        // do_huge_zero_wp_pmd(): a fresh 2 MiB THP replaces the huge zero folio mapping.
+        return sim.call('do_huge_zero_wp_pmd', () => {
+          const thp = allocFolio(sim, 'anon', PMD_ORDER, pmdHolder(mm, base));
+          setExclusive(sim, thp, -1, true);
+          incEntireMapcount(sim, thp, 1);
+          setPmd(sim, mm, base, { folio: thp.id, rw: true, dirty: true, accessed: true, special: false }, `The write replaces the huge zero folio at ${hex(base)} with a new 2 MiB THP ${folioName(thp)}, mapped writable.`);
+          return true;
+        });
+      }
       // Write or unshare on the huge zero PMD: split it into zero-page PTEs and let the PTE fault handle one page.
       splitPmd(sim, mm, base);
       return false;

@@ -100,10 +100,13 @@ function gupFast(sim: Sim, mm: Mm, va: number, npages: number, flags: GupFlags, 
 function fastRefusal(sim: Sim, flags: GupFlags, m: Mapping | undefined): string | undefined {
   if (!m) return 'nothing is mapped there';
   if (m.pte?.special) return 'the PTE is special (the shared zero page)';
+  if (m.pmd?.special) return 'the PMD is special (the huge zero folio)';
   const writable = m.pte ? m.pte.rw : m.pmd!.rw;
   if (flags.write && !writable) return 'the mapping is read-only and this is FOLL_WRITE';
   if (mustUnshare(sim, flags, undefined, m)) return 'the page may need unsharing (gup_must_unshare without a VMA)';
-  if (flags.longterm && flags.write && m.folio.kind === 'file' && sim.policy['longterm-file-write'] === 'refuse') return 'a long-term writable pin of a file-backed folio needs the VMA check';
+  if (flags.longterm && flags.write && m.folio.kind === 'file' && sim.policy['longterm-file-write'] === 'refuse' && !sim.state.files.get(m.folio.file ?? '')?.shmem) {
+    return 'a long-term writable pin of a file-backed folio needs the VMA check (gup_fast_folio_allowed)';
+  }
   if (m.folio.refcount <= 0) return `${folioName(m.folio)}'s refcount is ${m.folio.refcount}`;
   return undefined;
 }
@@ -130,7 +133,8 @@ function gupSlow(sim: Sim, mm: Mm, va: number, npages: number, flags: GupFlags, 
       m = undefined;
     }
     if (!m) return { done, error: -ERRNO.EFAULT! };
-    const span = m.pmd ? Math.min(npages - done, 512 - m.page) : 1;
+    // Older kernels grab each 4 KiB page of a huge mapping separately when filling a pages array.
+    const span = m.pmd && sim.policy['gup-batching'] === 'folios' ? Math.min(npages - done, 512 - m.page) : 1;
     const fn = m.pmd ? 'follow_huge_pmd' : 'follow_page_pte';
     const grabbed = sim.call(fn, () => sim.call('try_grab_folio', () => tryGrabFolio(sim, m.folio, span, flags, holder)));
     if (grabbed !== 0) return { done, error: grabbed };
@@ -218,11 +222,12 @@ export function gupPutFolio(sim: Sim, f: Folio, refs: number, pin: boolean, hold
  * `times` repeats the list (a handle that stands for several identical calls).
  */
 export function releasePages(sim: Sim, pages: readonly HandlePage[], pin: boolean, holder: string, dirty: boolean, times = 1): void {
+  const batched = sim.policy['gup-batching'] === 'folios';
   let i = 0;
   while (i < pages.length) {
     const folioId = pages[i]!.folio;
     let n = 1;
-    while (i + n < pages.length && pages[i + n]!.folio === folioId) n++;
+    while (batched && i + n < pages.length && pages[i + n]!.folio === folioId) n++;
     const f = sim.state.folios.get(folioId);
     if (f) {
       if (dirty && !f.dirty) {

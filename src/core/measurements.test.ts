@@ -12,6 +12,9 @@ import { parseScenario } from '../scenario';
 import { simulate, type Run, type Snapshot } from './index';
 import { parseKernelSpec } from './policy';
 
+// The GUP-fast entry point by release: internal_get_user_pages_fast (v5.10), lockless_pages_from_mm (to v6.9), gup_fast.
+const FAST_PATH_NAMES = new Set(['gup_fast', 'lockless_pages_from_mm', 'internal_get_user_pages_fast']);
+
 function run(text: string, kernel?: string): Run {
   const parsed = parseScenario(text.trim() + '\n', 'measurement.scn');
   if (!parsed.ok) throw new Error(parsed.errors.map((e) => `${e.line}:${e.col}: ${e.message}`).join('\n'));
@@ -128,7 +131,7 @@ unpin p
   // v5.10's unpin_user_pages() calls unpin_user_page() for each entry; batching of consecutive entries of
   // one (compound) page came later ("mm/gup: decrement head page once for group of subpages", ~v5.12), and
   // section 8 notes that newer kernels release consecutive identical pages in one batch.
-  it.fails('v5.10 unpins one page at a time: 4097 → 3073 → 2049 → 1025 → 1 (simulator batches: known disagreement)', () => {
+  it('v5.10 unpins one page at a time: 4097 → 3073 → 2049 → 1025 → 1', () => {
     const r = run(text, 'v5.10');
     expect(series(r, stepsOf(r, lineOf(text, 'unpin p')), ZERO)).toEqual([4097, 3073, 2049, 1025, 1]);
   });
@@ -247,8 +250,8 @@ unpin p
   }
   // v5.10 __get_user_pages clears ctx.page_mask whenever a pages array is passed, so each 4 KiB subpage of the
   // PMD is looked up and grabbed by its own follow_trans_huge_pmd → try_grab_page: +1 ref and +1 pincount per
-  // subpage (docs/kernel-sources.md Q1). The simulator grabs the whole span at once.
-  it.fails('v5.10 slow-path pin grabs subpage by subpage: 1 → 2 → 3 → 4 → 5 (known disagreement)', () => {
+  // subpage (docs/kernel-sources.md Q1); policy toggle gup-batching=pages.
+  it('v5.10 slow-path pin grabs subpage by subpage: 1 → 2 → 3 → 4 → 5', () => {
     const r = run(pinText, 'v5.10');
     const pin = stepsOf(r, lineOf(pinText, 'pin p'));
     expect(series(r, pin, HUGE_ZERO)).toEqual([1, 2, 3, 4, 5]);
@@ -278,10 +281,10 @@ complete all
   }
   // Before the folio conversion of bio_release_pages (~v6.8), the release walks the bio with
   // bio_for_each_segment_all, one single-page segment at a time, and put_page()s each: the multi-page bvec of
-  // the huge zero folio goes 5 → 4 → 3 → 2 → 1 (docs/kernel-sources.md Q5, v5.10 read in source). The
-  // simulator puts the whole bvec at once.
+  // the huge zero folio goes 5 → 4 → 3 → 2 → 1 (docs/kernel-sources.md Q5, v5.10 read in source); policy
+  // toggle bio-release=pages.
   for (const kernel of ['v5.10', 'v6.4']) {
-    it.fails(`${kernel}: completion puts the merged bvec one page at a time, 5 → 4 → 3 → 2 → 1 (known disagreement)`, () => {
+    it(`${kernel}: completion puts the merged bvec one page at a time, 5 → 4 → 3 → 2 → 1`, () => {
       const r = run(dioText, kernel);
       expect(series(r, stepsOf(r, lineOf(dioText, 'complete')), HUGE_ZERO)).toEqual([5, 4, 3, 2, 1]);
     });
@@ -384,7 +387,7 @@ mmap m 8K ${backing} shared
 write m
 pin q m 0 4K write longterm fast
 `;
-  const fastGaveUp = (r: Run, line: number) => r.events.some((e) => e.line === line && e.kind === 'gup' && e.chain.includes('gup_fast') && /gives up/.test(e.text));
+  const fastGaveUp = (r: Run, line: number) => r.events.some((e) => e.line === line && e.kind === 'gup' && e.chain.some((fn) => FAST_PATH_NAMES.has(fn)) && /gives up/.test(e.text));
   it('a regular MAP_SHARED file: GUP-fast refuses, the slow path refuses with -EFAULT', () => {
     const t = text('file=data');
     const r = run(t, 'v6.5');
@@ -393,15 +396,14 @@ pin q m 0 4K write longterm fast
     expect(fastGaveUp(r, lineOf(t, 'pin q'))).toBe(true);
   });
   // gup_fast_folio_allowed() lets shmem folios through (shmem_mapping: no dirty tracking needed), so the pin
-  // of a MAP_SHARED memfd page is taken by GUP-fast itself. The simulator's fast path refuses every
-  // file-backed folio under FOLL_LONGTERM|FOLL_WRITE and leaves it to the slow path (same counts).
-  it.fails('a MAP_SHARED memfd (shmem): GUP-fast takes the pin itself (known disagreement)', () => {
+  // of a MAP_SHARED memfd page is taken by GUP-fast itself.
+  it('a MAP_SHARED memfd (shmem): GUP-fast takes the pin itself', () => {
     const t = text('memfd');
     const r = run(t, 'v6.5');
     const line = lineOf(t, 'pin q');
     expect(fastGaveUp(r, line)).toBe(false);
     const pin = r.events.find((e) => e.line === line && e.kind === 'pin');
-    expect(pin!.chain).toContain('gup_fast');
+    expect(pin!.chain.some((fn) => FAST_PATH_NAMES.has(fn))).toBe(true);
   });
 });
 
@@ -420,7 +422,7 @@ pin p buf 0 16K fast
   // "mm/huge_memory: mark PMD mappings of the huge zero folio special" (mm-new, Aug 2025, ~v6.18 inferred;
   // read in linux-next source, kernel-sources.md Q7): set_huge_zero_folio uses pmd_mkspecial, and
   // gup_fast_pmd_leaf returns 0 on pmd_special, so GUP-fast falls back; slow GUP still grabs the folio.
-  it.fails('latest: the huge zero PMD is special and GUP-fast falls back to the slow path (known disagreement)', () => {
+  it('latest: the huge zero PMD is special and GUP-fast falls back to the slow path', () => {
     const r = run(text, 'latest');
     const snap = r.snapshot(lastStepOf(r, lineOf(text, 'read buf')));
     const pmd = snap.tasks.find((t) => t.name === 'main')!.entries.find((e) => e.level === 'pmd')!;

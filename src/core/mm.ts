@@ -83,7 +83,8 @@ export function vmaAt(mm: Mm, va: number): Vma | undefined {
 
 /** A private mapping that may be written: the kernel's is_cow_mapping(). */
 export function isCow(vma: Vma): boolean {
-  return !vma.shared && vma.writable;
+  // is_cow_mapping() tests VM_MAYWRITE, which every private mapping has, read-only ones included.
+  return !vma.shared;
 }
 
 export interface Mapping {

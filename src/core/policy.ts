@@ -89,6 +89,46 @@ export const TOGGLES = [
     history: [{ release: 'v5.12', value: 'yes', commit: '', title: 'vfio/type1: Prepare for batched pinning with struct vfio_batch' }],
   },
   {
+    name: 'gup-batching',
+    values: ['pages', 'folios'],
+    summary: 'Whether GUP takes and releases references page by page or a folio at a time',
+    meanings: {
+      pages: 'the slow path grabs each 4 KiB page of a huge folio separately, and unpin_user_pages() releases entry by entry',
+      folios: 'consecutive pages of one folio are grabbed and released in one step',
+    },
+    history: [{ release: 'v5.12', value: 'folios', commit: '', title: 'mm/gup: decrement head page once for group of subpages (inferred release)' }],
+  },
+  {
+    name: 'bio-release',
+    values: ['pages', 'folios'],
+    summary: 'How bio_release_pages() walks a bio',
+    meanings: {
+      pages: 'one put_page / unpin_user_page per 4 KiB page of each bvec',
+      folios: 'one release per folio span of each bvec',
+    },
+    history: [{ release: 'v6.8', value: 'folios', commit: '1b151e2435fc', title: 'block: Remove special-casing of compound pages (inferred release)' }],
+  },
+  {
+    name: 'huge-zero-wp',
+    values: ['split', 'thp'],
+    summary: 'A write fault on the huge zero folio PMD',
+    meanings: {
+      split: 'the PMD is split into 512 zero-page PTEs and one 4 KiB page is copied',
+      thp: 'a new 2 MiB THP is allocated and mapped in its place (do_huge_zero_wp_pmd)',
+    },
+    history: [{ release: 'v6.13', value: 'thp', commit: '1ced09e0331f', title: 'mm: allocate THP on hugezeropage wp-fault (inferred release)' }],
+  },
+  {
+    name: 'huge-zero-special',
+    values: ['no', 'yes'],
+    summary: 'Whether the PMD mapping the huge zero folio is marked special',
+    meanings: {
+      no: 'GUP-fast can take the huge zero folio from the PMD',
+      yes: 'GUP-fast gives up on the special PMD; the slow path still takes it',
+    },
+    history: [{ release: 'v6.18', value: 'yes', commit: '', title: 'mm/huge_memory: mark PMD mappings of the huge zero folio special (inferred release)' }],
+  },
+  {
     name: 'longterm-file-write',
     values: ['allow', 'refuse'],
     summary: 'FOLL_LONGTERM|FOLL_WRITE pins of a MAP_SHARED regular file (not shmem)',
@@ -122,6 +162,10 @@ const V5_10: KernelPolicy = {
   unshare: 'none',
   'vfio-unpin-zero': 'no',
   'vfio-batch': 'no',
+  'gup-batching': 'pages',
+  'bio-release': 'pages',
+  'huge-zero-wp': 'split',
+  'huge-zero-special': 'no',
   'longterm-file-write': 'allow',
 };
 
@@ -129,11 +173,12 @@ function after(base: KernelPolicy, changes: Partial<KernelPolicy>): KernelPolicy
   return { ...base, ...changes };
 }
 
-const V5_19 = after(V5_10, { 'anon-exclusive': 'yes', unshare: 'anon', 'vfio-batch': 'yes' });
+const V5_19 = after(V5_10, { 'anon-exclusive': 'yes', unshare: 'anon', 'vfio-batch': 'yes', 'gup-batching': 'folios' });
 const V6_0 = after(V5_19, { 'vfio-unpin-zero': 'yes' });
 const V6_2 = after(V6_0, { unshare: 'cow' });
 const V6_5 = after(V6_2, { 'zero-pin': 'skip', dio: 'pin', 'longterm-file-write': 'refuse' });
-const V6_9 = after(V6_5, { 'vfio-unpin-zero': 'no' });
+const V6_9 = after(V6_5, { 'vfio-unpin-zero': 'no', 'bio-release': 'folios' });
+const LATEST = after(V6_9, { 'huge-zero-wp': 'thp', 'huge-zero-special': 'yes' });
 
 export const PRESETS: readonly Preset[] = [
   { name: 'v5.10', elixir: 'v5.10', description: 'LTS; FOLL_PIN with the 1024 bias, no PageAnonExclusive, direct I/O with FOLL_GET', policy: V5_10 },
@@ -145,7 +190,7 @@ export const PRESETS: readonly Preset[] = [
   { name: 'v6.5', elixir: 'v6.5', description: 'direct I/O pins (BIO_PAGE_PINNED); the zero page is never counted by pins', policy: V6_5 },
   { name: 'v6.9', elixir: 'v6.9', description: 'the vfio zero-page unpin loop reverted', policy: V6_9 },
   { name: 'v6.12', elixir: 'v6.12', description: 'LTS', policy: V6_9 },
-  { name: 'latest', elixir: 'latest', description: 'the newest behaviour modelled', policy: V6_9 },
+  { name: 'latest', elixir: 'latest', description: 'the newest behaviour modelled (~v6.18)', policy: LATEST },
 ];
 
 export const DEFAULT_PRESET = 'latest';

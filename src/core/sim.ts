@@ -7,6 +7,7 @@ import type { EventKind, Finding, FindingKind, SimEvent } from './events';
 import { VIOLATION_KINDS } from './events';
 import type { SimState } from './state';
 import { createInitialState } from './init';
+import { FUNCTION_NAMES } from './function-names';
 
 export interface EventDetail {
   text: string;
@@ -54,9 +55,13 @@ export class Sim {
   /** Set when a muted iteration met a new kind of finding: the interpreter then unmutes. */
   notable = false;
 
+  /** Current-kernel function name → the name in the simulated release. */
+  private readonly names: Readonly<Record<string, string>>;
+
   constructor(readonly kernel: ResolvedKernel) {
     this.policy = kernel.policy;
     this.state = createInitialState();
+    this.names = FUNCTION_NAMES[kernel.preset.elixir] ?? {};
   }
 
   get muted(): boolean {
@@ -65,7 +70,7 @@ export class Sim {
 
   /** Run `body` as kernel function `fn`, so events inside carry it in their call chain. */
   call<T>(fn: string, body: () => T): T {
-    this.stack.push(fn);
+    this.stack.push(this.names[fn] ?? fn);
     try {
       return body();
     } finally {
@@ -76,7 +81,7 @@ export class Sim {
   /** Run `body` with the call chain replaced (a different context: IRQ, a worker, another task). */
   inContext<T>(chain: string[], body: () => T): T {
     const saved = this.stack;
-    this.stack = [...chain];
+    this.stack = chain.map((fn) => this.names[fn] ?? fn);
     try {
       return body();
     } finally {

@@ -173,7 +173,7 @@ export interface Bio {
   state: BioState;
   dio?: number;
   /** Which end_io runs at completion. */
-  endIo: 'dio_bio_end_io' | 'dio_bio_end_aio' | 'iomap_dio_bio_end_io' | 'blkdev_bio_end_io' | 'blkdev_bio_end_io_async';
+  endIo: 'dio_bio_end_io' | 'dio_bio_end_aio' | 'iomap_dio_bio_end_io' | 'submit_bio_wait_endio' | 'blkdev_bio_end_io_async';
   /** Completion must dirty the pages (a read into user memory). */
   dirtyAtCompletion: boolean;
   /** Pages were dirtied at submission; completion checks them (bio_check_pages_dirty). */

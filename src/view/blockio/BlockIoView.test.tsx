@@ -50,12 +50,12 @@ describe('BlockIoView (SVG snapshots)', () => {
     const html = render(zeroWrite, stepOf(zeroWrite, /bio#1 is submitted/));
     expect(html).toContain('data-state="submitted"');
     expect(html).toContain('submitted (in flight)');
-    expect(html).toContain('blkdev_bio_end_io');
+    expect(html).toContain('submit_bio_wait_endio');
     await expect(pretty(html)).toMatchFileSnapshot('__snapshots__/blockio-zero-write-v6.4-inflight.svg.html');
   });
 
   it('v6.4: completion releasing the zero page reference by reference', async () => {
-    const html = render(zeroWrite, stepOf(zeroWrite, /handed to the waiting task/) + 2);
+    const html = render(zeroWrite, stepOf(zeroWrite, /which was sleeping on it/) + 2);
     expect(count(html, 'data-status="released"')).toBe(2);
     expect(count(html, 'data-status="held"')).toBe(2);
     await expect(pretty(html)).toMatchFileSnapshot('__snapshots__/blockio-zero-write-v6.4-releasing.svg.html');

@@ -26,7 +26,7 @@ describe('block I/O layout', () => {
   const run = runOf(builtin('01-dio-write-zero-page.scn'));
   const submitted = stepOf(run, /bio#1 is submitted/);
   const completed = stepOf(run, /^The device completes bio#1/);
-  const freed = stepOf(run, /bio#1 is freed/);
+  const freed = stepOf(run, /bio#1 (is freed|\(on the stack\) is torn down)/);
 
   it('gives every bio and dio of the run a fixed row, whatever the step', () => {
     const rows = (step: number) => {
@@ -93,7 +93,7 @@ describe('block I/O layout', () => {
 describe('what a bio still holds', () => {
   it('releases the zero-page references one by one at completion (v6.4, FOLL_GET)', () => {
     const run = runOf(builtin('01-dio-write-zero-page.scn'));
-    const start = stepOf(run, /handed to the waiting task/);
+    const start = stepOf(run, /which was sleeping on it/);
     const statuses = (step: number) => bvecStatuses(run.snapshot(step).bios[0]!, run.snapshot(step).folios);
     expect(statuses(start)).toEqual(['held', 'held', 'held', 'held']);
     expect(statuses(start + 1)).toEqual(['released', 'held', 'held', 'held']);

@@ -44,8 +44,8 @@ describe('NarrationView (HTML snapshots)', () => {
     expect(html).toContain('GUP-fast gives up on special PTEs');
     expect(count(html, '<a href="https://elixir.bootlin.com/linux/v6.4/C/ident/')).toBe(10);
     expect(count(html, 'target="_blank" rel="noopener noreferrer"')).toBe(10);
-    expect(html).toContain('href="https://elixir.bootlin.com/linux/v6.4/C/ident/try_grab_folio"');
-    expect(html).toContain('<li class="innermost"><a href="https://elixir.bootlin.com/linux/v6.4/C/ident/try_grab_folio"');
+    expect(html).toContain('href="https://elixir.bootlin.com/linux/v6.4/C/ident/try_grab_page"');
+    expect(html).toContain('<li class="innermost"><a href="https://elixir.bootlin.com/linux/v6.4/C/ident/try_grab_page"');
     expect(html).toContain('kernel <strong data-field="kernel">v6.4</strong>');
     expect(html).toContain('line 19');
     await expect(pretty(html)).toMatchFileSnapshot('__snapshots__/narration-zero-write-ref.html');
