@@ -227,7 +227,7 @@ export function releasePages(sim: Sim, pages: readonly HandlePage[], pin: boolea
   while (i < pages.length) {
     const folioId = pages[i]!.folio;
     let n = 1;
-    while (batched && i + n < pages.length && pages[i + n]!.folio === folioId) n++;
+    if (batched) while (i + n < pages.length && pages[i + n]?.folio === folioId) n++;
     const f = sim.state.folios.get(folioId);
     if (f) {
       if (dirty && !f.dirty) {
