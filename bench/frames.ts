@@ -1,4 +1,5 @@
-// Frame times in Chromium while the explorer plays, scrubs and jumps through the built-in scenarios.
+// Frame times in Chromium while the explorer plays (the real player at 8 and 32 events per second), steps on
+// every frame (a stress test), scrubs and jumps through the built-in scenarios.
 //   npm run build && npx vite preview --port 4173 &   then   npm run -s bench:frames
 // Prints one JSON object: per scenario and activity, frame interval percentiles (ms) from requestAnimationFrame,
 // and `dropped`: intervals over 25 ms (a missed 60 Hz frame).
@@ -33,6 +34,25 @@ const results: Record<string, Record<string, Stats>> = {};
 for (const id of scenarios) {
   await page.goto(`${base}?scenario=${id}`);
   await page.waitForFunction(() => ((window as unknown as { __pinscope?: { lastStep(): number } }).__pinscope?.lastStep() ?? 0) > 0);
+  const playback = async (speed: number) =>
+    page.evaluate(async (eventsPerSecond) => {
+      const api = (window as unknown as { __pinscope: { seek(n: number): void; play(speed: number): void; pause(): void } }).__pinscope;
+      api.seek(0);
+      const intervals: number[] = [];
+      let last = performance.now();
+      let running = true;
+      const frame = (now: number) => {
+        intervals.push(now - last);
+        last = now;
+        if (running) requestAnimationFrame(frame);
+      };
+      requestAnimationFrame(frame);
+      api.play(eventsPerSecond);
+      await new Promise((r) => setTimeout(r, 3000));
+      running = false;
+      api.pause();
+      return intervals.slice(2);
+    }, speed);
   const measure = async (activity: 'play' | 'scrub' | 'jump') =>
     page.evaluate(async (what) => {
       const api = (window as unknown as { __pinscope: { seek(n: number): void; lastStep(): number } }).__pinscope;
@@ -60,7 +80,9 @@ for (const id of scenarios) {
       return intervals.slice(2);
     }, activity);
   results[id] = {
-    play: stats(await measure('play')),
+    playback8: stats(await playback(8)),
+    playback32: stats(await playback(32)),
+    everyFrame: stats(await measure('play')),
     scrub: stats(await measure('scrub')),
     jump: stats(await measure('jump')),
   };

@@ -12,6 +12,9 @@ export interface PinscopeTestApi {
   chapters(): { title: string; step: number }[];
   load(text: string, kernel?: string): void;
   errors(): { line: number; col: number; message: string }[];
+  /** Start playback from the current step at `speed` events per second. */
+  play(speed?: number): void;
+  pause(): void;
 }
 
 declare global {
@@ -31,5 +34,10 @@ export function installTestApi(): void {
     chapters: () => (s().run?.chapters ?? []).map((c) => ({ title: c.title, step: c.step })),
     load: (text, kernel) => s().load(text, { kernel: kernel ?? null }),
     errors: () => s().errors.map((e) => ({ line: e.line, col: e.col, message: e.message })),
+    play: (speed) => {
+      if (speed !== undefined) s().setSpeed(speed);
+      s().play();
+    },
+    pause: () => s().pause(),
   };
 }
