@@ -9,19 +9,8 @@ import type { SimState } from './state';
 import { createInitialState } from './init';
 import { FUNCTION_NAMES } from './function-names';
 
-export interface EventDetail {
-  text: string;
-  folio?: number;
-  holder?: string;
-  delta?: number;
-  task?: string;
-  va?: number;
-  bio?: number;
-  dio?: number;
-  handle?: string;
-  iterations?: number;
-  ok?: boolean;
-}
+/** What an emitter supplies; the simulator adds kind, chain, line, statement and journal position. */
+export type EventDetail = Omit<SimEvent, 'kind' | 'chain' | 'line' | 'stmt' | 'patchEnd'>;
 
 /** Thrown for a scenario error found while running (unknown name, out of range): reported with its position. */
 export class ScenarioRunError extends Error {

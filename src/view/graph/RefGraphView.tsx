@@ -2,6 +2,7 @@
 // (holder, folio) pair, each folio showing its refcount as the sum of its edges. The connected RefGraphPanel
 // computes the picture from the store and keeps the ghosts of edges that just went away.
 
+import { ZeroHatches } from '../common/ZeroHatches';
 import { useRef, type KeyboardEvent } from 'react';
 import { HOLDER_KIND_COLOR, KIND_COLOR, KIND_LABEL, folioLabel, formatCount } from '../common/palette';
 import { useAttrTween, useCountTween, useFadeOut, usePathTween } from '../memory/tween';
@@ -40,14 +41,7 @@ export function RefGraphView({ picture, geo, ghosts = [], onSelect, scale = 1 }:
       aria-label={`Refcount graph: ${picture.edges.length} holder-to-folio edges carrying ${total} references`}
     >
       <defs>
-        <pattern id={HATCH_ZERO} patternUnits="userSpaceOnUse" width="7" height="7" patternTransform="rotate(45)">
-          <rect width="7" height="7" style={{ fill: KIND_COLOR.zero }} opacity="0.16" />
-          <line x1="0" y1="0" x2="0" y2="7" style={{ stroke: KIND_COLOR.zero }} strokeWidth="3" opacity="0.55" />
-        </pattern>
-        <pattern id={HATCH_HUGEZERO} patternUnits="userSpaceOnUse" width="7" height="7" patternTransform="rotate(-45)">
-          <rect width="7" height="7" style={{ fill: KIND_COLOR.hugezero }} opacity="0.16" />
-          <line x1="0" y1="0" x2="0" y2="7" style={{ stroke: KIND_COLOR.hugezero }} strokeWidth="3" opacity="0.55" />
-        </pattern>
+        <ZeroHatches zeroId={HATCH_ZERO} hugeZeroId={HATCH_HUGEZERO} />
       </defs>
       <g className="graph-groups">
         {picture.groups.map((g) => (

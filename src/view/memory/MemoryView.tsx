@@ -1,6 +1,7 @@
 // The memory view, pure: the folio blocks of the rows in view, as SVG. The connected MemoryPanel decides
 // which rows are in view (virtualized scrolling) and passes the store's snapshot, selection and callbacks.
 
+import { ZeroHatches } from '../common/ZeroHatches';
 import { useRef, type KeyboardEvent } from 'react';
 import type { FolioView } from '../../core';
 import { HOLDER_KIND_COLOR, HOLDER_KIND_LABEL, KIND_COLOR, KIND_LABEL, folioLabel, formatCount } from '../common/palette';
@@ -70,14 +71,7 @@ export function MemoryView(props: MemoryViewProps) {
 export function MemoryDefs() {
   return (
     <defs>
-      <pattern id={HATCH_ZERO} patternUnits="userSpaceOnUse" width="7" height="7" patternTransform="rotate(45)">
-        <rect width="7" height="7" style={{ fill: KIND_COLOR.zero }} opacity="0.16" />
-        <line x1="0" y1="0" x2="0" y2="7" style={{ stroke: KIND_COLOR.zero }} strokeWidth="3" opacity="0.55" />
-      </pattern>
-      <pattern id={HATCH_HUGEZERO} patternUnits="userSpaceOnUse" width="7" height="7" patternTransform="rotate(-45)">
-        <rect width="7" height="7" style={{ fill: KIND_COLOR.hugezero }} opacity="0.16" />
-        <line x1="0" y1="0" x2="0" y2="7" style={{ stroke: KIND_COLOR.hugezero }} strokeWidth="3" opacity="0.55" />
-      </pattern>
+      <ZeroHatches zeroId={HATCH_ZERO} hugeZeroId={HATCH_HUGEZERO} />
       <pattern id={HATCH_UNOWNED} patternUnits="userSpaceOnUse" width="4" height="4" patternTransform="rotate(45)">
         <rect width="4" height="4" style={{ fill: 'var(--leak)' }} opacity="0.25" />
         <line x1="0" y1="0" x2="0" y2="4" style={{ stroke: 'var(--leak)' }} strokeWidth="2" />
