@@ -3,7 +3,7 @@
 import type { Scenario, Statement, Trivia } from '../scenario/ast';
 import type { ScenarioError } from '../scenario/ast';
 import type { Chapter, ExpectationResult } from './events';
-import { resolveKernel, type KernelConfig, type KernelPolicy } from './policy';
+import { resolveKernel, selectorMatches, type KernelConfig, type KernelPolicy } from './policy';
 import { ScenarioRunError, Sim } from './sim';
 import { InvariantChecker } from './invariants';
 import { evaluateExpect } from './expect';
@@ -229,6 +229,14 @@ class Interpreter {
         this.runRepeat(st.count, st.body, st.pos.line);
         return;
       case 'expect': {
+        for (const sel of st.on ?? []) {
+          const m = selectorMatches(sel.text, sim.kernel);
+          if (typeof m === 'object') {
+            sim.col = sel.pos.col;
+            sim.error(m.error);
+          }
+          if (!m) return; // not checked on this kernel
+        }
         const outcome = evaluateExpect(sim, st);
         const prev = this.expectations.get(st.pos.line);
         const step = Math.max(1, sim.events.length + (sim.muted ? 1 : 1));

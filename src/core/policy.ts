@@ -276,3 +276,32 @@ export function suggest(word: string, candidates: readonly string[]): string {
   }
   return best !== undefined && bestDistance <= Math.max(2, Math.floor(word.length / 3)) ? ` (did you mean "${best}"?)` : '';
 }
+
+/**
+ * Does `kernel` match one `on` selector word of an expectation? A word is comma-separated alternatives, each
+ * a preset (`v6.4`), a comparison in release order (`<v6.5`, `>=v6.5`), or a toggle value (`zero-pin=skip`).
+ * Returns an error message for a word that names no preset or toggle.
+ */
+export function selectorMatches(word: string, kernel: ResolvedKernel): boolean | { error: string } {
+  const order = (name: string) => PRESETS.findIndex((p) => p.name === name);
+  const current = order(kernel.preset.name);
+  for (const alt of word.split(',')) {
+    const eq = alt.indexOf('=');
+    if (eq > 0 && !/^[<>]/.test(alt)) {
+      const name = alt.slice(0, eq);
+      const value = alt.slice(eq + 1);
+      const spec = findToggle(name);
+      if (!spec) return { error: `unknown toggle "${name}"${suggest(name, TOGGLES.map((t) => t.name))}` };
+      if (!spec.values.includes(value)) return { error: `toggle ${name} takes ${spec.values.join(' | ')}, not "${value}"` };
+      if ((kernel.policy as Record<string, string>)[name] === value) return true;
+      continue;
+    }
+    const m = /^(<=|>=|<|>)?(.+)$/.exec(alt)!;
+    const target = order(m[2]!);
+    if (target < 0) return { error: `unknown kernel "${m[2]}"${suggest(m[2]!, PRESETS.map((p) => p.name))}` };
+    const op = m[1];
+    const ok = op === '<' ? current < target : op === '<=' ? current <= target : op === '>' ? current > target : op === '>=' ? current >= target : current === target;
+    if (ok) return true;
+  }
+  return false;
+}

@@ -89,6 +89,11 @@ export interface Expect extends Base {
   value: ExpectValue;
   /** The statement's source text, trimmed, without its comment (for reports). */
   text: string;
+  /**
+   * Extension: `on SELECTOR...`: check only on kernels matching every selector (a preset `v6.4`, a comparison
+   * `<v6.5` `<=v6.4` `>=v6.5` `>v6.2`, a toggle `zero-pin=skip`, or comma-separated alternatives).
+   */
+  on?: { text: string; pos: Pos }[];
 }
 
 export type Statement =

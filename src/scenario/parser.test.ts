@@ -650,15 +650,15 @@ describe('expect', () => {
   });
 
   it('requires spaces around the operator', () => {
-    expect(error('expect zero.refcount==5')).toBe('scenario.scn:1:21: put spaces around the operator (usage: expect SUBJECT[.FIELD] OP VALUE)');
-    expect(error('expect zero.refcount ==5')).toBe('scenario.scn:1:22: put spaces around the operator (usage: expect SUBJECT[.FIELD] OP VALUE)');
+    expect(error('expect zero.refcount==5')).toBe('scenario.scn:1:21: put spaces around the operator (usage: expect SUBJECT[.FIELD] OP VALUE [on SELECTOR ...])');
+    expect(error('expect zero.refcount ==5')).toBe('scenario.scn:1:22: put spaces around the operator (usage: expect SUBJECT[.FIELD] OP VALUE [on SELECTOR ...])');
   });
 
   it('reports missing parts at the end of the line', () => {
-    expect(error('expect zero.refcount ==')).toBe('scenario.scn:1:24: missing VALUE (usage: expect SUBJECT[.FIELD] OP VALUE)');
-    expect(error('expect zero.refcount')).toBe('scenario.scn:1:21: missing OP (usage: expect SUBJECT[.FIELD] OP VALUE)');
-    expect(error('expect')).toBe('scenario.scn:1:7: missing SUBJECT (usage: expect SUBJECT[.FIELD] OP VALUE)');
-    expect(error('expect leaks == 0 1')).toBe('scenario.scn:1:19: unexpected "1" (usage: expect SUBJECT[.FIELD] OP VALUE)');
+    expect(error('expect zero.refcount ==')).toBe('scenario.scn:1:24: missing VALUE (usage: expect SUBJECT[.FIELD] OP VALUE [on SELECTOR ...])');
+    expect(error('expect zero.refcount')).toBe('scenario.scn:1:21: missing OP (usage: expect SUBJECT[.FIELD] OP VALUE [on SELECTOR ...])');
+    expect(error('expect')).toBe('scenario.scn:1:7: missing SUBJECT (usage: expect SUBJECT[.FIELD] OP VALUE [on SELECTOR ...])');
+    expect(error('expect leaks == 0 1')).toBe('scenario.scn:1:19: unexpected "1" (usage: expect SUBJECT[.FIELD] OP VALUE [on SELECTOR ...])');
   });
 
   it('suggests operators and fields, pointing at the field inside the word', () => {

@@ -109,7 +109,7 @@ const USAGE: Record<StatementKeyword, string> = {
   end: 'end',
   mark: 'mark TEXT...',
   note: 'note TEXT...',
-  expect: 'expect SUBJECT[.FIELD] OP VALUE',
+  expect: 'expect SUBJECT[.FIELD] OP VALUE [on SELECTOR ...]',
 };
 
 /** Statements allowed before `kernel`; everything else counts as an action. */
@@ -614,6 +614,9 @@ function parseVfio(ctx: LineContext): Statement {
   return { op: 'vfio-map', pos: ctx.pos, handle, name, off, len, write: options.has('write') };
 }
 
+/** One alternative of an `on` selector: a preset, a comparison with a preset, or toggle=value. */
+const KERNEL_SELECTOR = /^(?:(?:<=|>=|<|>)?(?:v\d+\.\d+|latest)|[a-z][a-z-]*=[a-z][a-z-]*)$/;
+
 function parseExpect(ctx: LineContext): Expect {
   const { cursor } = ctx;
   const subjectWord = cursor.take('SUBJECT');
@@ -631,6 +634,19 @@ function parseExpect(ctx: LineContext): Expect {
     fail(opWord.col, `unknown operator ${quote(opWord.text)}${didYouMean(opWord.text, COMPARE_OPS) || ' (use ==, !=, <, <=, > or >=)'}`);
   }
   const valueWord = cursor.take('VALUE');
+  const onWord = cursor.takeIf((w) => w.text === 'on');
+  const selectors: { text: string; pos: Pos }[] = [];
+  if (onWord) {
+    for (const w of cursor.rest()) {
+      for (const alternative of w.text.split(',')) {
+        if (!KERNEL_SELECTOR.test(alternative)) {
+          fail(w.col, `bad kernel selector ${quote(w.text)} (a preset such as v6.4, a comparison such as >=v6.5 or <v6.2, or a toggle such as zero-pin=skip; alternatives joined by commas)`);
+        }
+      }
+      selectors.push({ text: w.text, pos: { line: ctx.pos.line, col: w.col } });
+    }
+    if (selectors.length === 0) fail(onWord.endCol, `missing kernel selector after "on" (usage: ${USAGE.expect})`);
+  }
   cursor.done();
   const value = parseExpectValue(valueWord);
   checkExpectValue(subject, cmp, opWord, value, valueWord);
@@ -645,6 +661,7 @@ function parseExpect(ctx: LineContext): Expect {
   };
   if (subject.offset !== undefined) expect.offset = subject.offset;
   if (subject.field !== undefined) expect.field = subject.field;
+  if (selectors.length > 0) expect.on = selectors;
   return expect;
 }
 

@@ -130,7 +130,8 @@ export function printStatement(st: Statement | Trivia): string {
     case 'expect': {
       const offset = st.offset === undefined ? '' : `+${formatOffset(st.offset)}`;
       const field = st.field === undefined ? '' : `.${st.field}`;
-      return `expect ${st.subject}${offset}${field} ${st.cmp} ${formatExpectValue(st.value)}`;
+      const on = st.on?.length ? ` on ${st.on.map((o) => o.text).join(' ')}` : '';
+      return `expect ${st.subject}${offset}${field} ${st.cmp} ${formatExpectValue(st.value)}${on}`;
     }
   }
 }
