@@ -78,6 +78,16 @@ export class Run {
     return this.cachedCatalog;
   }
 
+  /** Every live folio's counters at `step` (cheaper than a snapshot). Moves the live state. */
+  folioCounters(step: number): Map<number, { kind: string; refcount: number; mapcount: number; pincount: number }> {
+    this.seek(step);
+    const out = new Map<number, { kind: string; refcount: number; mapcount: number; pincount: number }>();
+    for (const f of this.sim.state.folios.values()) {
+      out.set(f.id, { kind: f.kind, refcount: f.refcount, mapcount: f.order > 0 ? f.largeMapcount + 1 : f.mapcount[0]! + 1, pincount: f.order > 0 ? f.pincount : 0 });
+    }
+    return out;
+  }
+
   /** A folio's refcount at `step` (undefined when it does not exist then). Moves the live state. */
   refcountAt(folio: number, step: number): number | undefined {
     this.seek(step);

@@ -4,7 +4,7 @@
 import { create } from 'zustand';
 import { formatError, parseScenario, type ScenarioError } from '../scenario';
 import { parseKernelSpec, simulate, type Run, type SimEvent, type Snapshot } from '../core';
-import { clampStep, moveStep, type StepUnit } from './navigation';
+import { alignedStep, clampStep, moveStep, type StepUnit } from './navigation';
 import { DEFAULT_SCENARIO } from './scenarios';
 
 export interface ExplorerState {
@@ -28,6 +28,13 @@ export interface ExplorerState {
   helpOpen: boolean;
   /** Bumped on every run so views can reset caches keyed by run. */
   runId: number;
+  /** Compare mode: a second kernel setting (`v6.5`, `v6.1 zero-pin=skip`), its run, and its aligned snapshot. */
+  compareSpec: string | null;
+  compareRun: Run | null;
+  compareSnapshot: Snapshot | null;
+  /** The compare run's step aligned with `step` (the end of the same statement). */
+  compareStep: number;
+  compareError: string | null;
 }
 
 export interface ExplorerActions {
@@ -44,6 +51,8 @@ export interface ExplorerActions {
   jumpToLastChange(folio: number): void;
   setHelpOpen(open: boolean): void;
   setNotice(notice: string | null): void;
+  /** Turn compare mode on with a second kernel setting, or off with null. */
+  setCompare(spec: string | null): void;
 }
 
 export type ExplorerStore = ExplorerState & ExplorerActions;
@@ -119,6 +128,11 @@ export const useExplorer = create<ExplorerStore>()((set, get) => {
     speed: 8,
     helpOpen: false,
     runId: 0,
+    compareSpec: null,
+    compareRun: null,
+    compareSnapshot: null,
+    compareStep: 0,
+    compareError: null,
 
     load(source, options = {}) {
       const kernel = options.kernel === undefined ? null : options.kernel;
@@ -187,7 +201,48 @@ export const useExplorer = create<ExplorerStore>()((set, get) => {
     setNotice(notice) {
       set({ notice });
     },
+    setCompare(spec) {
+      set({ compareSpec: spec });
+      refreshCompare();
+    },
   };
+});
+
+// ---- compare mode ----------------------------------------------------------------------------------------
+
+let compareAt: ((step: number) => Snapshot) | null = null;
+
+/** Run the current text under the compare kernel (after any change of text or kernel). */
+function refreshCompare(): void {
+  const { compareSpec, source, run } = useExplorer.getState();
+  if (!compareSpec || !run) {
+    compareAt = null;
+    useExplorer.setState({ compareRun: null, compareSnapshot: null, compareStep: 0, compareError: null });
+    return;
+  }
+  const result = runSource(source, compareSpec);
+  if (!result.run) {
+    compareAt = null;
+    useExplorer.setState({ compareRun: null, compareSnapshot: null, compareError: result.errors.map(formatError).join('; ') });
+    return;
+  }
+  compareAt = snapshotCache(result.run);
+  useExplorer.setState({ compareRun: result.run, compareError: null });
+  alignCompare();
+}
+
+/** Keep the compare run at the end of the statement the main run is in. */
+function alignCompare(): void {
+  const { run, step, compareRun } = useExplorer.getState();
+  if (!run || !compareRun || !compareAt) return;
+  const target = alignedStep(run, step, compareRun);
+  useExplorer.setState({ compareStep: target, compareSnapshot: compareAt(target) });
+}
+
+useExplorer.subscribe((s, prev) => {
+  if (!s.compareSpec) return;
+  if (s.run !== prev.run) refreshCompare();
+  else if (s.step !== prev.step) alignCompare();
 });
 
 // ---- named selectors -------------------------------------------------------------------------------------
@@ -203,3 +258,5 @@ export const selectElixirVersion = (s: ExplorerStore): string => s.run?.kernel.p
 export const selectPlaying = (s: ExplorerStore): boolean => s.playing;
 /** The source line of the current event (for the editor's highlight). */
 export const selectCurrentLine = (s: ExplorerStore): number | undefined => s.snapshot?.event?.line;
+export const selectCompareRun = (s: ExplorerStore): Run | null => s.compareRun;
+export const selectCompareSnapshot = (s: ExplorerStore): Snapshot | null => s.compareSnapshot;

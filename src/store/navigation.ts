@@ -54,3 +54,22 @@ export function chapterAt(run: Run, step: number): { index: number; title: strin
   });
   return found;
 }
+
+/**
+ * The step of `other` that corresponds to `step` of `run`: both runs execute the same statements in the same
+ * order (only their events differ), so align on the statement sequence number: the last step of `other` whose
+ * statement is not later than the one `run` is in. Events of one statement are shown at its end in `other`.
+ */
+export function alignedStep(run: Run, step: number, other: Run): number {
+  if (step <= 0) return 0;
+  const stmt = run.events[step - 1]!.stmt;
+  const events = other.events;
+  let lo = 0;
+  let hi = events.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (events[mid]!.stmt <= stmt) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}

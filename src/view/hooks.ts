@@ -65,6 +65,7 @@ export function useUrlSync(): void {
       const store = useExplorer.getState();
       if (decoded.ok === true) {
         store.load(decoded.link.text, { kernel: decoded.link.kernel ?? null, ...(decoded.link.step !== undefined ? { step: decoded.link.step } : {}) });
+        if (decoded.link.compare) store.setCompare(decoded.link.compare);
       } else if (decoded.ok === false) {
         store.load(DEFAULT_SCENARIO.text, { scenarioId: DEFAULT_SCENARIO.id, notice: `This link could not be opened: ${decoded.reason}. Showing the default scenario instead.` });
       } else {
@@ -79,11 +80,11 @@ export function useUrlSync(): void {
     let lastHash = '';
     const unsubscribe = useExplorer.subscribe((s, prev) => {
       if (!s.run) return;
-      if (s.source === prev.source && s.kernelSpec === prev.kernelSpec && s.step === prev.step) return;
+      if (s.source === prev.source && s.kernelSpec === prev.kernelSpec && s.step === prev.step && s.compareSpec === prev.compareSpec) return;
       clearTimeout(timer);
       const write = async () => {
-        const { source, kernelSpec, step } = useExplorer.getState();
-        const hash = await encodeLink({ text: source, ...(kernelSpec ? { kernel: kernelSpec } : {}), step });
+        const { source, kernelSpec, step, compareSpec } = useExplorer.getState();
+        const hash = await encodeLink({ text: source, ...(kernelSpec ? { kernel: kernelSpec } : {}), ...(compareSpec ? { compare: compareSpec } : {}), step });
         if (hash === lastHash) return;
         lastHash = hash;
         window.history.replaceState(null, '', `${window.location.pathname}${window.location.search}${hash}`);
