@@ -1,5 +1,5 @@
 // Take a screenshot of the built explorer:
-//   npx tsx scripts/screenshot.ts OUT.png [URL-SUFFIX] [--step N] [--size 1600x900] [--base http://127.0.0.1:4173/] [--click CSS-SELECTOR]
+//   npx tsx scripts/screenshot.ts OUT.png [URL-SUFFIX] [--step N] [--size 1600x900] [--base http://127.0.0.1:4173/] [--click CSS-SELECTOR] [--text SCENARIO-FILE]
 // Needs a server (npm run build && npx vite preview). URL-SUFFIX is e.g. '?scenario=vfio-zero-page'.
 import { chromium } from '@playwright/test';
 
@@ -20,6 +20,12 @@ page.on('console', (m) => {
 page.on('pageerror', (e) => console.error('pageerror:', e.message));
 await page.goto(`${base}${suffix}`);
 await page.waitForFunction(() => (window as unknown as { __pinscope?: { lastStep(): number } }).__pinscope?.lastStep());
+const textIndex = rest.indexOf('--text');
+if (textIndex >= 0) {
+  const { readFileSync } = await import('node:fs');
+  const text = readFileSync(rest[textIndex + 1]!, 'utf8');
+  await page.evaluate((t) => (window as unknown as { __pinscope: { load(text: string): void } }).__pinscope.load(t), text);
+}
 if (stepIndex >= 0) {
   const step = Number(rest[stepIndex + 1]);
   await page.evaluate((s) => (window as unknown as { __pinscope: { seek(n: number): void } }).__pinscope.seek(s), step);
