@@ -67,4 +67,24 @@ export class ExplorerPage {
     const f = snap!.folios.find((x) => x.kind === kind)!;
     return { refcount: f.refcount, pincount: f.pincount, id: f.id };
   }
+
+  /** Compare mode: choose the compare kernel's preset in the top bar ('' turns it off). */
+  async setCompare(preset: string): Promise<void> {
+    await this.page.getByLabel('Compare with kernel').selectOption(preset);
+  }
+
+  /** One side of the compare view (a = main run, b = compare run). */
+  compareSide(side: 'a' | 'b'): Locator {
+    return this.page.locator(`.compare-side[data-side="${side}"]`);
+  }
+
+  /** The counter a side's memory view shows for a folio (the refcount graph below it carries its own). */
+  compareCounter(side: 'a' | 'b', folio: number, field = 'refcount'): Locator {
+    return this.compareSide(side).locator(`.memory-svg [data-folio="${folio}"][data-field="${field}"]`);
+  }
+
+  /** The difference mark on a folio in one side of the compare view. */
+  compareMark(side: 'a' | 'b', folio: number): Locator {
+    return this.compareSide(side).locator(`.cmp-diff[data-folio="${folio}"]`);
+  }
 }

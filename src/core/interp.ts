@@ -13,7 +13,7 @@ import { closePipe, gupStatement, releaseStatement, vfioMap, vfioUnmap, vmsplice
 import { completeBios, createFile, directIo } from './dio';
 import { Run } from './run';
 import { PAGE_SIZE } from './state';
-import { setDirty } from './folio';
+import { maybeDmaPinned, setDirty } from './folio';
 import { applyIterations, isSteady, netChanges, safeIterations } from './fastforward';
 
 export interface SimulateOptions {
@@ -220,7 +220,14 @@ class Interpreter {
           for (let va = vma.start + off; va < vma.start + off + len; va += PAGE_SIZE) {
             const pte = mm.ptes.get(va / PAGE_SIZE);
             const f = pte && !pte.special ? sim.state.folios.get(pte.folio) : undefined;
-            if (f) setDirty(sim, f, false, 'by writeback (its contents are now saved, e.g. to swap)');
+            if (!f) continue;
+            // Reclaim cannot unmap an exclusive anon page that may be pinned (folio_try_share_anon_rmap_pte
+            // refuses), so it is never swapped out and stays dirty.
+            if (f.kind === 'anon' && sim.policy['anon-exclusive'] === 'yes' && f.anonExclusive[pte!.page] === 1 && maybeDmaPinned(f)) {
+              sim.emit('flag', () => ({ text: `${f.kind === 'anon' ? `F${f.id}` : ''} may be pinned and is exclusive: reclaim cannot unmap it, so it is not written out and stays dirty.`, folio: f.id }));
+              continue;
+            }
+            setDirty(sim, f, false, 'by writeback (its contents are now saved, e.g. to swap)');
           }
         });
         return;

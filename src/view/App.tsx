@@ -12,6 +12,8 @@ import { BlockIoPanel } from './blockio/BlockIoPanel';
 import { Timeline } from './timeline/Timeline';
 import { Narration } from './narration/Narration';
 import { WhyPanel } from './why/WhyPanel';
+import { ComparePanel } from './compare/ComparePanel';
+import { FindingsPanel } from './findings/FindingsPanel';
 import { installTestApi } from './testApi';
 
 installTestApi();
@@ -23,6 +25,8 @@ export function App() {
   useFileDrop();
   const notice = useExplorer((s) => s.notice);
   const hasRun = useExplorer((s) => s.run !== null);
+  const comparing = useExplorer((s) => s.compareSpec !== null);
+  const folioSelected = useExplorer((s) => s.selectedFolio !== null);
   return (
     <div className="app">
       <TopBar />
@@ -37,7 +41,9 @@ export function App() {
       <main className="workspace">
         <Editor />
         <div className="views">
-          {hasRun ? (
+          {hasRun && comparing ? (
+            <ComparePanel />
+          ) : hasRun ? (
             <>
               <PageTablesPanel />
               <MemoryPanel />
@@ -48,7 +54,7 @@ export function App() {
             <p className="loading">Running the scenario…</p>
           )}
         </div>
-        <WhyPanel />
+        {folioSelected ? <WhyPanel /> : <FindingsPanel />}
       </main>
       <footer className="bottom">
         <Narration />

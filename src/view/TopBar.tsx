@@ -3,7 +3,8 @@
 import { useState } from 'react';
 import { PRESETS, TOGGLES, parseKernelSpec, resolveKernel } from '../core';
 import { useExplorer } from '../store/explorer';
-import { BUILTIN_SCENARIOS, findBuiltin } from '../store/scenarios';
+import './compare/topbar.css';
+import { BUILTIN_SCENARIOS, LIBRARY_SCENARIOS, comparePair, findBuiltin, findLibrary } from '../store/scenarios';
 
 export function TopBar() {
   return (
@@ -13,6 +14,7 @@ export function TopBar() {
       </h1>
       <ScenarioPicker />
       <KernelSelector />
+      <CompareSelector />
       <div className="spacer" />
       <ShareMenu />
       <button type="button" className="icon-button" aria-label="Keyboard shortcuts" title="Keyboard shortcuts (?)" onClick={() => useExplorer.getState().setHelpOpen(true)}>
@@ -25,27 +27,154 @@ export function TopBar() {
 function ScenarioPicker() {
   const scenarioId = useExplorer((s) => s.scenarioId);
   const title = useExplorer((s) => s.run?.title);
-  const load = useExplorer((s) => s.load);
+  const chosen = scenarioId ? (findBuiltin(scenarioId) ?? findLibrary(scenarioId)) : undefined;
+  const open = (id: string) => {
+    const store = useExplorer.getState();
+    const builtin = findBuiltin(id);
+    if (builtin) {
+      store.load(builtin.text, { scenarioId: builtin.id });
+      return;
+    }
+    const library = findLibrary(id);
+    if (!library) return;
+    // Opens at its first chapter; with its compare pair, under kernel A compared with B.
+    store.load(library.text, { scenarioId: library.id, ...(library.compare ? { kernel: library.compare[0] } : {}) });
+    if (library.compare) store.setCompare(library.compare[1]);
+  };
   return (
-    <label className="picker">
-      <span className="label">Scenario</span>
-      <select
-        value={scenarioId ?? ''}
-        onChange={(e) => {
-          const chosen = findBuiltin(e.target.value);
-          if (chosen) load(chosen.text, { scenarioId: chosen.id });
-        }}
-        aria-label="Built-in scenario"
-      >
-        {scenarioId === null && <option value="">{title ? `Edited: ${title}` : 'Your scenario'}</option>}
-        {BUILTIN_SCENARIOS.map((s) => (
-          <option key={s.id} value={s.id} title={s.description}>
-            {s.title}
-          </option>
-        ))}
-      </select>
-    </label>
+    <div className="picker-stack">
+      <label className="picker">
+        <span className="label">Scenario</span>
+        <select value={scenarioId ?? ''} onChange={(e) => open(e.target.value)} aria-label="Scenario" title={chosen?.description}>
+          {scenarioId === null && <option value="">{title ? `Edited: ${title}` : 'Your scenario'}</option>}
+          <optgroup label="Built-in">
+            {BUILTIN_SCENARIOS.map((s) => (
+              <option key={s.id} value={s.id} title={s.description}>
+                {s.title}
+              </option>
+            ))}
+          </optgroup>
+          {LIBRARY_SCENARIOS.length > 0 && (
+            <optgroup label="Library">
+              {LIBRARY_SCENARIOS.map((s) => (
+                <option key={s.id} value={s.id} title={s.description}>
+                  {s.title}
+                </option>
+              ))}
+            </optgroup>
+          )}
+        </select>
+      </label>
+      {chosen?.description && (
+        <span className="picker-hint" title={chosen.description} data-testid="scenario-hint">
+          {chosen.description}
+        </span>
+      )}
+    </div>
   );
+}
+
+/** "Compare with [preset] [toggles]", off by default; a one-click pair when the scenario names one. */
+function CompareSelector() {
+  const compareSpec = useExplorer((s) => s.compareSpec);
+  const compareRun = useExplorer((s) => s.compareRun);
+  const source = useExplorer((s) => s.source);
+  const mainLabel = useExplorer((s) => s.run?.kernel.label ?? '');
+  const [open, setOpen] = useState(false);
+  const pair = comparePair(source);
+  const parsed = compareSpec ? parseKernelSpec(compareSpec) : null;
+  const resolved = parsed ? resolveKernel(parsed) : null;
+  const current = resolved?.ok ? resolved.kernel : (compareRun?.kernel ?? null);
+  const presetName = current?.preset.name ?? '';
+  const overrides: Record<string, string> = { ...(current?.overrides as Record<string, string> | undefined) };
+  const apply = (preset: string, toggles: Record<string, string>) => {
+    if (!preset) {
+      useExplorer.getState().setCompare(null);
+      setOpen(false);
+      return;
+    }
+    const spec = [preset, ...Object.entries(toggles).map(([k, v]) => `${k}=${v}`)].join(' ');
+    if (resolveKernel(parseKernelSpec(spec)).ok) useExplorer.getState().setCompare(spec);
+  };
+  const pairActive = pair !== null && compareSpec !== null && sameKernel(compareSpec, pair[1]) && sameKernel(mainLabel, pair[0]);
+  return (
+    <div className="kernel compare-control">
+      <label className="picker">
+        <span className="label">Compare with</span>
+        <select value={presetName} onChange={(e) => apply(e.target.value, e.target.value ? overrides : {})} aria-label="Compare with kernel">
+          <option value="">off</option>
+          {PRESETS.map((p) => (
+            <option key={p.name} value={p.name} title={p.description}>
+              {p.name}
+            </option>
+          ))}
+        </select>
+      </label>
+      {current && (
+        <button type="button" className={`toggle-button${Object.keys(overrides).length ? ' active' : ''}`} aria-expanded={open} aria-label="Compare kernel toggles" onClick={() => setOpen(!open)}>
+          {Object.keys(overrides).length ? Object.entries(overrides).map(([k, v]) => `${k}=${v}`).join(' ') : 'toggles'}
+        </button>
+      )}
+      {pair && !pairActive && (
+        <button
+          type="button"
+          className="small compare-pair"
+          title={`Run the scenario under ${pair[0]} and compare it with ${pair[1]} (the pair the scenario names)`}
+          onClick={() => {
+            const store = useExplorer.getState();
+            store.setKernel(pair[0]);
+            store.setCompare(pair[1]);
+          }}
+        >
+          {`Compare ${pair[0]} / ${pair[1]}`}
+        </button>
+      )}
+      {open && current && (
+        <div className="toggle-popover" role="dialog" aria-label="Compare kernel toggles">
+          <p className="hint">
+            {current.preset.name}: {current.preset.description}. The compare run uses this kernel; a toggle overrides one behaviour.
+          </p>
+          {TOGGLES.map((t) => {
+            const value = current.policy[t.name];
+            return (
+              <div key={t.name} className="toggle-row">
+                <div>
+                  <code>{t.name}</code> <span className="hint">{t.summary}</span>
+                </div>
+                <div className="toggle-values">
+                  {t.values.map((v) => (
+                    <button
+                      key={v}
+                      type="button"
+                      className={`chip${v === value ? ' on' : ''}`}
+                      title={(t.meanings as Record<string, string>)[v]}
+                      onClick={() => {
+                        const next = { ...overrides };
+                        if (v === current.preset.policy[t.name]) delete next[t.name];
+                        else next[t.name] = v;
+                        apply(presetName, next);
+                      }}
+                    >
+                      {v}
+                    </button>
+                  ))}
+                </div>
+              </div>
+            );
+          })}
+          <button type="button" className="small" onClick={() => setOpen(false)}>
+            Close
+          </button>
+        </div>
+      )}
+    </div>
+  );
+}
+
+function sameKernel(a: string, b: string): boolean {
+  const x = resolveKernel(parseKernelSpec(a));
+  const y = resolveKernel(parseKernelSpec(b));
+  return x.ok && y.ok && x.kernel.label === y.kernel.label;
 }
 
 function KernelSelector() {

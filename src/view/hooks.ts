@@ -3,7 +3,7 @@
 import { useEffect, useRef } from 'react';
 import { useExplorer } from '../store/explorer';
 import { decodeLink, encodeLink } from '../store/url';
-import { DEFAULT_SCENARIO, findBuiltin } from '../store/scenarios';
+import { DEFAULT_SCENARIO, findBuiltin, findLibrary } from '../store/scenarios';
 import { actionForKey } from './actions';
 
 /** Advance one event at a time at the chosen speed while playing. */
@@ -69,8 +69,15 @@ export function useUrlSync(): void {
       } else if (decoded.ok === false) {
         store.load(DEFAULT_SCENARIO.text, { scenarioId: DEFAULT_SCENARIO.id, notice: `This link could not be opened: ${decoded.reason}. Showing the default scenario instead.` });
       } else {
-        const chosen = (builtin && findBuiltin(builtin)) || DEFAULT_SCENARIO;
-        store.load(chosen.text, { scenarioId: chosen.id });
+        const library = builtin ? findLibrary(builtin) : undefined;
+        if (library) {
+          // A library scenario opens on its first kernel, compared with its second.
+          store.load(library.text, { scenarioId: library.id, ...(library.compare ? { kernel: library.compare[0] } : {}) });
+          if (library.compare) store.setCompare(library.compare[1]);
+        } else {
+          const chosen = (builtin && findBuiltin(builtin)) || DEFAULT_SCENARIO;
+          store.load(chosen.text, { scenarioId: chosen.id });
+        }
       }
     })();
   }, []);

@@ -84,7 +84,7 @@ describe('BlockIoView (SVG snapshots)', () => {
 
   it('the deferred re-dirty: bio_dirty_list, a clean page, pages released one by one', async () => {
     const read = runOf(builtin('04-dio-read-fresh-memory.scn'));
-    const html = render(read, stepOf(read, /bio#1 unpins F4/));
+    const html = render(read, stepOf(read, /bio#1 drops its reference on F4/));
     expect(html).toContain('deferred: bio_dirty_list');
     expect(count(html, 'data-status="released"')).toBe(2);
     expect(count(html, 'data-dirty="true"')).toBe(4);

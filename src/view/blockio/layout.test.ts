@@ -123,7 +123,7 @@ describe('what a bio still holds', () => {
     expect(snap.bios[0]!.deferred).toBe(true);
     expect(stateText(snap.bios[0])).toBe('deferred: bio_dirty_list');
     expect(laneOf(snap.bios[0])).toBe('completion');
-    const mid = run.snapshot(stepOf(run, /bio#1 unpins F4/));
+    const mid = run.snapshot(stepOf(run, /bio#1 drops its reference on F4/));
     expect(bvecStatuses(mid.bios[0]!, mid.folios)).toEqual(['released', 'released', 'held', 'held']);
     // Reads mark whether each page is dirty: the one writeback cleaned is not.
     const cleaned = run.snapshot(stepOf(run, /marked clean by writeback/));

@@ -3,7 +3,7 @@ import { renderToStaticMarkup } from 'react-dom/server';
 import { describe, expect, it } from 'vitest';
 import type { Run } from '../../core';
 import { bornTest, frameModel } from '../memory/layout';
-import { BUILTIN, runText } from '../memory/testing';
+import { BUILTIN, runText, onKernel } from '../memory/testing';
 import { RefGraphView } from './RefGraphView';
 import { catalogSlots, graphAt, graphGeometry } from './layout';
 
@@ -46,7 +46,7 @@ describe('RefGraphView SVG', () => {
   });
 
   it('draws a pinned DIO read: 1 + 1024 = 1025 with a thick pin edge', async () => {
-    const run = runText(read(BUILTIN.dioRead));
+    const run = runText(onKernel(read(BUILTIN.dioRead), 'v6.12'));
     const { html, pic } = render(run, 30, 3);
     expect(sumLine(html, 3)).toBe('1 + 1024 = 1025');
     const pin = pic.edges.find((e) => e.folio === 3 && e.pins === 1)!;

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import type { Run } from '../../core';
 import { bornTest, frameModel } from '../memory/layout';
-import { BUILTIN, runText, synthetic } from '../memory/testing';
+import { BUILTIN, runText, synthetic, onKernel } from '../memory/testing';
 import {
   FOCUS_FOLIOS,
   FOLIO_H,
@@ -180,7 +180,7 @@ describe('the picture at a step', () => {
   });
 
   it('lights the selected folio’s edges and marks the current event', () => {
-    const run = runText(read(BUILTIN.dioRead));
+    const run = runText(onKernel(read(BUILTIN.dioRead), 'v6.12'));
     // The first event that takes a reference on F4 by a named holder.
     const step = run.events.findIndex((e) => e.folio === 4 && e.holder !== undefined && e.kind === 'pin') + 1;
     expect(step).toBeGreaterThan(0);
@@ -195,7 +195,7 @@ describe('the picture at a step', () => {
   });
 
   it('shows folios that are not allocated yet, and freed ones, in their slots', () => {
-    const run = runText(read(BUILTIN.dioRead));
+    const run = runText(onKernel(read(BUILTIN.dioRead), 'v6.12'));
     const { pic } = picture(run, 0);
     expect(pic.folios.filter((f) => f.state === 'unborn').map((f) => f.id)).toEqual([3, 4, 5, 6]);
     const gone = runText('title t\nmmap a 4K\nwrite a\nmark x\nmunmap a\n');

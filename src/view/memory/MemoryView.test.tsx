@@ -5,7 +5,7 @@ import type { Run } from '../../core';
 import { MemoryView } from './MemoryView';
 import { MemoryLegend } from './MemoryPanel';
 import { frameModel, layoutFrames } from './layout';
-import { BUILTIN, runText } from './testing';
+import { BUILTIN, runText, onKernel } from './testing';
 
 const read = (path: string) => readFileSync(path, 'utf8');
 
@@ -60,7 +60,7 @@ describe('MemoryView SVG', () => {
   });
 
   it('draws pinned fresh anon folios of a DIO read, and empty slots for folios not allocated yet', async () => {
-    const run = runText(read(BUILTIN.dioRead));
+    const run = runText(onKernel(read(BUILTIN.dioRead), 'v6.12'));
     const { html, snapshot } = render(run, 30, { selected: 3 });
     const f3 = snapshot.folios.find((f) => f.id === 3)!;
     expect(f3.refcount).toBe(1025);
@@ -107,7 +107,7 @@ describe('MemoryView SVG', () => {
   });
 
   it('draws only the rows it is given', () => {
-    const run = runText(read(BUILTIN.dioRead));
+    const run = runText(onKernel(read(BUILTIN.dioRead), 'v6.12'));
     const snapshot = run.snapshot(run.lastStep);
     const model = frameModel(run.catalog, run.events);
     const layout = layoutFrames(model, 2);

@@ -32,7 +32,7 @@ import {
   sumText,
   visibleRows,
 } from './layout';
-import { BUILTIN, runText, synthetic } from './testing';
+import { BUILTIN, runText, synthetic, onKernel } from './testing';
 
 const read = (path: string) => readFileSync(path, 'utf8');
 
@@ -58,7 +58,7 @@ describe('spans and columns', () => {
 });
 
 describe('frame model and layout of a real run', () => {
-  const run = runText(read(BUILTIN.dioRead));
+  const run = runText(onKernel(read(BUILTIN.dioRead), 'v6.12'));
   const model = frameModel(run.catalog, run.events);
 
   it('orders folios by pfn and remembers each one’s position', () => {

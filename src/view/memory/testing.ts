@@ -12,6 +12,11 @@ export const BUILTIN = {
   dioRead: 'scenarios/builtin/04-dio-read-fresh-memory.scn',
 } as const;
 
+/** The same scenario under another kernel (replaces its `kernel` line). */
+export function onKernel(text: string, kernel: string): string {
+  return text.replace(/^kernel .*$/m, `kernel ${kernel}`);
+}
+
 export function runText(text: string): Run {
   const parsed = parseScenario(text);
   if (!parsed.ok) throw new Error(`scenario does not parse: ${JSON.stringify(parsed.errors)}`);
