@@ -12,6 +12,10 @@ export interface PinscopeTestApi {
   chapters(): { title: string; step: number }[];
   load(text: string, kernel?: string): void;
   errors(): { line: number; col: number; message: string }[];
+  /** The run's checked expectations (line, ok, actual) and the compare run's, if any. */
+  expectations(): { line: number; ok: boolean; actual: string }[];
+  compareExpectations(): { line: number; ok: boolean; actual: string }[];
+  kernels(): { main: string; compare: string | null };
   /** Start playback from the current step at `speed` events per second. */
   play(speed?: number): void;
   pause(): void;
@@ -34,6 +38,9 @@ export function installTestApi(): void {
     chapters: () => (s().run?.chapters ?? []).map((c) => ({ title: c.title, step: c.step })),
     load: (text, kernel) => s().load(text, { kernel: kernel ?? null }),
     errors: () => s().errors.map((e) => ({ line: e.line, col: e.col, message: e.message })),
+    expectations: () => (s().run?.expectations ?? []).map((e) => ({ line: e.line, ok: e.ok, actual: e.actual })),
+    compareExpectations: () => (s().compareRun?.expectations ?? []).map((e) => ({ line: e.line, ok: e.ok, actual: e.actual })),
+    kernels: () => ({ main: s().run?.kernel.label ?? '', compare: s().compareRun?.kernel.label ?? null }),
     play: (speed) => {
       if (speed !== undefined) s().setSpeed(speed);
       s().play();
