@@ -1,7 +1,7 @@
 // The top bar: scenario picker, kernel selector (preset and toggles), sharing, and the shortcut list.
 
 import { useState } from 'react';
-import { PRESETS, TOGGLES, parseKernelSpec, resolveKernel } from '../core';
+import { PRESETS, TOGGLES, parseKernelSpec, resolveKernel, type ResolvedKernel } from '../core';
 import { useExplorer } from '../store/explorer';
 import './compare/topbar.css';
 import { BUILTIN_SCENARIOS, LIBRARY_SCENARIOS, comparePair, findBuiltin, findLibrary } from '../store/scenarios';
@@ -130,42 +130,13 @@ function CompareSelector() {
         </button>
       )}
       {open && current && (
-        <div className="toggle-popover" role="dialog" aria-label="Compare kernel toggles">
-          <p className="hint">
-            {current.preset.name}: {current.preset.description}. The compare run uses this kernel; a toggle overrides one behaviour.
-          </p>
-          {TOGGLES.map((t) => {
-            const value = current.policy[t.name];
-            return (
-              <div key={t.name} className="toggle-row">
-                <div>
-                  <code>{t.name}</code> <span className="hint">{t.summary}</span>
-                </div>
-                <div className="toggle-values">
-                  {t.values.map((v) => (
-                    <button
-                      key={v}
-                      type="button"
-                      className={`chip${v === value ? ' on' : ''}`}
-                      title={(t.meanings as Record<string, string>)[v]}
-                      onClick={() => {
-                        const next = { ...overrides };
-                        if (v === current.preset.policy[t.name]) delete next[t.name];
-                        else next[t.name] = v;
-                        apply(presetName, next);
-                      }}
-                    >
-                      {v}
-                    </button>
-                  ))}
-                </div>
-              </div>
-            );
-          })}
-          <button type="button" className="small" onClick={() => setOpen(false)}>
-            Close
-          </button>
-        </div>
+        <TogglePopover
+          label="Compare kernel toggles"
+          intro={`${current.preset.name}: ${current.preset.description}. The compare run uses this kernel; a toggle overrides one behaviour.`}
+          kernel={current}
+          onChoose={(next) => apply(presetName, next)}
+          onClose={() => setOpen(false)}
+        />
       )}
     </div>
   );
@@ -210,45 +181,13 @@ function KernelSelector() {
         </button>
       )}
       {open && current && (
-        <div className="toggle-popover" role="dialog" aria-label="Kernel behaviour toggles">
-          <p className="hint">
-            {current.preset.name}: {current.preset.description}. A toggle overrides one behaviour, to model a stable backport or a what-if.
-          </p>
-          {TOGGLES.map((t) => {
-            const value = current.policy[t.name];
-            return (
-              <div key={t.name} className="toggle-row">
-                <div>
-                  <code>{t.name}</code> <span className="hint">{t.summary}</span>
-                </div>
-                <div className="toggle-values">
-                  {t.values.map((v) => (
-                    <button
-                      key={v}
-                      type="button"
-                      className={`chip${v === value ? ' on' : ''}`}
-                      title={(t.meanings as Record<string, string>)[v]}
-                      onClick={() => {
-                        const next = { ...overrides };
-                        if (v === current.preset.policy[t.name]) delete next[t.name];
-                        else next[t.name] = v;
-                        apply(presetName, next);
-                      }}
-                    >
-                      {v}
-                    </button>
-                  ))}
-                </div>
-                <div className="hint">
-                  {t.history.map((h) => `${h.release}: ${h.value}${h.commit ? ` (${h.commit})` : ''} ${h.title}`).join('; ')}
-                </div>
-              </div>
-            );
-          })}
-          <button type="button" className="small" onClick={() => setOpen(false)}>
-            Close
-          </button>
-        </div>
+        <TogglePopover
+          label="Kernel behaviour toggles"
+          intro={`${current.preset.name}: ${current.preset.description}. A toggle overrides one behaviour, to model a stable backport or a what-if.`}
+          kernel={current}
+          onChoose={(next) => apply(presetName, next)}
+          onClose={() => setOpen(false)}
+        />
       )}
     </div>
   );
@@ -290,6 +229,55 @@ function ShareMenu() {
       <span className="share-status" role="status">
         {status}
       </span>
+    </div>
+  );
+}
+
+/** The toggle chips of one kernel setting: each toggle's values, what they mean, and the commits that set them. */
+function TogglePopover(props: {
+  label: string;
+  intro: string;
+  kernel: ResolvedKernel;
+  onChoose(overrides: Record<string, string>): void;
+  onClose(): void;
+}) {
+  const { kernel } = props;
+  const overrides: Record<string, string> = { ...(kernel.overrides as Record<string, string>) };
+  return (
+    <div className="toggle-popover" role="dialog" aria-label={props.label}>
+      <p className="hint">{props.intro}</p>
+      {TOGGLES.map((t) => {
+        const value = kernel.policy[t.name];
+        return (
+          <div key={t.name} className="toggle-row">
+            <div>
+              <code>{t.name}</code> <span className="hint">{t.summary}</span>
+            </div>
+            <div className="toggle-values">
+              {t.values.map((v) => (
+                <button
+                  key={v}
+                  type="button"
+                  className={`chip${v === value ? ' on' : ''}`}
+                  title={(t.meanings as Record<string, string>)[v]}
+                  onClick={() => {
+                    const next = { ...overrides };
+                    if (v === kernel.preset.policy[t.name]) delete next[t.name];
+                    else next[t.name] = v;
+                    props.onChoose(next);
+                  }}
+                >
+                  {v}
+                </button>
+              ))}
+            </div>
+            <div className="hint">{t.history.map((h) => `${h.release}: ${h.value}${h.commit ? ` (${h.commit})` : ''} ${h.title}`).join('; ')}</div>
+          </div>
+        );
+      })}
+      <button type="button" className="small" onClick={props.onClose}>
+        Close
+      </button>
     </div>
   );
 }
