@@ -7,14 +7,16 @@ import { FindingsView } from './FindingsView';
 import { groupFindings } from './group';
 import './findings.css';
 
-// Kept across unmounts (the WhyPanel replaces this one while a folio is selected).
-let wasCollapsed = false;
+// The user's choice, kept across unmounts (the WhyPanel replaces this one while a folio is selected); until
+// they choose, the column stays collapsed when there is nothing to report, leaving the views their room.
+let chosen: boolean | null = null;
 
 export function FindingsPanel() {
   const run = useExplorer(selectRun);
   const step = useExplorer(selectStep);
-  const [collapsed, setCollapsed] = useState(wasCollapsed);
+  const [choice, setChoice] = useState<boolean | null>(chosen);
   const groups = useMemo(() => (run ? groupFindings(run.findings, run.expectations) : []), [run]);
   if (!run) return null;
-  return <FindingsView groups={groups} step={step} collapsed={collapsed} onToggle={() => setCollapsed((wasCollapsed = !collapsed))} onSeek={(s) => useExplorer.getState().seek(s)} />;
+  const collapsed = choice ?? groups.every((g) => g.entries.length === 0);
+  return <FindingsView groups={groups} step={step} collapsed={collapsed} onToggle={() => setChoice((chosen = !collapsed))} onSeek={(s) => useExplorer.getState().seek(s)} />;
 }
