@@ -34,54 +34,47 @@ const results: Record<string, Record<string, Stats>> = {};
 for (const id of scenarios) {
   await page.goto(`${base}?scenario=${id}`);
   await page.waitForFunction(() => ((window as unknown as { __pinscope?: { lastStep(): number } }).__pinscope?.lastStep() ?? 0) > 0);
-  const playback = async (speed: number) =>
-    page.evaluate(async (eventsPerSecond) => {
-      const api = (window as unknown as { __pinscope: { seek(n: number): void; play(speed: number): void; pause(): void } }).__pinscope;
-      api.seek(0);
-      const intervals: number[] = [];
-      let last = performance.now();
-      let running = true;
-      const frame = (now: number) => {
-        intervals.push(now - last);
-        last = now;
-        if (running) requestAnimationFrame(frame);
-      };
-      requestAnimationFrame(frame);
-      api.play(eventsPerSecond);
-      await new Promise((r) => setTimeout(r, 3000));
-      running = false;
-      api.pause();
-      return intervals.slice(2);
-    }, speed);
-  const measure = async (activity: 'play' | 'scrub' | 'jump') =>
-    page.evaluate(async (what) => {
-      const api = (window as unknown as { __pinscope: { seek(n: number): void; lastStep(): number } }).__pinscope;
-      const intervals: number[] = [];
-      let last = performance.now();
-      let running = true;
-      const frame = (now: number) => {
-        intervals.push(now - last);
-        last = now;
-        if (running) requestAnimationFrame(frame);
-      };
-      requestAnimationFrame(frame);
-      const n = api.lastStep();
-      const started = performance.now();
-      let i = 0;
-      while (performance.now() - started < 3000) {
-        if (what === 'play') api.seek(i % (n + 1));
-        else if (what === 'scrub') api.seek(Math.round((Math.sin(i / 20) * 0.5 + 0.5) * n));
-        else api.seek(Math.floor(Math.random() * (n + 1)));
-        i++;
-        // One step per frame for play and scrub; a jump every 50 ms.
-        await new Promise((r) => setTimeout(r, what === 'jump' ? 50 : 16));
-      }
-      running = false;
-      return intervals.slice(2);
-    }, activity);
+  // One frame recorder for every activity: the real player at a speed, or seeking driven from here.
+  const measure = async (what: 'play' | 'scrub' | 'jump' | 'player', speed = 0) =>
+    page.evaluate(
+      async ([activity, eventsPerSecond]) => {
+        type Api = { seek(n: number): void; lastStep(): number; play(speed: number): void; pause(): void };
+        const api = (window as unknown as { __pinscope: Api }).__pinscope;
+        const intervals: number[] = [];
+        let last = performance.now();
+        let running = true;
+        const frame = (now: number) => {
+          intervals.push(now - last);
+          last = now;
+          if (running) requestAnimationFrame(frame);
+        };
+        requestAnimationFrame(frame);
+        const n = api.lastStep();
+        const started = performance.now();
+        if (activity === 'player') {
+          api.seek(0);
+          api.play(eventsPerSecond);
+          await new Promise((r) => setTimeout(r, 3000));
+          api.pause();
+        } else {
+          let i = 0;
+          while (performance.now() - started < 3000) {
+            if (activity === 'play') api.seek(i % (n + 1));
+            else if (activity === 'scrub') api.seek(Math.round((Math.sin(i / 20) * 0.5 + 0.5) * n));
+            else api.seek(Math.floor(Math.random() * (n + 1)));
+            i++;
+            // One step per frame for play and scrub; a jump every 50 ms.
+            await new Promise((r) => setTimeout(r, activity === 'jump' ? 50 : 16));
+          }
+        }
+        running = false;
+        return intervals.slice(2);
+      },
+      [what, speed] as const,
+    );
   results[id] = {
-    playback8: stats(await playback(8)),
-    playback32: stats(await playback(32)),
+    playback8: stats(await measure('player', 8)),
+    playback32: stats(await measure('player', 32)),
     everyFrame: stats(await measure('play')),
     scrub: stats(await measure('scrub')),
     jump: stats(await measure('jump')),

@@ -1,11 +1,10 @@
 // The block I/O panel: reads the store and renders BlockIoView at the panel's width, animating submission
 // (a bar slides into the in-flight lane) and completion (released pages fade) with d3 transitions.
 
-import { useLayoutEffect, useRef } from 'react';
+import { useRef } from 'react';
 import { useExplorer, selectRun, selectSelectedFolio, selectSnapshot } from '../../store/explorer';
-import { transitionMs } from '../common/motion';
-import { snapTracked, tweenTracked, type TweenMemory } from '../pagetables/tween';
-import { useWidth } from '../pagetables/useWidth';
+import { useTrackedTweens } from '../common/trackedTween';
+import { useWidth } from '../common/useWidth';
 import { BlockIoView } from './BlockIoView';
 import './blockio.css';
 
@@ -16,18 +15,9 @@ export function BlockIoPanel() {
   const run = useExplorer(selectRun);
   const selectedFolio = useExplorer(selectSelectedFolio);
   const body = useRef<HTMLDivElement>(null);
-  const memory = useRef<TweenMemory>(new Map());
   const width = useWidth(body, 640, MIN_WIDTH);
 
-  useLayoutEffect(() => {
-    if (body.current) memory.current = tweenTracked(body.current, memory.current, transitionMs());
-  });
-  useLayoutEffect(() => {
-    const root = body.current;
-    return () => {
-      if (root) snapTracked(root);
-    };
-  }, []);
+  useTrackedTweens(body);
 
   const inFlight = snapshot?.bios.filter((b) => b.state === 'submitted').length ?? 0;
   return (

@@ -1,12 +1,11 @@
 // The page-table panel: reads the store and renders PageTablesView. It keeps which task is looked at (the
 // current one unless a tab was picked) and which address's walk is explained (hovered, or picked by a click).
 
-import { useLayoutEffect, useRef, useState } from 'react';
+import { useRef, useState } from 'react';
 import { useExplorer, selectRun, selectSelectedFolio, selectSnapshot } from '../../store/explorer';
-import { transitionMs } from '../common/motion';
 import { PageTablesView } from './PageTablesView';
-import { snapTracked, tweenTracked, type TweenMemory } from './tween';
-import { useWidth } from './useWidth';
+import { useTrackedTweens } from '../common/trackedTween';
+import { useWidth } from '../common/useWidth';
 import './pagetables.css';
 
 export function PageTablesPanel() {
@@ -17,22 +16,13 @@ export function PageTablesPanel() {
   const [picked, setPicked] = useState<{ runId: number; task: string | null; va: number | null }>({ runId, task: null, va: null });
   const [hoverVa, setHoverVa] = useState<number | null>(null);
   const body = useRef<HTMLDivElement>(null);
-  const memory = useRef<TweenMemory>(new Map());
   const width = useWidth(body, 640, 380);
 
   // A new run (edited text, another kernel) starts again from the current task and its event.
   const state = picked.runId === runId ? picked : { runId, task: null, va: null };
   const task = state.task ?? snapshot?.currentTask ?? 'main';
 
-  useLayoutEffect(() => {
-    if (body.current) memory.current = tweenTracked(body.current, memory.current, transitionMs());
-  });
-  useLayoutEffect(() => {
-    const root = body.current;
-    return () => {
-      if (root) snapTracked(root);
-    };
-  }, []);
+  useTrackedTweens(body);
 
   return (
     <section className="panel pt-panel" aria-label="Page tables">

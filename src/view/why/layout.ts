@@ -3,18 +3,12 @@
 
 import { scaleLinear, scaleSymlog, type ScaleLinear, type ScaleSymLog } from 'd3-scale';
 import { area, curveStepAfter, line } from 'd3-shape';
-import { describeHolder, type FolioView } from '../../core';
+import { describeHolder, type FolioView, type HolderView } from '../../core';
 
 // ---- holders --------------------------------------------------------------------------------------------
 
-export interface HolderRow {
-  key: string;
-  kind: string;
-  label: string;
-  refs: number;
-  pins: number;
-  leaked: boolean;
-  /** For a leak: who should have released the references. */
+/** A holder as the snapshot lists it, plus, for a leak, who should have released the references. */
+export interface HolderRow extends HolderView {
   owner?: string;
 }
 

@@ -8,7 +8,9 @@
 // transition never leaves a stale value on screen. `data-tw-from-ATTR` gives a starting value for an
 // element that was not there before (an entering bvec grows from width 0).
 
+import { useLayoutEffect, useRef, type RefObject } from 'react';
 import { select } from 'd3-selection';
+import { transitionMs } from './motion';
 import 'd3-transition';
 import { easeCubicInOut } from 'd3-ease';
 
@@ -63,4 +65,21 @@ export function snapTracked(root: Element): void {
       el.setAttribute(attr, to);
     }
   }
+}
+
+/**
+ * Tween every tracked attribute under `body` from its previous value after each render, and snap them all to
+ * their targets when the component goes away (the final state never waits for a transition).
+ */
+export function useTrackedTweens(body: RefObject<Element | null>): void {
+  const memory = useRef<TweenMemory>(new Map());
+  useLayoutEffect(() => {
+    if (body.current) memory.current = tweenTracked(body.current, memory.current, transitionMs());
+  });
+  useLayoutEffect(() => {
+    const root = body.current;
+    return () => {
+      if (root) snapTracked(root);
+    };
+  }, [body]);
 }
