@@ -59,11 +59,6 @@ export class Run {
     return step >= 1 ? this.events[step - 1] : undefined;
   }
 
-  /** Number of violations found up to and including `step`. */
-  findingsUpTo(step: number): Finding[] {
-    return this.findings.filter((f) => f.step <= step);
-  }
-
   private cachedCatalog: Catalog | undefined;
 
   /** Everything the run ever created (folios, holders, bios, addresses), for layouts that never jump. */

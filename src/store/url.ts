@@ -12,7 +12,7 @@ export interface LinkState {
   /** Kernel override (`v6.5 zero-pin=skip`), or undefined to use the scenario's own `kernel` line. */
   kernel?: string;
   step?: number;
-  /** Second kernel for compare mode (reserved for later versions; kept when present). */
+  /** Second kernel for compare mode (`c=`), when on. */
   compare?: string;
 }
 
