@@ -3,7 +3,9 @@ import { defineConfig } from '@playwright/test';
 // Browser tests run against the production build (`npm run build` first; scripts/test-all.sh does it),
 // served by `vite preview`, in the system's Chromium: Playwright's own browser downloads are not used.
 const chromium = process.env.PINSCOPE_CHROMIUM ?? process.env.CHROME_PATH ?? '/usr/bin/chromium';
-const baseURL = 'http://127.0.0.1:4173';
+// PINSCOPE_E2E_PORT lets several checkouts run their browser tests side by side.
+const port = Number(process.env.PINSCOPE_E2E_PORT ?? 4173);
+const baseURL = `http://127.0.0.1:${port}`;
 
 export default defineConfig({
   testDir: 'e2e',
@@ -41,7 +43,7 @@ export default defineConfig({
     { name: 'chromium', use: { browserName: 'chromium' } },
   ],
   webServer: {
-    command: 'npx vite preview --host 127.0.0.1 --port 4173 --strictPort',
+    command: `npx vite preview --host 127.0.0.1 --port ${port} --strictPort`,
     url: baseURL,
     reuseExistingServer: !process.env.CI,
     timeout: 60_000,
