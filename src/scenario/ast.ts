@@ -1,5 +1,5 @@
 // The scenario language v1 as data: what the parser produces, the printer prints and the simulator runs.
-// See ../../../shared/design/scenario-language.md (the contract) and docs/scenario-language.md (our extensions).
+// The language is described in full in docs/scenario-language.md.
 
 /** Where a statement or word starts in the source text (1-based line and column). */
 export interface Pos {
