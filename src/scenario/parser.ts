@@ -1,4 +1,4 @@
-// Text → AST for the scenario language v1 (shared/design/scenario-language.md).
+// Text → AST for the scenario language v1 (described in docs/scenario-language.md).
 // The parser never throws: every input, however hostile, yields a Scenario or a list of positioned errors.
 
 import type {
