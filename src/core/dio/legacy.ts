@@ -10,7 +10,7 @@ import type { Bio, Dio, FileObj, HandlePage, Mm, QueuedPage } from '../state';
 import { PAGE_SIZE, SECTOR_SIZE } from '../state';
 import { folioName, folioOf, getRef, putRef } from '../folio';
 import { folioAddPin, gup, gupPutFolio, releasePages, type GupFlags } from '../gup';
-import { BIO_MAX_VECS, bioAddPage, bioHolder, newBio, setPagesDirtyBeforeRead, submitBio } from '../block';
+import { BIO_MAX_VECS, bioAddPage, bioBytes, bioHolder, newBio, setPagesDirtyBeforeRead, submitBio } from '../block';
 import { ERRNO } from '../events';
 import { dioCurHolder, dioQueueHolder, finishDio, userPagesOf, type DioEngine, type DioRange } from './engine';
 import { allocateBlocks } from './blocks';
@@ -29,7 +29,11 @@ interface LegacyCursor {
   bufferNew: boolean;
   startZeroDone: boolean;
   curBlock: number;
+  /** sdio->cur_page_fs_offset: block_in_file (in bytes) when the current page was started. */
+  curFsOffset: number;
   finalBlockInBio: number;
+  /** sdio->logical_offset_in_bio: the file offset the current bio was started for. */
+  bioFsOffset: number;
   bio: Bio | null;
   /** User pages not yet extracted. */
   nextUserVa: number;
@@ -51,7 +55,9 @@ function submit(sim: Sim, dio: Dio, { file, mm, bufVa, foff, len }: DioRange): v
     bufferNew: false,
     startZeroDone: false,
     curBlock: 0,
+    curFsOffset: 0,
     finalBlockInBio: -1,
+    bioFsOffset: 0,
     bio: null,
     nextUserVa: bufVa,
     userEnd: bufVa + len,
@@ -232,6 +238,9 @@ function submitPageSection(sim: Sim, dio: Dio, file: FileObj, c: LegacyCursor, p
   else sim.call('get_page', () => getRef(sim, f, dioCurHolder(dio), 1, '("it is in dio")'));
   sim.journal.set(dio, 'cur', { folio: page.folio, page: page.page, offset, len });
   c.curBlock = blocknr;
+  // Taken from block_in_file, not from the chunk: for dio_zero_block's head chunk that is already the user
+  // data's offset, which is what splits the head zeroing into a bio of its own.
+  c.curFsOffset = c.blockInFile * c.unit;
   sim.emit('dio', () => ({ text: `${folioName(f)} becomes ${dio.name}'s current page (${len} bytes at offset ${offset}, disk block ${blocknr}).`, dio: dio.id, folio: f.id }));
 }
 
@@ -247,9 +256,20 @@ function releaseCur(sim: Sim, dio: Dio): void {
 
 function sendCurPage(sim: Sim, dio: Dio, file: FileObj, c: LegacyCursor): void {
   const cur = dio.cur!;
-  if (c.bio && c.finalBlockInBio !== c.curBlock) {
-    sim.emit('dio', () => ({ text: `The current page is not contiguous on disk with ${c.bio!.name}: that bio is submitted first.`, dio: dio.id }));
-    sim.call('dio_bio_submit', () => dioBioSubmit(sim, dio, c));
+  if (c.bio) {
+    // Both must follow on: the disk block, and the file offset (logical_offset_in_bio + bi_size).
+    const bioNext = c.bioFsOffset + bioBytes(c.bio);
+    const diskGap = c.finalBlockInBio !== c.curBlock;
+    if (diskGap || c.curFsOffset !== bioNext) {
+      const bio = c.bio;
+      sim.emit('dio', () => ({
+        text: diskGap
+          ? `The current page is not contiguous on disk with ${bio.name}: that bio is submitted first.`
+          : `The current page stands for file offset ${c.curFsOffset}, but ${bio.name} ends at file offset ${bioNext}: not contiguous in the file, so ${bio.name} is submitted first.`,
+        dio: dio.id,
+      }));
+      sim.call('dio_bio_submit', () => dioBioSubmit(sim, dio, c));
+    }
   }
   if (c.bio && c.bio.bvecs.length >= BIO_MAX_VECS) sim.call('dio_bio_submit', () => dioBioSubmit(sim, dio, c));
   if (!c.bio) {
@@ -270,6 +290,7 @@ function sendCurPage(sim: Sim, dio: Dio, file: FileObj, c: LegacyCursor): void {
       ),
     );
     sim.journal.set(dio, 'bios', [...dio.bios, c.bio.id]);
+    c.bioFsOffset = c.curFsOffset;
   }
   const bio = c.bio;
   const f = folioOf(sim, cur.folio);
