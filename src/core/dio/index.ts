@@ -66,6 +66,7 @@ export function directIo(sim: Sim, req: DioRequest): Dio {
     result: 0,
     foff: req.foff,
     len: req.len,
+    bufVa,
   };
   sim.journal.insertNew(sim.state.dios, id, dio);
   const syscall = req.dir === 'read' ? 'ksys_pread64' : 'ksys_pwrite64';

@@ -7,7 +7,7 @@ import type { Sim } from '../sim';
 import type { Dio, FileObj, Mm } from '../state';
 import { PAGE_SIZE, SECTOR_SIZE } from '../state';
 import { getRef } from '../folio';
-import { BIO_MAX_VECS, bioAddPage, bioHolder, newBio, submitBio } from '../block';
+import { bioAddPage, bioHolder, newBio, submitBio } from '../block';
 import { hex, lookup } from '../mm';
 import { handleFault } from '../fault';
 import { ERRNO } from '../events';
@@ -52,8 +52,7 @@ function submit(sim: Sim, dio: Dio, { file, mm, bufVa, foff, len }: DioRange): v
       const pad = pos % bs;
       if (needZero && pad) iomapDioZero(sim, dio, file, sectorAt(pos - pad), pad);
       while (pos < extentEnd) {
-        const bytes = Math.min(extentEnd - pos, BIO_MAX_VECS * PAGE_SIZE - (userVa % PAGE_SIZE));
-        const got = bioIovIterGetPages(sim, dio, file, mm, userVa, bytes, sectorAt(pos), spec);
+        const got = bioIovIterGetPages(sim, dio, file, mm, userVa, extentEnd - pos, sectorAt(pos), spec);
         if (got <= 0) {
           sim.journal.set(dio, 'result', dio.result > 0 ? dio.result : got || -ERRNO.EFAULT!);
           pos = end;
