@@ -59,12 +59,27 @@ export function bvecPages(b: Bvec): number {
   return last - first + 1;
 }
 
+/**
+ * Whether the block layer dirties this folio after a read. Before 1b151e2435fc (v6.8) every dirtying helper
+ * skipped compound pages, a shortcut from the hugetlbfs days that also caught THPs.
+ */
+function dirtiable(sim: Sim, f: Folio): boolean {
+  return f.kind !== 'zero' && (f.order === 0 || sim.policy['bio-dirty-large'] === 'dirty');
+}
+
 /** bio_set_pages_dirty(): a read into user memory dirties its pages before submission (checked at completion). */
 export function setPagesDirtyBeforeRead(sim: Sim, bio: Bio): void {
   if (!bio.checkDirty) return;
   sim.call('bio_set_pages_dirty', () => {
-    for (const f of bioFolios(sim, bio)) if (f.kind !== 'zero') setDirty(sim, f, true, 'before the read is submitted: the device will write into it by DMA, which no PTE records');
+    for (const f of bioFolios(sim, bio)) {
+      if (dirtiable(sim, f)) setDirty(sim, f, true, 'before the read is submitted: the device will write into it by DMA, which no PTE records');
+      else if (f.kind !== 'zero') skippedCompound(sim, bio, f);
+    }
   });
+}
+
+function skippedCompound(sim: Sim, bio: Bio, f: Folio): void {
+  sim.emit('bio', () => ({ text: `${folioName(f)} is a compound page: ${bio.name}'s dirtying passes over it (PageCompound), so the data the device writes into it is not marked dirty.`, bio: bio.id, folio: f.id }));
 }
 
 /** submit_bio(). */
@@ -101,7 +116,10 @@ export function bioReleasePages(sim: Sim, bio: Bio, markDirty: boolean): void {
       const f = sim.state.folios.get(b.folio);
       if (!f || b.hold === 'none') continue;
       const n = bvecPages(b);
-      if (markDirty && !f.dirty && f.kind !== 'zero') sim.call('folio_mark_dirty', () => setDirty(sim, f, true, 'as the read completes'));
+      if (markDirty && !f.dirty && f.kind !== 'zero') {
+        if (dirtiable(sim, f)) sim.call('folio_mark_dirty', () => setDirty(sim, f, true, 'as the read completes'));
+        else skippedCompound(sim, bio, f);
+      }
       // Older kernels walk every 4 KiB page of a bvec (bio_for_each_segment_all); newer ones each folio span.
       const byFolio = sim.policy['bio-release'] === 'folios';
       const chunks = byFolio ? [n] : Array.from({ length: n }, () => 1);
@@ -127,7 +145,8 @@ export function bioPut(sim: Sim, bio: Bio): void {
  */
 export function bioCheckPagesDirty(sim: Sim, bio: Bio): void {
   sim.call('bio_check_pages_dirty', () => {
-    const clean = bioFolios(sim, bio).filter((f) => !f.dirty && f.kind !== 'zero');
+    // A compound page that is clean does not send the bio to the worker (it would not dirty it either).
+    const clean = bioFolios(sim, bio).filter((f) => !f.dirty && dirtiable(sim, f));
     if (clean.length === 0) {
       sim.emit('bio', () => ({ text: `Every page of ${bio.name} is still dirty: its pages are released now.`, bio: bio.id }));
       bioReleasePages(sim, bio, false);

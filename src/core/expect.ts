@@ -8,7 +8,7 @@ import { mapcountOf, maybeDmaPinned } from './folio';
 import { findHandle } from './handles';
 import { currentTask, lookup, mmOf } from './mm';
 import { leakedRefs } from './invariants';
-import { bvecPages } from './block';
+import { bioBytes, bvecPages } from './block';
 
 type Actual = number | boolean | string;
 
@@ -96,10 +96,12 @@ function resolve(sim: Sim, st: Expect): Actual {
     if (!b) return sim.error(`no ${st.subject}`);
     switch (field ?? 'state') {
       case 'pages': return b.bvecs.reduce((s, v) => s + bvecPages(v), 0);
+      case 'bvecs': return b.bvecs.length;
+      case 'bytes': return bioBytes(b);
       case 'state': return b.state;
       case 'pinned': return b.pinned;
       case 'inflight': return b.state === 'submitted';
-      default: return sim.error(`a bio has no field "${field}" (pages, state, pinned, inflight)`);
+      default: return sim.error(`a bio has no field "${field}" (state, pages, bvecs, bytes, pinned, inflight)`);
     }
   }
   const dio = /^dio#(\d+)$/.exec(st.subject);

@@ -325,6 +325,35 @@ complete all
   }
 });
 
+describe('legacy head and tail zeroing at 8704 (section 8, UDF): two bios, counted at each submit_bio', () => {
+  const text = `
+file data 8K fs=legacy blocksize=4K
+mmap buf 4K
+write buf
+dio write data 8704 512 buf
+complete all
+`;
+  /** Refcount of a folio at each submit_bio event (after it), in order. */
+  function atSubmits(r: Run, pick: FolioPick): number[] {
+    const steps = r.events.flatMap((e, i) => (e.chain[e.chain.length - 1] === 'submit_bio' && e.kind === 'bio' ? [i + 1] : []));
+    return steps.map((step) => folioIn(r.snapshot(step), pick(r.snapshot(step)))!.refcount);
+  }
+  // fs/direct-io.c dio_send_cur_page(): the head zeroing's cur_page_fs_offset is block_in_file, already the
+  // user data's offset, so the user data does not follow the first bio in the file and starts a second one.
+  for (const [kernel, zero, user] of [['v5.10', [2, 3], [2, 2]], ['v6.1', [2, 3], [2, 2]], ['v6.12', [1, 1], [1025, 1025]]] as const) {
+    it(`under ${kernel}: [zero 512] then [user 512, zero 3072]; zero page ${zero.join(' then ')}`, () => {
+      const r = run(text, kernel);
+      const at = r.snapshot(lastStepOf(r, lineOf(text, 'dio write')));
+      expect(at.bios.map((b) => b.bvecs.map((v) => [v.folio === at.zeroFolio ? 'zero' : 'user', v.len]))).toEqual([
+        [['zero', 512]],
+        [['user', 512], ['zero', 3072]],
+      ]);
+      expect(atSubmits(r, ZERO)).toEqual(zero);
+      expect(atSubmits(r, mappedAt('buf', 0))).toEqual(user);
+    });
+  }
+});
+
 describe('vfio type1 and the zero page (row 31), step by step', () => {
   const text = `
 mmap guest 16K

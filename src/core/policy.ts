@@ -109,6 +109,16 @@ export const TOGGLES = [
     history: [{ release: 'v6.8', value: 'folios', commit: '1b151e2435fc', title: 'block: Remove special-casing of compound pages (inferred release)' }],
   },
   {
+    name: 'bio-dirty-large',
+    values: ['skip', 'dirty'],
+    summary: 'Whether the block layer dirties large (compound) folios after a read into user memory',
+    meanings: {
+      skip: 'bio_set_pages_dirty, bio_check_pages_dirty and bio_release_pages pass over compound pages: a direct-I/O read into a THP leaves it clean (its references are still put)',
+      dirty: 'every folio of the bio is dirtied, large ones included',
+    },
+    history: [{ release: 'v6.8', value: 'dirty', commit: '1b151e2435fc', title: 'block: Remove special-casing of compound pages' }],
+  },
+  {
     name: 'huge-zero-wp',
     values: ['split', 'thp'],
     summary: 'A write fault on the huge zero folio PMD',
@@ -164,6 +174,7 @@ const V5_10: KernelPolicy = {
   'vfio-batch': 'no',
   'gup-batching': 'pages',
   'bio-release': 'pages',
+  'bio-dirty-large': 'skip',
   'huge-zero-wp': 'split',
   'huge-zero-special': 'no',
   'longterm-file-write': 'allow',
@@ -177,7 +188,7 @@ const V5_19 = after(V5_10, { 'anon-exclusive': 'yes', unshare: 'anon', 'vfio-bat
 const V6_0 = after(V5_19, { 'vfio-unpin-zero': 'yes' });
 const V6_2 = after(V6_0, { unshare: 'cow' });
 const V6_5 = after(V6_2, { 'zero-pin': 'skip', dio: 'pin', 'longterm-file-write': 'refuse' });
-const V6_9 = after(V6_5, { 'vfio-unpin-zero': 'no', 'bio-release': 'folios' });
+const V6_9 = after(V6_5, { 'vfio-unpin-zero': 'no', 'bio-release': 'folios', 'bio-dirty-large': 'dirty' });
 const LATEST = after(V6_9, { 'huge-zero-wp': 'thp', 'huge-zero-special': 'yes' });
 
 export const PRESETS: readonly Preset[] = [

@@ -68,7 +68,7 @@ export class Sim {
   }
 
   /** Run `body` with the call chain replaced (a different context: IRQ, a worker, another task). */
-  inContext<T>(chain: string[], body: () => T): T {
+  inContext<T>(chain: readonly string[], body: () => T): T {
     const saved = this.stack;
     this.stack = chain.map((fn) => this.names[fn] ?? fn);
     try {

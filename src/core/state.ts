@@ -173,7 +173,7 @@ export interface Bio {
   state: BioState;
   dio?: number;
   /** Which end_io runs at completion. */
-  endIo: 'dio_bio_end_io' | 'dio_bio_end_aio' | 'iomap_dio_bio_end_io' | 'submit_bio_wait_endio' | 'blkdev_bio_end_io_async';
+  endIo: 'dio_bio_end_io' | 'dio_bio_end_aio' | 'iomap_dio_bio_end_io' | 'submit_bio_wait_endio' | 'blkdev_bio_end_io_async' | 'blkdev_bio_end_io';
   /** Completion must dirty the pages (a read into user memory). */
   dirtyAtCompletion: boolean;
   /** Pages were dirtied at submission; completion checks them (bio_check_pages_dirty). */
@@ -213,6 +213,8 @@ export interface Dio {
   result: number;
   foff: number;
   len: number;
+  /** The user buffer's address. */
+  bufVa: number;
 }
 
 export interface Counters {

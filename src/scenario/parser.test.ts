@@ -632,6 +632,8 @@ describe('expect', () => {
     expect(one('expect dio#1.inflight == 2')).toMatchObject({ value: { type: 'number', value: 2 } });
     expect(one('expect bio#1.inflight == false')).toMatchObject({ value: { type: 'bool', value: false } });
     expect(one('expect bio#1.pinned == true')).toMatchObject({ field: 'pinned', value: { type: 'bool', value: true } });
+    expect(one('expect bio#1.bvecs == 1')).toMatchObject({ subject: 'bio#1', field: 'bvecs', value: { type: 'number', value: 1 } });
+    expect(one('expect bio#2.bytes >= 4K')).toMatchObject({ field: 'bytes', cmp: '>=', value: { type: 'number', value: 4096 } });
     expect(one('expect pin#1.result == -EIOCBQUEUED')).toMatchObject({ value: { type: 'errno', name: 'EIOCBQUEUED' } });
     expect(one('expect pin#1.result == -EPROBE_DEFER')).toMatchObject({ value: { type: 'errno', name: 'EPROBE_DEFER' } });
     for (const kind of ['zero', 'hugezero', 'anon', 'file', 'none']) {
@@ -671,6 +673,8 @@ describe('expect', () => {
       'scenario.scn:1:13: unknown field "colour" (a folio has refcount, mapcount, pincount, pinned, kind, exclusive, dirty)',
     );
     expect(error('expect bio#1.sate == done')).toBe('scenario.scn:1:14: unknown field "sate" (did you mean "state"?)');
+    expect(error('expect bio#1.bvec == 1')).toBe('scenario.scn:1:14: unknown field "bvec" (did you mean "bvecs"?)');
+    expect(error('expect bio#1.bvecs == many')).toBe('scenario.scn:1:23: bio#1.bvecs compares with a number, got "many"');
   });
 
   it('matches fields to the subject: folio, bio#N, dio#N or another handle', () => {
@@ -680,7 +684,7 @@ describe('expect', () => {
     expect(error('expect buf.refcount == 1')).toBe(
       'scenario.scn:1:12: "buf" has no field "refcount" (a handle has result, pages; for a page of a mapping write buf+0.refcount)',
     );
-    expect(error('expect bio#1.result == 1')).toBe('scenario.scn:1:14: "bio#1" has no field "result" (a bio has state, pages, pinned, inflight)');
+    expect(error('expect bio#1.result == 1')).toBe('scenario.scn:1:14: "bio#1" has no field "result" (a bio has state, pages, bvecs, bytes, pinned, inflight)');
     expect(error('expect dio#1.pinned == true')).toBe(
       'scenario.scn:1:14: "dio#1" has no field "pinned" (a dio has result, state, bios, inflight, pages)',
     );

@@ -44,11 +44,11 @@ type ValueType = 'count' | 'result' | 'bool' | 'kind' | 'word';
 /**
  * Fields per subject family with the type of value each compares with; the first field is the default
  * when none is written. The spec's fields plus our extensions (`dirty`, `bios`, `state`, `inflight`, and
- * `pinned` on a bio: BIO_PAGE_PINNED).
+ * `pinned` on a bio: BIO_PAGE_PINNED; `bvecs` and `bytes` on a bio: bi_vcnt and bi_size).
  */
 const FIELD_TYPES: Record<Exclude<SubjectFamily, 'run'>, Readonly<Record<string, ValueType>>> = {
   folio: { refcount: 'count', mapcount: 'count', pincount: 'count', pinned: 'bool', kind: 'kind', exclusive: 'bool', dirty: 'bool' },
-  bio: { state: 'word', pages: 'count', pinned: 'bool', inflight: 'bool' },
+  bio: { state: 'word', pages: 'count', bvecs: 'count', bytes: 'count', pinned: 'bool', inflight: 'bool' },
   dio: { result: 'result', state: 'word', bios: 'count', inflight: 'count', pages: 'count' },
   handle: { result: 'result', pages: 'count' },
 };

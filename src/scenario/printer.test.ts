@@ -249,7 +249,7 @@ const handleFieldCheck = fc.oneof(
   fc.tuple(fc.constant('result'), fc.oneof(numberCheck, errnoCheck)),
 );
 const bioFieldCheck = fc.oneof(
-  fc.tuple(fc.constant('pages'), numberCheck),
+  fc.tuple(fc.constantFrom('pages', 'bvecs', 'bytes'), numberCheck),
   fc.tuple(fc.constant('state'), wordCheck),
   fc.tuple(fc.constantFrom('pinned', 'inflight'), boolCheck),
 );
