@@ -67,6 +67,7 @@ export function directIo(sim: Sim, req: DioRequest): Dio {
     foff: req.foff,
     len: req.len,
     bufVa,
+    fallbackBytes: 0,
   };
   sim.journal.insertNew(sim.state.dios, id, dio);
   const syscall = req.dir === 'read' ? 'ksys_pread64' : 'ksys_pwrite64';
