@@ -53,6 +53,10 @@ export interface DioEngine {
   readonly label: string;
   /** The engine's entry point, called from the read/write system call. */
   readonly entry: string;
+  /** Whether a write past the end makes the file larger (a block device has a fixed size). */
+  readonly grows: boolean;
+  /** Bytes of a write at `foff` the caller lets through before the engine runs (a negative errno: none). */
+  writeLimit?(file: FileObj, foff: number, len: number): number;
   /** Build and submit the bios for the range; leave them in flight. */
   submit(sim: Sim, dio: Dio, range: DioRange): void;
   /** Set when the woken submitter, not the end_io, releases the pages of `bio`. */

@@ -109,6 +109,7 @@ export const iomapEngine: DioEngine = {
   fs: 'iomap',
   label: 'an iomap filesystem',
   entry: 'iomap_dio_rw',
+  grows: true,
   submit,
   // iomap_dio_bio_end_io releases the pages itself, in interrupt context, whether or not anyone waits.
   reaper: () => undefined,

@@ -358,6 +358,7 @@ export const legacyEngine: DioEngine = {
   fs: 'legacy',
   label: 'a filesystem using fs/direct-io.c',
   entry: '__blockdev_direct_IO',
+  grows: true,
   submit,
   // dio_bio_end_io only queues a synchronous dio's bio and wakes the submitter, which reaps it (dio_bio_reap).
   // By the bio's end_io, not the dio: a short write waits even for bios that were allocated for async.
