@@ -10,7 +10,7 @@ import type { Bio, Dio, FileObj, HandlePage, Mm, QueuedPage } from '../state';
 import { PAGE_SIZE, SECTOR_SIZE } from '../state';
 import { folioName, folioOf, getRef, putRef } from '../folio';
 import { folioAddPin, gup, gupPutFolio, releasePages, type GupFlags } from '../gup';
-import { BIO_MAX_VECS, bioAddPage, bioBytes, bioHolder, newBio, setPagesDirtyBeforeRead, submitBio } from '../block';
+import { BIO_MAX_VECS, bioAddPage, bioBytes, bioMerges, bioHolder, newBio, setPagesDirtyBeforeRead, submitBio } from '../block';
 import { ERRNO } from '../events';
 import { dioCurHolder, dioQueueHolder, finishDio, userPagesOf, type DioEngine, type DioRange } from './engine';
 import { allocateBlocks } from './blocks';
@@ -302,7 +302,11 @@ function sendCurPage(sim: Sim, dio: Dio, file: FileObj, c: LegacyCursor): void {
       sim.call('dio_bio_submit', () => dioBioSubmit(sim, dio, c));
     }
   }
-  if (c.bio && c.bio.bvecs.length >= BIO_MAX_VECS) sim.call('dio_bio_submit', () => dioBioSubmit(sim, dio, c));
+  // bio_add_page merges before it checks bio_full: a full bio still takes a segment that extends its last bvec.
+  const hold = dio.isPinned ? 'pin' : 'get';
+  if (c.bio && c.bio.bvecs.length >= BIO_MAX_VECS && !bioMerges(c.bio, folioOf(sim, cur.folio), cur.page, cur.offset, hold)) {
+    sim.call('dio_bio_submit', () => dioBioSubmit(sim, dio, c));
+  }
   if (!c.bio) {
     c.bio = sim.call('dio_new_bio', () =>
       sim.call('dio_bio_alloc', () =>
