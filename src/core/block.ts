@@ -36,7 +36,7 @@ export function newBio(sim: Sim, spec: Pick<Bio, 'op' | 'file' | 'sector' | 'end
  */
 export function bioAddPage(sim: Sim, bio: Bio, f: Folio, page: number, offset: number, len: number, hold: Bvec['hold']): void {
   const last = bio.bvecs[bio.bvecs.length - 1];
-  const merges = last !== undefined && last.folio === f.id && last.hold === hold && last.page * PAGE_SIZE + last.offset + last.len === page * PAGE_SIZE + offset;
+  const merges = last !== undefined && bioMerges(bio, f, page, offset, hold);
   const bvecs = merges ? [...bio.bvecs.slice(0, -1), { ...last, len: last.len + len }] : [...bio.bvecs, { folio: f.id, page, offset, len, hold }];
   sim.journal.set(bio, 'bvecs', bvecs);
   sim.emit('bio', () => ({
@@ -46,6 +46,12 @@ export function bioAddPage(sim: Sim, bio: Bio, f: Folio, page: number, offset: n
     bio: bio.id,
     folio: f.id,
   }));
+}
+
+/** Whether a segment would extend the bio's last bvec (__bio_try_merge_page) rather than need a new one. */
+export function bioMerges(bio: Bio, f: Folio, page: number, offset: number, hold: Bvec['hold']): boolean {
+  const last = bio.bvecs[bio.bvecs.length - 1];
+  return last !== undefined && last.folio === f.id && last.hold === hold && last.page * PAGE_SIZE + last.offset + last.len === page * PAGE_SIZE + offset;
 }
 
 export function bioBytes(bio: Bio): number {

@@ -279,14 +279,20 @@ complete all
       expect([end.refcount, end.pincount]).toEqual([1, 0]);
     });
   }
-  // Before the folio conversion of bio_release_pages (~v6.8), the release walks the bio with
-  // bio_for_each_segment_all, one single-page segment at a time, and put_page()s each: the multi-page bvec of
-  // the huge zero folio goes 5 → 4 → 3 → 2 → 1 (docs/kernel-sources.md Q5, v5.10 read in source); policy
-  // toggle bio-release=pages.
-  for (const kernel of ['v5.10', 'v6.4']) {
-    it(`${kernel}: completion puts the merged bvec one page at a time, 5 → 4 → 3 → 2 → 1`, () => {
+  // Until eb1d46fcd5d6 (v6.12) __bio_release_pages releases one page at a time: bio_for_each_segment_all
+  // with put_page (v5.10, read in source), then from 1b151e2435fc (v6.8) a folio walk that still releases page
+  // by page: the multi-page bvec of the huge zero folio goes 5 → 4 → 3 → 2 → 1 (toggle bio-release=pages).
+  for (const kernel of ['v5.10', 'v6.4', 'v6.9']) {
+    it(`${kernel}: completion releases the merged bvec one page at a time, 5 → 4 → 3 → 2 → 1`, () => {
       const r = run(dioText, kernel);
       expect(series(r, stepsOf(r, lineOf(dioText, 'complete')), HUGE_ZERO)).toEqual([5, 4, 3, 2, 1]);
+    });
+  }
+  // From v6.12, unpin_user_folio(folio, nr_pages) releases the whole span in one call.
+  for (const kernel of ['v6.12', 'latest']) {
+    it(`${kernel}: completion unpins the folio span in one call, 5 → 1`, () => {
+      const r = run(dioText, kernel);
+      expect(series(r, stepsOf(r, lineOf(dioText, 'complete')), HUGE_ZERO)).toEqual([5, 1]);
     });
   }
 });

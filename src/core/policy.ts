@@ -106,7 +106,8 @@ export const TOGGLES = [
       pages: 'one put_page / unpin_user_page per 4 KiB page of each bvec',
       folios: 'one release per folio span of each bvec',
     },
-    history: [{ release: 'v6.8', value: 'folios', commit: '1b151e2435fc', title: 'block: Remove special-casing of compound pages (inferred release)' }],
+    // 1b151e2435fc (v6.8) already walks the bio by folio but still releases one page at a time.
+    history: [{ release: 'v6.12', value: 'folios', commit: 'eb1d46fcd5d6', title: 'block: unpin user pages belonging to a folio at once' }],
   },
   {
     name: 'bio-dirty-large',
@@ -188,8 +189,9 @@ const V5_19 = after(V5_10, { 'anon-exclusive': 'yes', unshare: 'anon', 'vfio-bat
 const V6_0 = after(V5_19, { 'vfio-unpin-zero': 'yes' });
 const V6_2 = after(V6_0, { unshare: 'cow' });
 const V6_5 = after(V6_2, { 'zero-pin': 'skip', dio: 'pin', 'longterm-file-write': 'refuse' });
-const V6_9 = after(V6_5, { 'vfio-unpin-zero': 'no', 'bio-release': 'folios', 'bio-dirty-large': 'dirty' });
-const LATEST = after(V6_9, { 'huge-zero-wp': 'thp', 'huge-zero-special': 'yes' });
+const V6_9 = after(V6_5, { 'vfio-unpin-zero': 'no', 'bio-dirty-large': 'dirty' });
+const V6_12 = after(V6_9, { 'bio-release': 'folios' });
+const LATEST = after(V6_12, { 'huge-zero-wp': 'thp', 'huge-zero-special': 'yes' });
 
 export const PRESETS: readonly Preset[] = [
   { name: 'v5.10', elixir: 'v5.10', description: 'LTS; FOLL_PIN with the 1024 bias, no PageAnonExclusive, direct I/O with FOLL_GET', policy: V5_10 },
@@ -200,7 +202,7 @@ export const PRESETS: readonly Preset[] = [
   { name: 'v6.4', elixir: 'v6.4', description: 'the last release with FOLL_GET direct I/O and counted zero-page pins', policy: V6_2 },
   { name: 'v6.5', elixir: 'v6.5', description: 'direct I/O pins (BIO_PAGE_PINNED); the zero page is never counted by pins', policy: V6_5 },
   { name: 'v6.9', elixir: 'v6.9', description: 'the vfio zero-page unpin loop reverted', policy: V6_9 },
-  { name: 'v6.12', elixir: 'v6.12', description: 'LTS', policy: V6_9 },
+  { name: 'v6.12', elixir: 'v6.12', description: 'LTS; bios unpin each folio span in one call', policy: V6_12 },
   { name: 'latest', elixir: 'latest', description: 'the newest behaviour modelled (~v6.18)', policy: LATEST },
 ];
 

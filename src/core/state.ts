@@ -215,6 +215,8 @@ export interface Dio {
   len: number;
   /** The user buffer's address. */
   bufVa: number;
+  /** Bytes the caller writes through the page cache instead (the legacy engine met a hole): 0 if none. */
+  fallbackBytes: number;
 }
 
 export interface Counters {

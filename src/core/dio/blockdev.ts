@@ -55,6 +55,9 @@ export const blockdevEngine: DioEngine = {
   fs: 'blockdev',
   label: 'the raw block device',
   entry: 'blkdev_direct_IO',
+  grows: false,
+  // blkdev_write_iter: nothing at or past the end of the device (-ENOSPC), and a write is cut at the end.
+  writeLimit: (file, foff, len) => (foff >= file.size ? -ERRNO.ENOSPC! : Math.min(len, file.size - foff)),
   submit,
   // The simple synchronous path waits with submit_bio_wait and releases the pages itself once woken.
   reaper: (dio) => (pathOf(dio) === 'simple' ? { context: SIMPLE, dropContext: SIMPLE } : undefined),

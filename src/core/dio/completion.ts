@@ -40,7 +40,7 @@ export function completeBio(sim: Sim, bio: Bio): void {
 }
 
 function releaseAtCompletion(sim: Sim, bio: Bio, dio: Dio | undefined): void {
-  const fn = dio ? engineOf(dio).endIoReleaseFn(dio) : undefined;
+  const fn = dio ? engineOf(dio).endIoReleaseFn(dio, bio) : undefined;
   const body = () => {
     if (bio.checkDirty) bioCheckPagesDirty(sim, bio);
     else {
@@ -85,6 +85,7 @@ function finishSync(sim: Sim, dio: Dio): void {
     }
   }
   finishDio(sim, dio, dio.result, 'every bio has completed');
+  engineOf(dio).afterFinish?.(sim, dio);
   const task = sim.state.tasks.get(dio.task);
   if (task && task.waitingOn === dio.id) {
     sim.journal.set(task, 'waitingOn', undefined);

@@ -53,13 +53,19 @@ export interface DioEngine {
   readonly label: string;
   /** The engine's entry point, called from the read/write system call. */
   readonly entry: string;
+  /** Whether a write past the end makes the file larger (a block device has a fixed size). */
+  readonly grows: boolean;
+  /** Bytes of a write at `foff` the caller lets through before the engine runs (a negative errno: none). */
+  writeLimit?(file: FileObj, foff: number, len: number): number;
   /** Build and submit the bios for the range; leave them in flight. */
   submit(sim: Sim, dio: Dio, range: DioRange): void;
   /** Set when the woken submitter, not the end_io, releases the pages of `bio`. */
   reaper(dio: Dio, bio: Bio): Reaper | undefined;
   /** The function the end_io calls to release a bio's pages, if any wraps bio_release_pages. */
-  endIoReleaseFn(dio: Dio): string | undefined;
+  endIoReleaseFn(dio: Dio, bio: Bio): string | undefined;
   completion(dio: Dio): Completion;
+  /** Runs once the dio has ended, before the system call returns (the caller's buffered fallback). */
+  afterFinish?(sim: Sim, dio: Dio): void;
 }
 
 export function dioQueueHolder(dio: Dio): string {
@@ -75,7 +81,7 @@ export function userPagesOf(bufVa: number, len: number): number {
 
 export function finishDio(sim: Sim, dio: Dio, result: number, why: string): void {
   sim.journal.set(dio, 'result', result);
-  sim.journal.set(dio, 'state', result === -ERRNO.ENOTBLK! ? 'fallback' : 'done');
+  sim.journal.set(dio, 'state', dio.fallbackBytes > 0 ? 'fallback' : 'done');
   sim.emit('dio', () => ({ text: `${dio.name} ends with ${result < 0 ? Object.entries(ERRNO).find(([, n]) => -n === result)?.[0] ?? result : `${result} bytes`}: ${why}.`, dio: dio.id }));
 }
 

@@ -46,7 +46,7 @@ export function directIo(sim: Sim, req: DioRequest): Dio {
   const id = sim.state.counters.dio;
   sim.journal.set(sim.state.counters, 'dio', id + 1);
   const bufVa = vma.start + req.bufoff;
-  const extending = req.dir === 'write' && req.foff + req.len > file.size;
+  const extending = req.dir === 'write' && engine.grows && req.foff + req.len > file.size;
   const dio: Dio = {
     id,
     name: `dio#${id}`,
@@ -67,6 +67,7 @@ export function directIo(sim: Sim, req: DioRequest): Dio {
     foff: req.foff,
     len: req.len,
     bufVa,
+    fallbackBytes: 0,
   };
   sim.journal.insertNew(sim.state.dios, id, dio);
   const syscall = req.dir === 'read' ? 'ksys_pread64' : 'ksys_pwrite64';
@@ -83,6 +84,14 @@ export function directIo(sim: Sim, req: DioRequest): Dio {
       }
       let len = req.len;
       if (req.dir === 'read') len = Math.max(0, Math.min(req.len, file.size - req.foff));
+      else if (engine.writeLimit) {
+        const limit = engine.writeLimit(file, req.foff, req.len);
+        if (limit < 0) {
+          finishDio(sim, dio, limit, `the write starts at or past the end of ${file.name} (${file.size} bytes)`);
+          return;
+        }
+        len = limit;
+      }
       if (len === 0) {
         finishDio(sim, dio, 0, 'nothing to read at or beyond end of file');
         return;

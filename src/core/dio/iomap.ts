@@ -46,11 +46,13 @@ function submit(sim: Sim, dio: Dio, { file, mm, bufVa, foff, len }: DioRange): v
     let run = fsBlock;
     while (run + 1 <= lastBlock && file.blocks.get(run + 1) === file.blocks.get(run)! + bs / SECTOR_SIZE) run++;
     const extentEnd = Math.min(end, (run + 1) * bs);
-    const needZero = dio.op === 'write' && (isNew || extentEnd > file.size);
+    // need_zeroout: new blocks have nothing valid around the data, so both sides are zeroed. A write that
+    // ends at or beyond EOF also zeroes the rest of its last block (stale data there would show through mmap).
+    const needZeroout = dio.op === 'write' && isNew;
     const sectorAt = (p: number) => file.blocks.get(Math.floor(p / bs))! + (p % bs) / SECTOR_SIZE;
     sim.call('iomap_dio_bio_iter', () => {
       const pad = pos % bs;
-      if (needZero && pad) iomapDioZero(sim, dio, file, sectorAt(pos - pad), pad);
+      if (needZeroout && pad) iomapDioZero(sim, dio, file, sectorAt(pos - pad), pad);
       while (pos < extentEnd) {
         const got = bioIovIterGetPages(sim, dio, file, mm, userVa, extentEnd - pos, sectorAt(pos), spec);
         if (got <= 0) {
@@ -62,8 +64,8 @@ function submit(sim: Sim, dio: Dio, { file, mm, bufVa, foff, len }: DioRange): v
         pos += got;
         userVa += got;
       }
-      const tail = extentEnd % bs;
-      if (needZero && tail && extentEnd === end) iomapDioZero(sim, dio, file, sectorAt(extentEnd), bs - tail);
+      const tail = pos % bs;
+      if ((needZeroout || (dio.op === 'write' && pos >= file.size)) && tail) iomapDioZero(sim, dio, file, sectorAt(pos), bs - tail);
     });
   }
 }
@@ -107,6 +109,7 @@ export const iomapEngine: DioEngine = {
   fs: 'iomap',
   label: 'an iomap filesystem',
   entry: 'iomap_dio_rw',
+  grows: true,
   submit,
   // iomap_dio_bio_end_io releases the pages itself, in interrupt context, whether or not anyone waits.
   reaper: () => undefined,

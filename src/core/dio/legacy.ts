@@ -10,7 +10,7 @@ import type { Bio, Dio, FileObj, HandlePage, Mm, QueuedPage } from '../state';
 import { PAGE_SIZE, SECTOR_SIZE } from '../state';
 import { folioName, folioOf, getRef, putRef } from '../folio';
 import { folioAddPin, gup, gupPutFolio, releasePages, type GupFlags } from '../gup';
-import { BIO_MAX_VECS, bioAddPage, bioBytes, bioHolder, newBio, setPagesDirtyBeforeRead, submitBio } from '../block';
+import { BIO_MAX_VECS, bioAddPage, bioBytes, bioMerges, bioHolder, newBio, setPagesDirtyBeforeRead, submitBio } from '../block';
 import { ERRNO } from '../events';
 import { dioCurHolder, dioQueueHolder, finishDio, userPagesOf, type DioEngine, type DioRange } from './engine';
 import { allocateBlocks } from './blocks';
@@ -64,12 +64,11 @@ function submit(sim: Sim, dio: Dio, { file, mm, bufVa, foff, len }: DioRange): v
     pageErrors: 0,
   };
   const result = sim.call('do_direct_IO', () => doDirectIo(sim, dio, file, mm, c));
-  if (result === -ERRNO.ENOTBLK! && dio.bios.length === 0) {
+  if (result === -ERRNO.ENOTBLK!) {
+    // __blockdev_direct_IO turns -ENOTBLK into a short result; the caller writes the rest buffered.
+    sim.journal.set(dio, 'fallbackBytes', foff + len - c.blockInFile * c.unit);
     dioCleanup(sim, dio);
-    finishDio(sim, dio, result, 'a write into a hole inside the file: the legacy engine gives up and the write falls back to buffered I/O');
-    return;
-  }
-  if (result < 0 && result !== -ERRNO.ENOTBLK!) {
+  } else if (result < 0) {
     dioCleanup(sim, dio);
     if (dio.bios.length === 0 && !dio.cur) {
       finishDio(sim, dio, result, 'the user pages could not be taken');
@@ -86,6 +85,37 @@ function submit(sim: Sim, dio: Dio, { file, mm, bufVa, foff, len }: DioRange): v
   // The user data the cursor got through (a hole ends a write early: the rest goes to buffered I/O).
   const done = c.blockInFile * c.unit - foff;
   sim.journal.set(dio, 'result', c.pageErrors < 0 ? c.pageErrors : done);
+  // A short write is never left in flight: even an async submitter waits for what it sent (dio_await_completion),
+  // though its bios keep the async end_io they were allocated with.
+  if (dio.fallbackBytes > 0 && dio.async) sim.journal.set(dio, 'async', false);
+  if (dio.fallbackBytes > 0 && dio.bios.length === 0) {
+    finishDio(sim, dio, dio.result, 'nothing could go direct');
+    bufferedFallback(sim, dio);
+  }
+}
+
+/**
+ * The caller's fallback after a short legacy direct write (__generic_file_write_iter; direct_write_fallback
+ * from v6.5): generic_perform_write copies the rest into the page cache, block_write_begin allocating the
+ * hole's blocks, then the range is written back and its cached pages invalidated, so the system call returns
+ * the direct part plus the buffered part, never -ENOTBLK.
+ */
+function bufferedFallback(sim: Sim, dio: Dio): void {
+  const file = sim.state.files.get(dio.file)!;
+  const bytes = dio.fallbackBytes;
+  const pos = dio.foff + dio.len - bytes;
+  sim.inContext(['ksys_pwrite64', '__generic_file_write_iter'], () => {
+    sim.emit('dio', () => ({ text: `${dio.name} wrote ${Math.max(0, dio.result)} bytes directly; the remaining ${bytes} bytes from offset ${pos} go through the page cache instead.`, dio: dio.id }));
+    sim.call('generic_perform_write', () => allocateBlocks(sim, file, Math.floor(pos / file.blocksize), Math.floor((pos + bytes - 1) / file.blocksize)));
+    sim.call('filemap_write_and_wait_range', () => sim.emit('file', () => ({ text: `The ${bytes} buffered bytes are written back at once and their page-cache pages invalidated (invalidate_mapping_pages), so the write still bypasses the cache in effect.` })));
+    if (pos + bytes > file.size) {
+      sim.journal.set(file, 'size', pos + bytes);
+      sim.emit('file', () => ({ text: `${file.name} grows to ${pos + bytes} bytes.` }));
+    }
+    const total = Math.max(0, dio.result) + bytes;
+    sim.journal.set(dio, 'result', total);
+    sim.emit('dio', () => ({ text: `The write system call returns ${total} bytes: the direct part and the buffered part, not -ENOTBLK.`, dio: dio.id }));
+  });
 }
 
 function doDirectIo(sim: Sim, dio: Dio, file: FileObj, mm: Mm, c: LegacyCursor): number {
@@ -187,7 +217,8 @@ function getMoreBlocks(sim: Sim, dio: Dio, file: FileObj, c: LegacyCursor): 'map
     if (dio.op === 'read') return 'hole';
     // DIO_SKIP_HOLES: inside i_size the legacy engine will not allocate; beyond it, it creates blocks.
     if (pos < file.size) {
-      sim.emit('file', () => ({ text: `get_block finds a hole at block ${fsBlock} inside ${file.name}'s size and, with DIO_SKIP_HOLES, does not allocate: the write returns -ENOTBLK.` }));
+      sim.emit('file', () => ({ text: `get_block finds a hole at block ${fsBlock} inside ${file.name}'s size and, with DIO_SKIP_HOLES, does not allocate: do_direct_IO stops there with -ENOTBLK, and the rest of the write is left to buffered I/O.` }));
+      c.bufferNew = false;
       return 'hole';
     }
     allocateBlocks(sim, file, fsBlock, lastFsBlock);
@@ -271,7 +302,11 @@ function sendCurPage(sim: Sim, dio: Dio, file: FileObj, c: LegacyCursor): void {
       sim.call('dio_bio_submit', () => dioBioSubmit(sim, dio, c));
     }
   }
-  if (c.bio && c.bio.bvecs.length >= BIO_MAX_VECS) sim.call('dio_bio_submit', () => dioBioSubmit(sim, dio, c));
+  // bio_add_page merges before it checks bio_full: a full bio still takes a segment that extends its last bvec.
+  const hold = dio.isPinned ? 'pin' : 'get';
+  if (c.bio && c.bio.bvecs.length >= BIO_MAX_VECS && !bioMerges(c.bio, folioOf(sim, cur.folio), cur.page, cur.offset, hold)) {
+    sim.call('dio_bio_submit', () => dioBioSubmit(sim, dio, c));
+  }
   if (!c.bio) {
     c.bio = sim.call('dio_new_bio', () =>
       sim.call('dio_bio_alloc', () =>
@@ -327,10 +362,16 @@ export const legacyEngine: DioEngine = {
   fs: 'legacy',
   label: 'a filesystem using fs/direct-io.c',
   entry: '__blockdev_direct_IO',
+  grows: true,
   submit,
   // dio_bio_end_io only queues a synchronous dio's bio and wakes the submitter, which reaps it (dio_bio_reap).
-  reaper: (dio) => (dio.async ? undefined : { context: AWAIT, fn: 'dio_bio_complete', dropContext: SUBMITTER }),
+  // By the bio's end_io, not the dio: a short write waits even for bios that were allocated for async.
+  reaper: (_dio, bio) => (bio.endIo === 'dio_bio_end_io' ? { context: AWAIT, fn: 'dio_bio_complete', dropContext: SUBMITTER } : undefined),
   // dio_bio_end_aio releases through dio_bio_complete in the end_io itself.
-  endIoReleaseFn: (dio) => (dio.async ? 'dio_bio_complete' : undefined),
-  completion: () => ({ fn: 'dio_complete' }),
+  endIoReleaseFn: (_dio, bio) => (bio.endIo === 'dio_bio_end_aio' ? 'dio_bio_complete' : undefined),
+  // A short write's submitter waited for its bios and completes the dio itself, whatever their end_io.
+  completion: (dio) => (dio.fallbackBytes > 0 ? { fn: 'dio_complete', inTask: SUBMITTER } : { fn: 'dio_complete' }),
+  afterFinish: (sim, dio) => {
+    if (dio.fallbackBytes > 0) bufferedFallback(sim, dio);
+  },
 };
