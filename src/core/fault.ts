@@ -7,7 +7,7 @@ import type { Sim } from './sim';
 import type { FileObj, Folio, Mm, Vma } from './state';
 import { PAGE_SIZE, PMD_ORDER, PMD_SIZE } from './state';
 import { allocFolio, folioName, incEntireMapcount, incPageMapcount, decPageMapcount, putRef, setDirty, setExclusive } from './folio';
-import { ensureTables, hex, lookup, mapHolder, mapPage, mapZeroPage, pmdHolder, pmdKey, setPmd, setPte, splitPmd, vpn } from './mm';
+import { anonVmaPrepare, ensureTables, hex, lookup, mapHolder, mapPage, mapZeroPage, pmdHolder, pmdKey, setPmd, setPte, splitPmd, vpn } from './mm';
 
 export type FaultKind = 'read' | 'write' | 'unshare';
 
@@ -23,7 +23,7 @@ export function handleFault(sim: Sim, mm: Mm, vma: Vma, va: number, kind: FaultK
     }));
     // The upper levels of the walk are allocated before the fault is dispatched.
     sim.call('__handle_mm_fault', () => ensureTables(sim, mm, page, 'pmd'));
-    if (thpEligible(vma, page) && hugeFault(sim, mm, page, kind)) return true;
+    if (thpEligible(vma, page) && hugeFault(sim, mm, vma, page, kind)) return true;
     const existing = mm.ptes.get(vpn(page));
     if (!existing) return sim.call('do_pte_missing', () => missingPte(sim, mm, vma, page, kind));
     if (kind === 'read' || (kind === 'write' && existing.rw)) {
@@ -41,13 +41,16 @@ function thpEligible(vma: Vma, va: number): boolean {
 }
 
 /** PMD-level handling. Returns true if the fault was resolved at PMD level. */
-function hugeFault(sim: Sim, mm: Mm, va: number, kind: FaultKind): boolean {
+function hugeFault(sim: Sim, mm: Mm, vma: Vma, va: number, kind: FaultKind): boolean {
   const base = pmdKey(va) * PMD_SIZE;
   const pmd = mm.pmds.get(pmdKey(va));
   if (!pmd) {
     // Only when no PTE table has been populated under this PMD.
     const first = vpn(base);
     for (let i = 0; i < 512; i++) if (mm.ptes.has(first + i)) return false;
+    // do_huge_pmd_anonymous_page() prepares the anon_vma before it decides between the huge zero folio and
+    // a new THP: a THP range that was only read has one, so fork copies its huge zero PMD.
+    anonVmaPrepare(sim, vma);
     if (kind === 'read') {
       return sim.call('do_huge_pmd_anonymous_page', () => {
         ensureTables(sim, mm, base, 'pmd');
@@ -160,6 +163,7 @@ export function pageCacheFolio(sim: Sim, file: FileObj, index: number): Folio {
 }
 
 function newAnonPage(sim: Sim, mm: Mm, vma: Vma, va: number, write: boolean, what: string): Folio {
+  anonVmaPrepare(sim, vma);
   ensureTables(sim, mm, va, 'pte');
   const f = allocFolio(sim, 'anon', 0, mapHolder(mm, va));
   setExclusive(sim, f, 0, true);
@@ -215,6 +219,7 @@ function reuse(sim: Sim, mm: Mm, va: number, kind: FaultKind, f: Folio, why: str
 /** wp_page_copy(): a new exclusive anon page replaces the old mapping; writable for a write, R/O for unshare. */
 function copyPage(sim: Sim, mm: Mm, vma: Vma, va: number, kind: FaultKind, why: string): boolean {
   return sim.call('wp_page_copy', () => {
+    anonVmaPrepare(sim, vma);
     const old = lookup(sim, mm, va)!;
     const holder = mapHolder(mm, va);
     const copy = allocFolio(sim, 'anon', 0, holder);

@@ -210,12 +210,12 @@ export function splitPmd(sim: Sim, mm: Mm, va: number): void {
 
 // ---- VMAs ------------------------------------------------------------------------------------------------
 
-export function addVma(sim: Sim, mm: Mm, spec: Omit<Vma, 'start'>): Vma {
+export function addVma(sim: Sim, mm: Mm, spec: Omit<Vma, 'start' | 'anonVma'>): Vma {
   if (mm.vmas.has(spec.name)) sim.error(`mapping "${spec.name}" already exists in task ${mm.owner}`);
   const align = spec.thp ? PMD_SIZE : PAGE_SIZE;
   const start = Math.ceil(mm.nextVa / align) * align;
   const size = Math.ceil(spec.size / PAGE_SIZE) * PAGE_SIZE;
-  const vma: Vma = { ...spec, start, size };
+  const vma: Vma = { ...spec, start, size, anonVma: false };
   sim.journal.set(mm, 'nextVa', start + size + PAGE_SIZE);
   sim.journal.insertNew(mm.vmas, spec.name, vma);
   sim.emit('vma', () => ({
@@ -224,6 +224,14 @@ export function addVma(sim: Sim, mm: Mm, spec: Omit<Vma, 'start'>): Vma {
     va: start,
   }));
   return vma;
+}
+
+/**
+ * anon_vma_prepare() (vmf_anon_prepare() on newer kernels): the VMA gets its anon_vma before its first anon
+ * page. Silent: it changes no count, only what fork will copy.
+ */
+export function anonVmaPrepare(sim: Sim, vma: Vma): void {
+  if (!vma.anonVma) sim.journal.set(vma, 'anonVma', true);
 }
 
 /** Unmap every page of [start, start+len) in `mm` (zap_page_range). Partially covered PMDs are split first. */
@@ -262,12 +270,27 @@ export function forkTask(sim: Sim, parent: Task, childName: string): Task {
   sim.journal.insertNew(sim.state.tasks, childName, child);
   sim.emit('task', () => ({ text: `${parent.name} forks: ${childName} gets a copy of its address space.`, task: childName }));
   for (const vma of pmm.vmas.values()) {
+    // anon_vma_fork(): the child's VMA has an anon_vma exactly when the parent's has one.
     sim.journal.insertNew(cmm.vmas, vma.name, { ...vma });
-    // Shared file mappings are not copied: the child faults them in later (vma_needs_copy()).
-    if (vma.shared) continue;
-    sim.call('copy_page_range', () => copyVmaTables(sim, pmm, cmm, vma));
+    sim.call('copy_page_range', () => {
+      // vma_needs_copy(): without an anon_vma (never set on shared mappings) every PTE can be refilled by a
+      // fault, so none is copied: a mapping that was only read, even one full of zero-page PTEs, starts empty.
+      if (!vma.anonVma) {
+        const mapped = hasMappings(pmm, vma);
+        if (mapped) sim.emit('vma', () => ({ text: `vma_needs_copy: "${vma.name}" has no anon_vma (${vma.shared ? 'a shared mapping' : 'nothing was ever written or COWed there'}), so its page tables are not copied: ${childName} will fault its pages in afresh.`, task: childName, va: vma.start }));
+        return;
+      }
+      copyVmaTables(sim, pmm, cmm, vma);
+    });
   }
   return child;
+}
+
+function hasMappings(mm: Mm, vma: Vma): boolean {
+  const end = vma.start + vma.size;
+  for (const k of mm.ptes.keys()) if (k * PAGE_SIZE >= vma.start && k * PAGE_SIZE < end) return true;
+  for (const k of mm.pmds.keys()) if (k * PMD_SIZE >= vma.start && k * PMD_SIZE < end) return true;
+  return false;
 }
 
 function copyVmaTables(sim: Sim, pmm: Mm, cmm: Mm, vma: Vma): void {

@@ -73,6 +73,12 @@ export interface Vma {
   shared: boolean;
   writable: boolean;
   thp: boolean;
+  /**
+   * vma->anon_vma: set by anon_vma_prepare() on the first fault that creates an anon page here (a write fault,
+   * COW or unshare, any PMD fault of a THP range), inherited by a fork child (anon_vma_fork). Fork copies the
+   * page tables of a VMA only when it has one (vma_needs_copy); a read-only zero-page mapping has none.
+   */
+  anonVma: boolean;
 }
 
 export interface Mm {
