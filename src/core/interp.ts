@@ -9,7 +9,9 @@ import { InvariantChecker } from './invariants';
 import { evaluateExpect } from './expect';
 import { addVma, currentTask, exitTask, findVma, forkTask, mmOf, zapRange } from './mm';
 import { handleFault } from './fault';
-import { closePipe, gupStatement, releaseStatement, vfioMap, vfioUnmap, vmsplice } from './handles';
+import { gupStatement, releaseStatement, vfioMap, vfioUnmap } from './handles';
+import { closePipe, createPipe, vmsplice } from './pipe';
+import { labelFolio } from './expect';
 import { completeBios, createFile, directIo } from './dio';
 import { Run } from './run';
 import { PAGE_SIZE } from './state';
@@ -206,7 +208,13 @@ class Interpreter {
         vfioUnmap(sim, st.handle);
         return;
       case 'vmsplice':
-        vmsplice(sim, st.handle, st.name, st.off, st.len);
+        vmsplice(sim, st.handle, st.name, st.off, st.len, st.nonblock);
+        return;
+      case 'pipe':
+        createPipe(sim, st.name, st.size);
+        return;
+      case 'label':
+        labelFolio(sim, st.name, st.mapping, st.offset);
         return;
       case 'close':
         closePipe(sim, st.handle);

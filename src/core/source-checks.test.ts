@@ -94,3 +94,59 @@ expect m+0x1000.kind == anon
     });
   }
 });
+
+describe('iter_to_pipe / add_to_pipe (fs/splice.c): vmsplice fills only the free buffers of the pipe', () => {
+  const TEXT = `
+mmap buf 256K
+read buf
+pipe p
+vmsplice p buf 0 256K nonblock
+vmsplice p buf 0 4K nonblock
+expect p.bytes == -EAGAIN
+`;
+  for (const kernel of ALL) {
+    it(`${kernel}: 64 zero-page pages into a default pipe: 16 taken, the second batch of 16 taken and put back`, () => {
+      const r = run(TEXT, kernel);
+      expect(failures(r)).toBe('');
+      const line = 4;
+      const steps = r.events.map((e, i) => (e.line === line ? i + 1 : 0)).filter((n) => n > 0);
+      const zero = (step: number) => r.snapshot(step).folios.find((f) => f.kind === 'zero')!.refcount;
+      expect(Math.max(...steps.map(zero))).toBe(33);
+      expect(zero(steps[steps.length - 1]!)).toBe(17);
+      const pipe = r.snapshot(r.lastStep);
+      expect(pipe.folios.find((f) => f.kind === 'zero')!.refcount).toBe(17);
+    });
+  }
+
+  it('F_SETPIPE_SZ rounds up to a power of two pages (round_pipe_size): 100K gives 32 buffers', () => {
+    const r = run(`
+mmap buf 256K
+read buf
+pipe p size=100K
+vmsplice p buf 0 256K nonblock
+expect p.result == 32
+expect p.bytes == 131072
+expect zero.refcount == 33
+`, 'v6.12');
+    expect(failures(r)).toBe('');
+  });
+
+  it('a vmsplice that starts inside a page returns bytes, not pages', () => {
+    const r = run(`
+mmap buf 256K
+write buf
+vmsplice p buf 0x800 128K nonblock
+expect p.result == 16
+expect p.bytes == 63488
+`, 'v6.12');
+    expect(failures(r)).toBe('');
+  });
+
+  it('without nonblock a full pipe would put the task to sleep (wait_for_space): the run stops with an error', () => {
+    const parsed = parseScenario('mmap buf 128K\nread buf\nvmsplice p buf 0 64K\nvmsplice p buf 0 4K\n', 'block.scn');
+    if (!parsed.ok) throw new Error('parse');
+    const outcome = simulate(parsed.scenario, { kernel: parseKernelSpec('latest') });
+    const message = outcome.ok ? 'the run succeeded' : `${outcome.error.line}: ${outcome.error.message}`;
+    expect(message).toMatch(/^4: vmsplice would sleep: the pipe p is full \(16 buffers\)/);
+  });
+});

@@ -153,6 +153,17 @@ export interface Handle {
   released: boolean;
   /** The statement (line) that created it; auto handles group only consecutive calls of one statement. */
   line: number;
+  /** Pipes: pipe->max_usage, the number of buffers (one page each for vmsplice). */
+  capacity?: number;
+  /** Pipes: what the last vmsplice() returned, bytes or a negative errno. */
+  bytes?: number;
+}
+
+/** `label NAME MAPPING+OFF`: a folio followed by name, whatever maps it later; `kind` survives its freeing. */
+export interface FolioLabel {
+  readonly folio: number;
+  readonly page: number;
+  readonly kind: FolioKind;
 }
 
 export interface Bvec {
@@ -244,6 +255,7 @@ export interface SimState {
   handles: Map<string, Handle>;
   bios: Map<number, Bio>;
   dios: Map<number, Dio>;
+  labels: Map<string, FolioLabel>;
   /** The task that runs the next statement. */
   cur: { task: string };
   zeroFolio: number;

@@ -64,7 +64,12 @@ export interface Dio extends Base {
 export interface Complete extends Base { op: 'complete'; bio?: string /* "bio#3"; undefined means all */ }
 export interface VfioMap extends Base { op: 'vfio-map'; handle: string; name: string; off: number; len: number; write: boolean }
 export interface VfioUnmap extends Base { op: 'vfio-unmap'; handle: string }
-export interface Vmsplice extends Base { op: 'vmsplice'; handle: string; name: string; off: number; len: number }
+/** `nonblock` (extension) is SPLICE_F_NONBLOCK: a full pipe gives -EAGAIN instead of a task that would sleep. */
+export interface Vmsplice extends Base { op: 'vmsplice'; handle: string; name: string; off: number; len: number; nonblock: boolean }
+/** Extension: `pipe NAME [size=N]`: pipe(2), and F_SETPIPE_SZ when `size` is given (bytes; default 16 pages). */
+export interface PipeDecl extends Base { op: 'pipe'; name: string; size?: number }
+/** Extension: `label NAME MAPPING+OFF` names the folio mapped there now, so `expect NAME.FIELD` can follow it. */
+export interface Label extends Base { op: 'label'; name: string; mapping: string; offset: number }
 export interface Close extends Base { op: 'close'; handle: string }
 /** Extension: writeback (or reclaim) cleans the dirty folios mapped in the range, as if saved to swap/disk. */
 export interface Writeback extends Base { op: 'writeback'; name: string; off?: number; len?: number }
@@ -81,7 +86,10 @@ export type ExpectValue =
   | { type: 'word'; value: string };
 export interface Expect extends Base {
   op: 'expect';
-  /** `zero`, `hugezero`, `violations`, `leaks`, `NAME+OFF` (subject "NAME", offset set), a handle, `dio#N`, `bio#N`. */
+  /**
+   * `zero`, `hugezero`, `violations`, `leaks`, `NAME+OFF` (subject "NAME", offset set), a label, a handle,
+   * `dio#N`, `bio#N`. PTE bits of NAME+OFF have a field `pte.BIT` (`pte.writable`, ...).
+   */
   subject: string;
   offset?: number;
   field?: string;
@@ -98,7 +106,7 @@ export interface Expect extends Base {
 
 export type Statement =
   | Title | Kernel | Mmap | FileDecl | Access | Munmap | Madvise | Fork | TaskSwitch | Exit
-  | Pin | Release | Dio | Complete | VfioMap | VfioUnmap | Vmsplice | Close | Writeback | Repeat | Mark | Note | Expect;
+  | Pin | Release | Dio | Complete | VfioMap | VfioUnmap | Vmsplice | PipeDecl | Close | Writeback | Label | Repeat | Mark | Note | Expect;
 
 /** A blank or comment-only line, kept so the printer reproduces the author's layout. */
 export interface Trivia { op: 'trivia'; pos: Pos; comment?: string }

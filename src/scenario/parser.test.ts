@@ -531,10 +531,47 @@ describe('vfio, vmsplice, close', () => {
   });
 
   it('reads vmsplice and close', () => {
-    expect(one('vmsplice p buf 0 4K')).toEqual({ op: 'vmsplice', handle: 'p', name: 'buf', off: 0, len: 4096 });
+    expect(one('vmsplice p buf 0 4K')).toEqual({ op: 'vmsplice', handle: 'p', name: 'buf', off: 0, len: 4096, nonblock: false });
+    expect(one('vmsplice p buf 0 256K nonblock')).toEqual({ op: 'vmsplice', handle: 'p', name: 'buf', off: 0, len: 262144, nonblock: true });
     expect(one('close p')).toEqual({ op: 'close', handle: 'p' });
-    expect(error('vmsplice p buf 0 4K write')).toBe('scenario.scn:1:21: unexpected "write" (usage: vmsplice HANDLE NAME OFF LEN)');
+    expect(error('vmsplice p buf 0 4K write')).toBe('scenario.scn:1:21: unknown option "write" (options: nonblock)');
+    expect(error('vmsplice p buf 0 4K nonblok')).toBe('scenario.scn:1:21: unknown option "nonblok" (did you mean "nonblock"?)');
     expect(error('close')).toBe('scenario.scn:1:6: missing HANDLE (usage: close HANDLE)');
+  });
+});
+
+describe('pipe, label and page table entries (extensions)', () => {
+  it('reads pipe with and without a size', () => {
+    expect(one('pipe p')).toEqual({ op: 'pipe', name: 'p' });
+    expect(one('pipe p size=1M')).toEqual({ op: 'pipe', name: 'p', size: 1024 * 1024 });
+    expect(error('pipe p sise=1M')).toBe('scenario.scn:1:8: unknown option "sise=1M" (did you mean "size=1M"?)');
+    expect(error('pipe p size=0')).toBe('scenario.scn:1:13: size must be greater than 0');
+    expect(error('pipe p size=4G')).toBe(`scenario.scn:1:13: size must be at most ${2 ** 31}`);
+    expect(error('pipe zero')).toBe('scenario.scn:1:6: "zero" is reserved and cannot name a handle');
+    expect(error('pipr p')).toBe('scenario.scn:1:1: unknown statement "pipr" (did you mean "pipe"?)');
+  });
+
+  it('reads label and makes the name a folio subject for later expectations', () => {
+    expect(one('label old buf+0x3000')).toEqual({ op: 'label', name: 'old', mapping: 'buf', offset: 0x3000 });
+    const { statements } = parseOk('label old buf+0\nexpect old.refcount == 1\nexpect old.freed == true\nexpect old == 2');
+    expect(withoutPositions(statements[1])).toMatchObject({ op: 'expect', subject: 'old', field: 'refcount' });
+    // Before its label, the same name is a handle, which has no refcount.
+    expect(error('expect old.refcount == 1\nlabel old buf+0')).toBe(
+      'scenario.scn:1:12: "old" has no field "refcount" (a handle has result, pages, bytes; for a page of a mapping write old+0.refcount)',
+    );
+    expect(error('label old buf')).toBe('scenario.scn:1:11: expected MAPPING+OFF such as buf+0x3000, got "buf"');
+    expect(error('label old buf+x')).toBe('scenario.scn:1:15: bad number "x" for OFF (use decimal, 0x hex, or a size such as 4K, 2M, 1G)');
+    expect(error('label old')).toBe('scenario.scn:1:10: missing MAPPING+OFF (usage: label NAME MAPPING+OFF)');
+    expect(error('lable old buf+0')).toBe('scenario.scn:1:1: unknown statement "lable" (did you mean "label"?)');
+  });
+
+  it('reads PTE bits of NAME+OFF, defaulting to present', () => {
+    expect(one('expect buf+0x1000.pte.writable == true')).toMatchObject({ subject: 'buf', offset: 0x1000, field: 'pte.writable' });
+    expect(one('expect buf+0.pte == false')).toMatchObject({ subject: 'buf', offset: 0, field: 'pte.present' });
+    expect(one('expect buf+0.pte.pmd != true')).toMatchObject({ field: 'pte.pmd', cmp: '!=' });
+    expect(error('expect buf+0.pte.writeable == true')).toBe('scenario.scn:1:18: unknown field "writeable" (did you mean "writable"?)');
+    expect(error('expect buf+0.pte.dirty == 1')).toBe('scenario.scn:1:27: buf+0.pte.dirty compares with true or false, got "1"');
+    expect(error('expect buf+0.writable == true')).toBe('scenario.scn:1:14: "writable" is a bit of the page table entry: write buf+0.pte.writable');
   });
 });
 
@@ -668,17 +705,17 @@ describe('expect', () => {
     expect(error('expect zero.refcnt == 1')).toBe('scenario.scn:1:13: unknown field "refcnt" (did you mean "refcount"?)');
     expect(error('expect buf+0x3000.mapcuont == 1')).toBe('scenario.scn:1:19: unknown field "mapcuont" (did you mean "mapcount"?)');
     expect(error('expect zero.colour == 1')).toBe(
-      'scenario.scn:1:13: unknown field "colour" (a folio has refcount, mapcount, pincount, pinned, kind, exclusive, dirty)',
+      'scenario.scn:1:13: unknown field "colour" (a folio has refcount, mapcount, pincount, pinned, kind, exclusive, dirty, freed)',
     );
     expect(error('expect bio#1.sate == done')).toBe('scenario.scn:1:14: unknown field "sate" (did you mean "state"?)');
   });
 
   it('matches fields to the subject: folio, bio#N, dio#N or another handle', () => {
     expect(error('expect zero.result == 1')).toBe(
-      'scenario.scn:1:13: "zero" has no field "result" (a folio has refcount, mapcount, pincount, pinned, kind, exclusive, dirty)',
+      'scenario.scn:1:13: "zero" has no field "result" (a folio has refcount, mapcount, pincount, pinned, kind, exclusive, dirty, freed)',
     );
     expect(error('expect buf.refcount == 1')).toBe(
-      'scenario.scn:1:12: "buf" has no field "refcount" (a handle has result, pages; for a page of a mapping write buf+0.refcount)',
+      'scenario.scn:1:12: "buf" has no field "refcount" (a handle has result, pages, bytes; for a page of a mapping write buf+0.refcount)',
     );
     expect(error('expect bio#1.result == 1')).toBe('scenario.scn:1:14: "bio#1" has no field "result" (a bio has state, pages, pinned, inflight)');
     expect(error('expect dio#1.pinned == true')).toBe(
@@ -686,7 +723,7 @@ describe('expect', () => {
     );
     expect(error('expect leaks.count == 0')).toBe('scenario.scn:1:14: leaks takes no field');
     expect(error('expect zero. == 1')).toBe(
-      'scenario.scn:1:13: missing field after "." (a folio has refcount, mapcount, pincount, pinned, kind, exclusive, dirty)',
+      'scenario.scn:1:13: missing field after "." (a folio has refcount, mapcount, pincount, pinned, kind, exclusive, dirty, freed)',
     );
   });
 
@@ -890,7 +927,9 @@ describe('a scenario using every statement', () => {
       'complete bio#1',
       'vfio map v buf 0 4K write',
       'vfio unmap v',
-      'vmsplice s buf 0 4K',
+      'pipe s size=128K',
+      'vmsplice s buf 0 4K nonblock',
+      'label l buf+0',
       'close s',
       'writeback buf',
       'repeat 2',
@@ -904,7 +943,7 @@ describe('a scenario using every statement', () => {
     const ops = parseOk(text).statements.map((s: Statement | Trivia) => s.op);
     expect(ops).toEqual([
       'title', 'kernel', 'file', 'mmap', 'read', 'write', 'madvise', 'fork', 'task', 'pin', 'get', 'unpin', 'put', 'dio',
-      'complete', 'vfio-map', 'vfio-unmap', 'vmsplice', 'close', 'writeback', 'repeat', 'expect', 'exit', 'munmap',
+      'complete', 'vfio-map', 'vfio-unmap', 'pipe', 'vmsplice', 'label', 'close', 'writeback', 'repeat', 'expect', 'exit', 'munmap',
     ]);
   });
 });

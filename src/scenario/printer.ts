@@ -122,7 +122,11 @@ export function printStatement(st: Statement | Trivia): string {
     case 'vfio-unmap':
       return `vfio unmap ${st.handle}`;
     case 'vmsplice':
-      return words('vmsplice', st.handle, st.name, formatSize(st.off), formatSize(st.len));
+      return words('vmsplice', st.handle, st.name, formatSize(st.off), formatSize(st.len), st.nonblock && 'nonblock');
+    case 'pipe':
+      return words('pipe', st.name, st.size !== undefined && `size=${formatSize(st.size)}`);
+    case 'label':
+      return `label ${st.name} ${st.mapping}+${formatOffset(st.offset)}`;
     case 'close':
       return `close ${st.handle}`;
     case 'repeat':
