@@ -78,13 +78,15 @@ function hugeFault(sim: Sim, mm: Mm, vma: Vma, va: number, kind: FaultKind): boo
   const f = sim.state.folios.get(pmd.folio)!;
   return sim.call('do_huge_pmd_wp_page', () => {
     if (f.kind === 'hugezero') {
-      if (kind === 'write' && sim.policy['huge-zero-wp'] === 'thp') {
-        // do_huge_zero_wp_pmd(): a fresh 2 MiB THP replaces the huge zero folio mapping.
+      // do_huge_zero_wp_pmd() (v6.13) runs for every fault do_huge_pmd_wp_page() gets, unshare included, and
+      // maps the new THP writable and dirty whatever the fault was (map_anon_folio_pmd). Before it, both split.
+      if (sim.policy['huge-zero-wp'] === 'thp') {
         return sim.call('do_huge_zero_wp_pmd', () => {
           const thp = allocFolio(sim, 'anon', PMD_ORDER, pmdHolder(mm, base));
           setExclusive(sim, thp, -1, true);
           incEntireMapcount(sim, thp, 1);
-          setPmd(sim, mm, base, { folio: thp.id, rw: true, dirty: true, accessed: true, special: false }, `The write replaces the huge zero folio at ${hex(base)} with a new 2 MiB THP ${folioName(thp)}, mapped writable.`);
+          setPmd(sim, mm, base, { folio: thp.id, rw: vma.writable, dirty: true, accessed: true, special: false },
+            `The ${kind === 'unshare' ? 'unshare fault' : 'write'} replaces the huge zero folio at ${hex(base)} with a new 2 MiB THP ${folioName(thp)}, mapped writable and exclusive.`);
           return true;
         });
       }
@@ -92,14 +94,40 @@ function hugeFault(sim: Sim, mm: Mm, vma: Vma, va: number, kind: FaultKind): boo
       splitPmd(sim, mm, base);
       return false;
     }
-    if (f.anonExclusive[0] === 1 || (kind === 'write' && f.refcount === 1)) {
-      if (kind === 'write') setPmd(sim, mm, base, { ...pmd, rw: true, dirty: true }, `The THP ${folioName(f)} is exclusive to ${mm.owner}: the PMD is made writable again, no copy.`);
-      setExclusive(sim, f, -1, true);
-      return true;
+    if (f.anonExclusive[0] === 1) return reuseThp(sim, mm, base, f, kind, 'it is PageAnonExclusive');
+    if (sim.policy['anon-exclusive'] === 'yes') {
+      // v5.19+: a folio nobody else references (refcount 1) is made exclusive and reused; an unshare fault
+      // then returns without splitting or copying (the `if (unshare) return 0` after the reuse label).
+      if (f.refcount === 1) {
+        sim.call('folio_move_anon_rmap', () => setExclusive(sim, f, -1, true));
+        return reuseThp(sim, mm, base, f, kind, 'nobody else holds a reference (refcount 1), so it is made exclusive');
+      }
+    } else if (kind === 'write' && hugeMapcount(f) === 1) {
+      // Before v5.18, reuse_swap_page() asked page_trans_huge_mapcount() only: a THP mapped once is reused
+      // even while GUP holds references to it.
+      return reuseThp(sim, mm, base, f, kind, `it is mapped only once (reuse_swap_page looks at the mapcount, not at the refcount ${f.refcount})`);
     }
     splitPmd(sim, mm, base);
     return false;
   });
+}
+
+/** page_trans_huge_mapcount(): the most mappings any one page of the THP has (PMD mappings count for all). */
+function hugeMapcount(f: Folio): number {
+  let most = 0;
+  for (let i = 0; i < f.mapcount.length; i++) most = Math.max(most, f.mapcount[i]! + 1);
+  return most + f.entireMapcount + 1;
+}
+
+/** The reuse label of do_huge_pmd_wp_page(): a write makes the PMD writable and dirty; an unshare does nothing more. */
+function reuseThp(sim: Sim, mm: Mm, base: number, f: Folio, kind: FaultKind, why: string): boolean {
+  const pmd = mm.pmds.get(pmdKey(base))!;
+  if (kind === 'unshare') {
+    sim.emit('fault', () => ({ text: `The THP ${folioName(f)} stays mapped read-only by its PMD: ${why}; nothing to unshare, no split.`, folio: f.id, va: base }));
+    return true;
+  }
+  setPmd(sim, mm, base, { ...pmd, rw: true, dirty: true }, `The THP ${folioName(f)} is reused (${why}): the PMD at ${hex(base)} is made writable again, no copy.`);
+  return true;
 }
 
 function missingPte(sim: Sim, mm: Mm, vma: Vma, va: number, kind: FaultKind): boolean {

@@ -111,11 +111,12 @@ export const TOGGLES = [
   {
     name: 'huge-zero-wp',
     values: ['split', 'thp'],
-    summary: 'A write fault on the huge zero folio PMD',
+    summary: 'A write or unshare fault on the huge zero folio PMD',
     meanings: {
-      split: 'the PMD is split into 512 zero-page PTEs and one 4 KiB page is copied',
-      thp: 'a new 2 MiB THP is allocated and mapped in its place (do_huge_zero_wp_pmd)',
+      split: 'the PMD is split into 512 zero-page PTEs and one 4 KiB page is copied (writable for a write, R/O for an unshare)',
+      thp: 'a new 2 MiB THP is allocated and mapped writable in its place, for an unshare fault too (do_huge_zero_wp_pmd)',
     },
+    // Posted in September 2024, after the v6.12 merge window; real 6.12 kernels still split.
     history: [{ release: 'v6.13', value: 'thp', commit: '1ced09e0331f', title: 'mm: allocate THP on hugezeropage wp-fault (inferred release)' }],
   },
   {

@@ -150,3 +150,71 @@ expect p.bytes == 63488
     expect(message).toMatch(/^4: vmsplice would sleep: the pipe p is full \(16 buffers\)/);
   });
 });
+
+describe('do_huge_pmd_wp_page (mm/huge_memory.c): a PMD-mapped THP with refcount 1 is reused, not split', () => {
+  const UNSHARE = `
+mmap buf 2M thp
+write buf
+fork child
+exit child
+label thp buf+0
+pin p buf 0 4K longterm
+expect p.result == 1
+expect buf+0.pte.pmd == true
+expect buf+0.pte.writable == false
+expect thp.refcount == 2
+expect thp.pincount == 1
+expect buf+0x1000.refcount == 2
+`;
+  for (const kernel of ALL) {
+    it(`${kernel}: a R/O long-term pin of a THP no longer shared pins the THP itself (unshare: folio_move_anon_rmap, return 0)`, () => {
+      const r = run(UNSHARE + (kernel === 'v5.10' ? '' : 'expect thp.exclusive == true\n'), kernel);
+      expect(failures(r)).toBe('');
+      // No 4 KiB copy was made: the only anon folio is the THP.
+      expect(r.snapshot(r.lastStep).folios.filter((f) => f.kind === 'anon').map((f) => f.order)).toEqual([9]);
+    });
+  }
+
+  const WRITE = `
+mmap buf 2M thp
+write buf
+fork child
+exit child
+get g buf 0 4K
+write buf 0 4K
+`;
+  it('v5.10: a write reuses a THP mapped once even with a GUP reference (reuse_swap_page looks at the mapcount)', () => {
+    const r = run(`${WRITE}expect buf+0.pte.pmd == true\nexpect buf+0.pte.writable == true\nexpect buf+0.refcount == 2\n`, 'v5.10');
+    expect(failures(r)).toBe('');
+  });
+  for (const kernel of ALL.filter((k) => k !== 'v5.10')) {
+    it(`${kernel}: a write to a non-exclusive THP with refcount 2 splits it and copies the page`, () => {
+      const r = run(`${WRITE}expect buf+0.pte.pmd == false\nexpect buf+0.refcount == 1\nexpect buf+0x1000.refcount == 512\n`, kernel);
+      expect(failures(r)).toBe('');
+    });
+  }
+});
+
+describe('do_huge_zero_wp_pmd (mm/huge_memory.c, v6.13): an unshare fault on the huge zero PMD allocates a THP too', () => {
+  const TEXT = `
+mmap buf 2M thp
+read buf
+pin p buf 0 4K longterm
+expect p.result == 1
+`;
+  // From v6.2 a R/O long-term pin in a COW mapping unshares the huge zero folio (unshare=cow).
+  for (const kernel of ALL.slice(ALL.indexOf('v6.2'))) {
+    const thp = kernel === 'latest';
+    it(`${kernel}: ${thp ? 'a new writable PMD THP replaces the huge zero folio and the pin lands on it' : 'the PMD is split and one 4 KiB page is copied (before do_huge_zero_wp_pmd)'}`, () => {
+      const after = thp
+        ? 'expect buf+0.pte.pmd == true\nexpect buf+0.pte.writable == true\nexpect buf+0.refcount == 2\nexpect buf+0.pincount == 1\nexpect buf+0x1000.kind == anon\n'
+        : 'expect buf+0.pte.pmd == false\nexpect buf+0.pte.writable == false\nexpect buf+0.refcount == 1025\nexpect buf+0x1000.kind == zero\n';
+      const r = run(TEXT + after, kernel);
+      expect(failures(r)).toBe('');
+    });
+  }
+  it('v6.12 with huge-zero-wp=thp (the v6.13 behaviour as a toggle) allocates the THP on the unshare fault', () => {
+    const r = run(`${TEXT}expect buf+0.pte.pmd == true\nexpect buf+0.refcount == 2\n`, 'v6.12 huge-zero-wp=thp');
+    expect(failures(r)).toBe('');
+  });
+});
