@@ -103,7 +103,7 @@ function hugeFault(sim: Sim, mm: Mm, vma: Vma, va: number, kind: FaultKind): boo
         return reuseThp(sim, mm, base, f, kind, 'nobody else holds a reference (refcount 1), so it is made exclusive');
       }
     } else if (kind === 'write' && hugeMapcount(f) === 1) {
-      // Before v5.18, reuse_swap_page() asked page_trans_huge_mapcount() only: a THP mapped once is reused
+      // Before v5.19, reuse_swap_page() asked page_trans_huge_mapcount() only: a THP mapped once is reused
       // even while GUP holds references to it.
       return reuseThp(sim, mm, base, f, kind, `it is mapped only once (reuse_swap_page looks at the mapcount, not at the refcount ${f.refcount})`);
     }
