@@ -7,14 +7,14 @@ import type { Sim } from './sim';
 import type { FileObj, Folio, Mm, Vma } from './state';
 import { PAGE_SIZE, PMD_ORDER, PMD_SIZE } from './state';
 import { allocFolio, folioName, incEntireMapcount, incPageMapcount, decPageMapcount, putRef, setDirty, setExclusive } from './folio';
-import { anonVmaPrepare, ensureTables, hex, lookup, mapHolder, mapPage, mapZeroPage, pmdHolder, pmdKey, setPmd, setPte, splitPmd, vpn } from './mm';
+import { anonVmaPrepare, ensureTables, hex, lookup, uniformProtection, writableAt, mapHolder, mapPage, mapZeroPage, pmdHolder, pmdKey, setPmd, setPte, splitPmd, vpn } from './mm';
 
 export type FaultKind = 'read' | 'write' | 'unshare';
 
 /** handle_mm_fault(). Returns false when the access is not allowed (the task would get SIGSEGV / GUP -EFAULT). */
 export function handleFault(sim: Sim, mm: Mm, vma: Vma, va: number, kind: FaultKind): boolean {
   const page = Math.floor(va / PAGE_SIZE) * PAGE_SIZE;
-  if (kind === 'write' && !vma.writable) return false;
+  if (kind === 'write' && !writableAt(vma, va)) return false;
   return sim.call('handle_mm_fault', () => {
     sim.emit('fault', () => ({
       text: `A ${kind === 'unshare' ? 'FAULT_FLAG_UNSHARE' : kind} fault at ${hex(page)} in ${mm.owner} ("${vma.name}").`,
@@ -37,7 +37,8 @@ export function handleFault(sim: Sim, mm: Mm, vma: Vma, va: number, kind: FaultK
 function thpEligible(vma: Vma, va: number): boolean {
   if (!vma.thp || vma.backing !== 'anon' || vma.shared) return false;
   const base = Math.floor(va / PMD_SIZE) * PMD_SIZE;
-  return base >= vma.start && base + PMD_SIZE <= vma.start + vma.size;
+  // transhuge_vma_suitable(): the 2 MiB must lie in one VMA, which a partial mprotect() may have split.
+  return base >= vma.start && base + PMD_SIZE <= vma.start + vma.size && uniformProtection(vma, base, PMD_SIZE);
 }
 
 /** PMD-level handling. Returns true if the fault was resolved at PMD level. */
@@ -85,7 +86,7 @@ function hugeFault(sim: Sim, mm: Mm, vma: Vma, va: number, kind: FaultKind): boo
           const thp = allocFolio(sim, 'anon', PMD_ORDER, pmdHolder(mm, base));
           setExclusive(sim, thp, -1, true);
           incEntireMapcount(sim, thp, 1);
-          setPmd(sim, mm, base, { folio: thp.id, rw: vma.writable, dirty: true, accessed: true, special: false },
+          setPmd(sim, mm, base, { folio: thp.id, rw: writableAt(vma, base), dirty: true, accessed: true, special: false },
             `The ${kind === 'unshare' ? 'unshare fault' : 'write'} replaces the huge zero folio at ${hex(base)} with a new 2 MiB THP ${folioName(thp)}, mapped writable and exclusive.`);
           return true;
         });
@@ -145,7 +146,7 @@ function missingPte(sim: Sim, mm: Mm, vma: Vma, va: number, kind: FaultKind): bo
     return sim.call('do_read_fault', () => {
       const f = pageCacheFolio(sim, file, index);
       // Shared mappings of shmem need no write notification, so their PTEs start writable.
-      mapPage(sim, mm, va, f, 0, { rw: vma.shared && vma.writable && file.shmem, dirty: false, accessed: true });
+      mapPage(sim, mm, va, f, 0, { rw: vma.shared && writableAt(vma, va) && file.shmem, dirty: false, accessed: true });
       return true;
     });
   }
@@ -196,7 +197,7 @@ function newAnonPage(sim: Sim, mm: Mm, vma: Vma, va: number, write: boolean, wha
   const f = allocFolio(sim, 'anon', 0, mapHolder(mm, va));
   setExclusive(sim, f, 0, true);
   incPageMapcount(sim, f, 0);
-  const rw = write && vma.writable;
+  const rw = write && writableAt(vma, va);
   setPte(sim, mm, va, { folio: f.id, page: 0, rw, dirty: write, accessed: true, special: false },
     `A ${rw ? 'writable, dirty' : 'read-only'} PTE for ${hex(va)} maps ${folioName(f)}, ${what}: refcount 1, mapcount 1, exclusive.`);
   return f;
@@ -254,7 +255,7 @@ function copyPage(sim: Sim, mm: Mm, vma: Vma, va: number, kind: FaultKind, why: 
     setExclusive(sim, copy, 0, true);
     incPageMapcount(sim, copy, 0);
     const write = kind === 'write';
-    setPte(sim, mm, va, { folio: copy.id, page: 0, rw: write && vma.writable, dirty: write, accessed: true, special: false },
+    setPte(sim, mm, va, { folio: copy.id, page: 0, rw: write && writableAt(vma, va), dirty: write, accessed: true, special: false },
       `${write ? 'Copy-on-write' : 'Unshare'}: ${why}. The PTE at ${hex(va)} now maps ${folioName(copy)} (${write ? 'writable' : 'read-only, exclusive'}).`);
     if (!old.pte!.special) {
       decPageMapcount(sim, old.folio, old.page);

@@ -7,7 +7,8 @@ import { resolveKernel, selectorMatches, type KernelConfig, type KernelPolicy } 
 import { ScenarioRunError, Sim } from './sim';
 import { InvariantChecker } from './invariants';
 import { evaluateExpect } from './expect';
-import { addVma, currentTask, exitTask, findVma, forkTask, mmOf, zapRange } from './mm';
+import { addVma, currentTask, exitTask, findVma, forkTask, mmOf, writableAt, zapRange } from './mm';
+import { mprotect } from './mprotect';
 import { handleFault } from './fault';
 import { gupStatement, releaseStatement, vfioMap, vfioUnmap } from './handles';
 import { closePipe, createPipe, vmsplice } from './pipe';
@@ -117,9 +118,9 @@ class Interpreter {
         const off = st.off ?? 0;
         const len = st.len ?? vma.size - off;
         if (off + len > vma.size || len <= 0) sim.error(`${off}+${len} is outside "${st.name}" (${vma.size} bytes)`);
-        if (st.op === 'write' && !vma.writable) sim.error(`"${st.name}" is read-only: a store would get SIGSEGV`);
         const first = Math.floor((vma.start + off) / PAGE_SIZE);
         const last = Math.floor((vma.start + off + len - 1) / PAGE_SIZE);
+        for (let p = first; st.op === 'write' && p <= last; p++) if (!writableAt(vma, p * PAGE_SIZE)) sim.error(`"${st.name}" is read-only${vma.prot.length ? ` at offset ${p * PAGE_SIZE - vma.start}` : ''}: a store would get SIGSEGV`);
         sim.inContext([st.op === 'read' ? 'CPU load' : 'CPU store', 'exc_page_fault'], () => {
           for (let p = first; p <= last; p++) {
             const va = p * PAGE_SIZE;
@@ -154,6 +155,9 @@ class Interpreter {
         sim.call('madvise_dontneed_single_vma', () => zapRange(sim, mm, vma.start + off, len, 'MADV_DONTNEED'));
         return;
       }
+      case 'mprotect':
+        mprotect(sim, st.name, st.writable, st.off, st.len);
+        return;
       case 'fork': {
         const parent = currentTask(sim);
         let name = st.child;

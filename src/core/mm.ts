@@ -81,6 +81,23 @@ export function vmaAt(mm: Mm, va: number): Vma | undefined {
   return undefined;
 }
 
+/** VM_WRITE of the VMA that covers `va` (after partial mprotect() calls, the piece `va` is in). */
+export function writableAt(vma: Vma, va: number): boolean {
+  for (let i = vma.prot.length - 1; i >= 0; i--) {
+    const r = vma.prot[i]!;
+    if (va >= r.start && va < r.end) return r.writable;
+  }
+  return vma.writable;
+}
+
+/** Is [start, start+len) one protection throughout (one VMA, were the mapping split as the kernel splits it)? */
+export function uniformProtection(vma: Vma, start: number, len: number): boolean {
+  const w = writableAt(vma, start);
+  // Protection can only change at the edge of an mprotect()ed range.
+  for (const r of vma.prot) for (const edge of [r.start, r.end]) if (edge > start && edge < start + len && writableAt(vma, edge) !== w) return false;
+  return true;
+}
+
 /** A private mapping that may be written: the kernel's is_cow_mapping(). */
 export function isCow(vma: Vma): boolean {
   // is_cow_mapping() tests VM_MAYWRITE, which every private mapping has, read-only ones included.
@@ -210,12 +227,12 @@ export function splitPmd(sim: Sim, mm: Mm, va: number): void {
 
 // ---- VMAs ------------------------------------------------------------------------------------------------
 
-export function addVma(sim: Sim, mm: Mm, spec: Omit<Vma, 'start' | 'anonVma'>): Vma {
+export function addVma(sim: Sim, mm: Mm, spec: Omit<Vma, 'start' | 'anonVma' | 'prot'>): Vma {
   if (mm.vmas.has(spec.name)) sim.error(`mapping "${spec.name}" already exists in task ${mm.owner}`);
   const align = spec.thp ? PMD_SIZE : PAGE_SIZE;
   const start = Math.ceil(mm.nextVa / align) * align;
   const size = Math.ceil(spec.size / PAGE_SIZE) * PAGE_SIZE;
-  const vma: Vma = { ...spec, start, size, anonVma: false };
+  const vma: Vma = { ...spec, start, size, anonVma: false, prot: [] };
   sim.journal.set(mm, 'nextVa', start + size + PAGE_SIZE);
   sim.journal.insertNew(mm.vmas, spec.name, vma);
   sim.emit('vma', () => ({
@@ -350,7 +367,7 @@ function copyPte(sim: Sim, pmm: Mm, cmm: Mm, vma: Vma, va: number, pte: Pte): vo
       setExclusive(sim, copy, 0, true);
       ensureTables(sim, cmm, va, 'pte');
       incPageMapcount(sim, copy, 0);
-      setPte(sim, cmm, va, { folio: copy.id, page: 0, rw: vma.writable, dirty: true, accessed: true, special: false },
+      setPte(sim, cmm, va, { folio: copy.id, page: 0, rw: writableAt(vma, va), dirty: true, accessed: true, special: false },
         `${folioName(f)} may be DMA-pinned (the mm has pinned before and refcount ≥ 1024), so it cannot be shared: the child gets its own copy F${copy.id} at once.`);
     });
     return;

@@ -130,6 +130,20 @@ export const TOGGLES = [
     history: [{ release: 'v6.18', value: 'yes', commit: '', title: 'mm/huge_memory: mark PMD mappings of the huge zero folio special (inferred release)' }],
   },
   {
+    name: 'mprotect-writable',
+    values: ['shared', 'dirty', 'exclusive'],
+    summary: 'Which PTEs mprotect(PROT_READ|PROT_WRITE) makes writable at once instead of leaving them to write faults',
+    meanings: {
+      shared: 'only PTEs of shared mappings (dirty ones, or all for shmem); private mappings always take a write fault',
+      dirty: 'also dirty PTEs of exclusive anon pages in private mappings (can_change_pte_writable)',
+      exclusive: 'exclusive anon pages whether dirty or not, and PMDs of exclusive anon THPs',
+    },
+    history: [
+      { release: 'v6.0', value: 'dirty', commit: '64fe24a3e05e', title: 'mm/mprotect: try avoiding write faults for exclusive anonymous pages when changing protection' },
+      { release: 'v6.2', value: 'exclusive', commit: '', title: 'mm/mprotect: allow clean exclusive anon pages to be writable; mm/huge_memory: try avoiding write faults when changing PMD protection (Nov 2022)' },
+    ],
+  },
+  {
     name: 'longterm-file-write',
     values: ['allow', 'refuse'],
     summary: 'FOLL_LONGTERM|FOLL_WRITE pins of a MAP_SHARED regular file (not shmem)',
@@ -167,6 +181,7 @@ const V5_10: KernelPolicy = {
   'bio-release': 'pages',
   'huge-zero-wp': 'split',
   'huge-zero-special': 'no',
+  'mprotect-writable': 'shared',
   'longterm-file-write': 'allow',
 };
 
@@ -175,8 +190,8 @@ function after(base: KernelPolicy, changes: Partial<KernelPolicy>): KernelPolicy
 }
 
 const V5_19 = after(V5_10, { 'anon-exclusive': 'yes', unshare: 'anon', 'vfio-batch': 'yes', 'gup-batching': 'folios' });
-const V6_0 = after(V5_19, { 'vfio-unpin-zero': 'yes' });
-const V6_2 = after(V6_0, { unshare: 'cow' });
+const V6_0 = after(V5_19, { 'vfio-unpin-zero': 'yes', 'mprotect-writable': 'dirty' });
+const V6_2 = after(V6_0, { unshare: 'cow', 'mprotect-writable': 'exclusive' });
 const V6_5 = after(V6_2, { 'zero-pin': 'skip', dio: 'pin', 'longterm-file-write': 'refuse' });
 const V6_9 = after(V6_5, { 'vfio-unpin-zero': 'no', 'bio-release': 'folios' });
 const LATEST = after(V6_9, { 'huge-zero-wp': 'thp', 'huge-zero-special': 'yes' });

@@ -218,3 +218,60 @@ expect p.result == 1
     expect(failures(r)).toBe('');
   });
 });
+
+describe('change_pte_range / can_change_pte_writable (mm/mprotect.c): which entries mprotect(rw) makes writable', () => {
+  // [dirty exclusive anon PTE, clean exclusive anon PTE, exclusive THP PMD] made writable at once?
+  const expected: Record<string, [boolean, boolean, boolean]> = {
+    'v5.10': [false, false, false], 'v5.19': [false, false, false], 'v6.0': [true, false, false], 'v6.1': [true, false, false],
+  };
+  const TEXT = `
+mmap shared 4K
+write shared
+fork child
+pin p shared 0 4K longterm
+mmap dirty 4K
+write dirty
+mmap huge 2M thp
+write huge
+mprotect dirty ro
+mprotect shared ro
+mprotect huge ro
+expect huge+0.pte.writable == false
+mprotect dirty rw
+mprotect shared rw
+mprotect huge rw
+`;
+  for (const kernel of ALL) {
+    const [dirty, clean, pmd] = expected[kernel] ?? [true, true, true];
+    it(`${kernel}: dirty exclusive PTE ${dirty}, clean exclusive PTE ${clean}, exclusive THP PMD ${pmd}`, () => {
+      const checks = [`expect dirty+0.pte.writable == ${dirty}`, `expect huge+0.pte.writable == ${pmd}`, 'expect huge+0.pte.pmd == true'];
+      // The clean exclusive page is the R/O copy that unsharing made (v5.19+); v5.10 pinned the shared page.
+      if (kernel !== 'v5.10') checks.push('expect shared+0.pte.dirty == false', `expect shared+0.pte.writable == ${clean}`);
+      const r = run(`${TEXT}${checks.join('\n')}\nunpin p\n`, kernel);
+      expect(failures(r)).toBe('');
+    });
+  }
+
+  it('a page shared with a child is never made writable by mprotect, on any release', () => {
+    for (const kernel of ALL) {
+      const r = run('mmap buf 4K\nwrite buf\nfork child\nmprotect buf ro\nmprotect buf rw\nexpect buf+0.pte.writable == false\n', kernel);
+      expect(failures(r), kernel).toBe('');
+    }
+  });
+
+  it('a partial mprotect splits a PMD it covers in part (change_pmd_range) and no THP is faulted across the edge', () => {
+    const r = run(`
+mmap huge 4M thp
+write huge 0 4K
+mprotect huge ro 4K 4K
+expect huge+0.pte.pmd == false
+expect huge+0x1000.pte.writable == false
+expect huge+0x2000.pte.writable == true
+mprotect huge ro 0x200000 4K
+write huge 0x201000 4K
+expect huge+0x201000.pte.pmd == false
+expect huge+0x201000.refcount == 1
+`, 'v6.12');
+    expect(failures(r)).toBe('');
+  });
+});

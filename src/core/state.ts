@@ -79,6 +79,17 @@ export interface Vma {
    * page tables of a VMA only when it has one (vma_needs_copy); a read-only zero-page mapping has none.
    */
   anonVma: boolean;
+  /**
+   * Ranges that a partial mprotect() gave another protection than `writable` (the kernel splits the VMA there;
+   * pinscope keeps one named mapping). Later entries win.
+   */
+  prot: readonly ProtRange[];
+}
+
+export interface ProtRange {
+  readonly start: number;
+  readonly end: number;
+  readonly writable: boolean;
 }
 
 export interface Mm {

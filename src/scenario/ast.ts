@@ -37,6 +37,8 @@ export interface FileDecl extends Base {
 export interface Access extends Base { op: 'read' | 'write'; name: string; off?: number; len?: number }
 export interface Munmap extends Base { op: 'munmap'; name: string }
 export interface Madvise extends Base { op: 'madvise'; name: string; advice: 'dontneed'; off?: number; len?: number }
+/** Extension: `mprotect NAME ro|rw [OFF LEN]`: mprotect(2) with PROT_READ or PROT_READ|PROT_WRITE. */
+export interface Mprotect extends Base { op: 'mprotect'; name: string; writable: boolean; off?: number; len?: number }
 export interface Fork extends Base { op: 'fork'; child?: string }
 export interface TaskSwitch extends Base { op: 'task'; name: string }
 export interface Exit extends Base { op: 'exit'; name?: string }
@@ -105,7 +107,7 @@ export interface Expect extends Base {
 }
 
 export type Statement =
-  | Title | Kernel | Mmap | FileDecl | Access | Munmap | Madvise | Fork | TaskSwitch | Exit
+  | Title | Kernel | Mmap | FileDecl | Access | Munmap | Madvise | Mprotect | Fork | TaskSwitch | Exit
   | Pin | Release | Dio | Complete | VfioMap | VfioUnmap | Vmsplice | PipeDecl | Close | Writeback | Label | Repeat | Mark | Note | Expect;
 
 /** A blank or comment-only line, kept so the printer reproduces the author's layout. */

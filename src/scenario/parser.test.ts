@@ -565,6 +565,15 @@ describe('pipe, label and page table entries (extensions)', () => {
     expect(error('lable old buf+0')).toBe('scenario.scn:1:1: unknown statement "lable" (did you mean "label"?)');
   });
 
+  it('reads mprotect with and without a range', () => {
+    expect(one('mprotect buf ro')).toEqual({ op: 'mprotect', name: 'buf', writable: false });
+    expect(one('mprotect buf rw 4K 8K')).toEqual({ op: 'mprotect', name: 'buf', writable: true, off: 4096, len: 8192 });
+    expect(error('mprotect buf r0')).toBe('scenario.scn:1:14: expected ro or rw, got "r0" (did you mean "ro"?)');
+    expect(error('mprotect buf none')).toBe('scenario.scn:1:14: expected ro or rw, got "none"');
+    expect(error('mprotect buf ro 4K')).toBe('scenario.scn:1:19: missing LEN (usage: mprotect NAME ro|rw [OFF LEN])');
+    expect(error('mprotec buf ro')).toBe('scenario.scn:1:1: unknown statement "mprotec" (did you mean "mprotect"?)');
+  });
+
   it('reads PTE bits of NAME+OFF, defaulting to present', () => {
     expect(one('expect buf+0x1000.pte.writable == true')).toMatchObject({ subject: 'buf', offset: 0x1000, field: 'pte.writable' });
     expect(one('expect buf+0.pte == false')).toMatchObject({ subject: 'buf', offset: 0, field: 'pte.present' });
@@ -917,6 +926,7 @@ describe('a scenario using every statement', () => {
       'read buf',
       'write buf 0 4K',
       'madvise buf dontneed 0 4K',
+      'mprotect buf ro 0 4K',
       'fork kid',
       'task kid',
       'pin p buf 0 4K write longterm',
@@ -942,7 +952,7 @@ describe('a scenario using every statement', () => {
     ].join('\n');
     const ops = parseOk(text).statements.map((s: Statement | Trivia) => s.op);
     expect(ops).toEqual([
-      'title', 'kernel', 'file', 'mmap', 'read', 'write', 'madvise', 'fork', 'task', 'pin', 'get', 'unpin', 'put', 'dio',
+      'title', 'kernel', 'file', 'mmap', 'read', 'write', 'madvise', 'mprotect', 'fork', 'task', 'pin', 'get', 'unpin', 'put', 'dio',
       'complete', 'vfio-map', 'vfio-unmap', 'pipe', 'vmsplice', 'label', 'close', 'writeback', 'repeat', 'expect', 'exit', 'munmap',
     ]);
   });

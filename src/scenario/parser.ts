@@ -10,6 +10,7 @@ import type {
   Label,
   Madvise,
   MapBacking,
+  Mprotect,
   Pin,
   Pos,
   Repeat,
@@ -31,7 +32,7 @@ export const LIMITS = {
 } as const;
 
 export const STATEMENT_KEYWORDS = [
-  'title', 'kernel', 'mmap', 'file', 'read', 'write', 'munmap', 'madvise', 'fork', 'task', 'exit',
+  'title', 'kernel', 'mmap', 'file', 'read', 'write', 'munmap', 'madvise', 'mprotect', 'fork', 'task', 'exit',
   'pin', 'get', 'unpin', 'put', 'dio', 'complete', 'vfio', 'vmsplice', 'pipe', 'close', 'writeback', 'label',
   'repeat', 'end', 'mark', 'note', 'expect',
 ] as const;
@@ -96,6 +97,7 @@ const USAGE: Record<StatementKeyword, string> = {
   write: 'write NAME [OFF [LEN]]',
   munmap: 'munmap NAME',
   madvise: 'madvise NAME dontneed [OFF LEN]',
+  mprotect: 'mprotect NAME ro|rw [OFF LEN]',
   fork: 'fork [CHILD]',
   task: 'task NAME',
   exit: 'exit [NAME]',
@@ -548,6 +550,23 @@ function parseMadvise(ctx: LineContext): Statement {
   return madvise;
 }
 
+function parseMprotect(ctx: LineContext): Statement {
+  const { cursor } = ctx;
+  const name = cursor.name('NAME');
+  const prot = cursor.take('ro|rw');
+  if (prot.text !== 'ro' && prot.text !== 'rw') {
+    // PROT_NONE and PROT_EXEC change nothing pinscope models, so only these two are accepted.
+    fail(prot.col, `expected ro or rw, got ${quote(prot.text)}${didYouMean(prot.text, ['ro', 'rw'])}`);
+  }
+  const mprotect: Mprotect = { op: 'mprotect', pos: ctx.pos, name, writable: prot.text === 'rw' };
+  if (cursor.peek() !== undefined) {
+    mprotect.off = cursor.number('OFF');
+    mprotect.len = cursor.number('LEN', 1);
+  }
+  cursor.done();
+  return mprotect;
+}
+
 function parsePinOrGet(ctx: LineContext, op: 'pin' | 'get'): Statement {
   const { cursor, args } = ctx;
   // Names never start with a digit, so a number in the second position means no handle was given.
@@ -938,6 +957,8 @@ class ScenarioParser {
       }
       case 'madvise':
         return parseMadvise(ctx);
+      case 'mprotect':
+        return parseMprotect(ctx);
       case 'fork': {
         const child = cursor.takeIf(() => true);
         cursor.done();

@@ -380,6 +380,9 @@ const action: fc.Arbitrary<Statement> = fc.oneof(
   fc.tuple(handleName, fc.option(fc.integer({ min: 1, max: 2 ** 31 }), { nil: undefined })).map(([name, size]): Statement => (size === undefined ? { op: 'pipe', pos: P, name } : { op: 'pipe', pos: P, name, size })),
   fc.record({ op: fc.constant('label' as const), pos: fc.constant(P), name: labelName, mapping: identifier, offset: fc.maxSafeNat() }),
   handleReference.map((handle): Statement => ({ op: 'close', pos: P, handle })),
+  fc
+    .tuple(identifier, fc.boolean(), fc.option(fc.tuple(size, positiveSize), { nil: undefined }))
+    .map(([name, writable, range]): Statement => (range === undefined ? { op: 'mprotect', pos: P, name, writable } : { op: 'mprotect', pos: P, name, writable, off: range[0], len: range[1] })),
   fc.tuple(fc.constantFrom('mark' as const, 'note' as const), lineText).map(([op, text]): Statement => ({ op, pos: P, text })),
   expectStatement,
 );

@@ -83,6 +83,10 @@ export function printStatement(st: Statement | Trivia): string {
       const hasRange = st.off !== undefined || st.len !== undefined;
       return words('madvise', st.name, st.advice, hasRange && formatSize(st.off ?? 0), hasRange && formatSize(st.len ?? 0));
     }
+    case 'mprotect': {
+      const hasRange = st.off !== undefined || st.len !== undefined;
+      return words('mprotect', st.name, st.writable ? 'rw' : 'ro', hasRange && formatSize(st.off ?? 0), hasRange && formatSize(st.len ?? 0));
+    }
     case 'fork':
       return words('fork', st.child);
     case 'task':
