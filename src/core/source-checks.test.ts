@@ -255,7 +255,7 @@ mprotect huge rw
   it('a page shared with a child is never made writable by mprotect, on any release', () => {
     for (const kernel of ALL) {
       const r = run('mmap buf 4K\nwrite buf\nfork child\nmprotect buf ro\nmprotect buf rw\nexpect buf+0.pte.writable == false\n', kernel);
-      expect(failures(r), kernel).toBe('');
+      expect(`${kernel}: ${failures(r)}`).toBe(`${kernel}: `);
     }
   });
 
