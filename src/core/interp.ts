@@ -7,8 +7,10 @@ import { resolveKernel, selectorMatches, type KernelConfig, type KernelPolicy } 
 import { ScenarioRunError, Sim } from './sim';
 import { InvariantChecker } from './invariants';
 import { evaluateExpect } from './expect';
-import { addVma, currentTask, exitTask, findVma, forkTask, mmOf, writableAt, zapRange } from './mm';
+import { addVma, currentTask, findVma, mmOf, writableAt, zapRange } from './mm';
+import { exitTask, forkTask } from './fork';
 import { mprotect } from './mprotect';
+import { madvise } from './madvise';
 import { handleFault } from './fault';
 import { gupStatement, releaseStatement, vfioMap, vfioUnmap } from './handles';
 import { closePipe, createPipe, vmsplice } from './pipe';
@@ -146,15 +148,9 @@ class Interpreter {
         });
         return;
       }
-      case 'madvise': {
-        const mm = mmOf(sim, currentTask(sim));
-        const vma = findVma(sim, mm, st.name);
-        const off = st.off ?? 0;
-        const len = st.len ?? vma.size - off;
-        if (off + len > vma.size) sim.error(`${off}+${len} is outside "${st.name}"`);
-        sim.call('madvise_dontneed_single_vma', () => zapRange(sim, mm, vma.start + off, len, 'MADV_DONTNEED'));
+      case 'madvise':
+        madvise(sim, st.name, st.advice, st.off, st.len);
         return;
-      }
       case 'mprotect':
         mprotect(sim, st.name, st.writable, st.off, st.len);
         return;

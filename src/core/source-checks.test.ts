@@ -275,3 +275,54 @@ expect huge+0x201000.refcount == 1
     expect(failures(r)).toBe('');
   });
 });
+
+describe('dup_mmap (kernel/fork.c): VM_DONTCOPY and VM_WIPEONFORK, the VMA flags that bypass copy_page_range', () => {
+  for (const kernel of ALL) {
+    it(`${kernel}: MADV_DONTFORK leaves the mapping out of the child, so a pinned page is neither copied nor shared`, () => {
+      const r = run(`
+mmap buf 4K
+write buf
+pin p buf 0 4K longterm write
+madvise buf dontfork
+mmap other 4K
+write other
+fork child
+expect buf+0.refcount == 1025
+expect buf+0.mapcount == 1
+${kernel === 'v5.10' ? '' : 'expect buf+0.exclusive == true'}
+task child
+expect other+0.refcount == 2
+`, kernel);
+      expect(failures(r)).toBe('');
+      const child = r.snapshot(r.lastStep).tasks.find((t) => t.name === 'child')!;
+      expect(child.vmas.map((v) => v.name)).toEqual(['other']);
+    });
+
+    it(`${kernel}: MADV_WIPEONFORK gives the child the mapping empty and without an anon_vma`, () => {
+      const r = run(`
+mmap buf 8K
+write buf
+madvise buf wipeonfork
+fork child
+expect buf+0.refcount == 1
+task child
+expect buf+0.kind == none
+read buf 0 4K
+expect buf+0.kind == zero
+fork grandchild
+task grandchild
+expect buf+0.kind == none
+`, kernel);
+      expect(failures(r)).toBe('');
+    });
+  }
+
+  it('MADV_WIPEONFORK on a file mapping is refused (EINVAL); MADV_KEEPONFORK and MADV_DOFORK undo the flags', () => {
+    const parsed = parseScenario('file f 4K\nmmap m 4K file=f private\nmadvise m wipeonfork\n', 'wipe.scn');
+    if (!parsed.ok) throw new Error('parse');
+    const outcome = simulate(parsed.scenario, { kernel: parseKernelSpec('latest') });
+    expect(outcome.ok ? 'ran' : outcome.error.message).toMatch(/only on private anonymous mappings.*EINVAL/);
+    const r = run('mmap buf 4K\nwrite buf\nmadvise buf wipeonfork\nmadvise buf keeponfork\nmadvise buf dontfork\nmadvise buf dofork\nfork child\ntask child\nexpect buf+0.refcount == 2\n', 'latest');
+    expect(failures(r)).toBe('');
+  });
+});

@@ -84,6 +84,10 @@ export interface Vma {
    * pinscope keeps one named mapping). Later entries win.
    */
   prot: readonly ProtRange[];
+  /** VM_DONTCOPY (MADV_DONTFORK): fork leaves this VMA out of the child. */
+  dontCopy: boolean;
+  /** VM_WIPEONFORK (MADV_WIPEONFORK): the child gets the VMA empty, without an anon_vma. */
+  wipeOnFork: boolean;
 }
 
 export interface ProtRange {

@@ -36,7 +36,9 @@ export interface FileDecl extends Base {
 }
 export interface Access extends Base { op: 'read' | 'write'; name: string; off?: number; len?: number }
 export interface Munmap extends Base { op: 'munmap'; name: string }
-export interface Madvise extends Base { op: 'madvise'; name: string; advice: 'dontneed'; off?: number; len?: number }
+/** `dontfork`, `dofork`, `wipeonfork`, `keeponfork` (extension) set or clear VM_DONTCOPY / VM_WIPEONFORK. */
+export type MadviseAdvice = 'dontneed' | 'dontfork' | 'dofork' | 'wipeonfork' | 'keeponfork';
+export interface Madvise extends Base { op: 'madvise'; name: string; advice: MadviseAdvice; off?: number; len?: number }
 /** Extension: `mprotect NAME ro|rw [OFF LEN]`: mprotect(2) with PROT_READ or PROT_READ|PROT_WRITE. */
 export interface Mprotect extends Base { op: 'mprotect'; name: string; writable: boolean; off?: number; len?: number }
 export interface Fork extends Base { op: 'fork'; child?: string }

@@ -384,10 +384,10 @@ describe('read, write, munmap, madvise', () => {
   it('madvise takes dontneed and an optional OFF LEN pair', () => {
     expect(one('madvise buf dontneed')).toEqual({ op: 'madvise', name: 'buf', advice: 'dontneed' });
     expect(one('madvise buf dontneed 4K 4K')).toEqual({ op: 'madvise', name: 'buf', advice: 'dontneed', off: 4096, len: 4096 });
-    expect(error('madvise buf dontneed 4K')).toBe('scenario.scn:1:24: missing LEN (usage: madvise NAME dontneed [OFF LEN])');
+    expect(error('madvise buf dontneed 4K')).toBe('scenario.scn:1:24: missing LEN (usage: madvise NAME dontneed [OFF LEN] | madvise NAME dontfork|dofork|wipeonfork|keeponfork)');
     expect(error('madvise buf dontned')).toBe('scenario.scn:1:13: unknown advice "dontned" (did you mean "dontneed"?)');
-    expect(error('madvise buf hugepage')).toBe('scenario.scn:1:13: unknown advice "hugepage" (only dontneed is supported)');
-    expect(error('madvise buf')).toBe('scenario.scn:1:12: missing ADVICE (usage: madvise NAME dontneed [OFF LEN])');
+    expect(error('madvise buf hugepage')).toBe('scenario.scn:1:13: unknown advice "hugepage" (dontneed, dontfork, dofork, wipeonfork, keeponfork)');
+    expect(error('madvise buf')).toBe('scenario.scn:1:12: missing ADVICE (usage: madvise NAME dontneed [OFF LEN] | madvise NAME dontfork|dofork|wipeonfork|keeponfork)');
   });
 });
 
@@ -563,6 +563,15 @@ describe('pipe, label and page table entries (extensions)', () => {
     expect(error('label old buf+x')).toBe('scenario.scn:1:15: bad number "x" for OFF (use decimal, 0x hex, or a size such as 4K, 2M, 1G)');
     expect(error('label old')).toBe('scenario.scn:1:10: missing MAPPING+OFF (usage: label NAME MAPPING+OFF)');
     expect(error('lable old buf+0')).toBe('scenario.scn:1:1: unknown statement "lable" (did you mean "label"?)');
+  });
+
+  it('reads the fork flags of madvise, for whole mappings only', () => {
+    expect(one('madvise buf dontfork')).toEqual({ op: 'madvise', name: 'buf', advice: 'dontfork' });
+    expect(one('madvise buf wipeonfork')).toEqual({ op: 'madvise', name: 'buf', advice: 'wipeonfork' });
+    expect(error('madvise buf dontfrok')).toBe('scenario.scn:1:13: unknown advice "dontfrok" (did you mean "dontfork"?)');
+    expect(error('madvise buf dontfork 0 4K')).toBe(
+      'scenario.scn:1:22: dontfork applies to the whole mapping here (usage: madvise NAME dontneed [OFF LEN] | madvise NAME dontfork|dofork|wipeonfork|keeponfork)',
+    );
   });
 
   it('reads mprotect with and without a range', () => {

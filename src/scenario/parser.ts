@@ -96,7 +96,7 @@ const USAGE: Record<StatementKeyword, string> = {
   read: 'read NAME [OFF [LEN]]',
   write: 'write NAME [OFF [LEN]]',
   munmap: 'munmap NAME',
-  madvise: 'madvise NAME dontneed [OFF LEN]',
+  madvise: 'madvise NAME dontneed [OFF LEN] | madvise NAME dontfork|dofork|wipeonfork|keeponfork',
   mprotect: 'mprotect NAME ro|rw [OFF LEN]',
   fork: 'fork [CHILD]',
   task: 'task NAME',
@@ -426,6 +426,7 @@ const MMAP_OPTIONS: readonly OptionSpec[] = [
   { name: 'thp' },
 ];
 const FILE_OPTIONS: readonly OptionSpec[] = [{ name: 'fs', takesValue: true }, { name: 'blocksize', takesValue: true }, { name: 'holes' }];
+const MADVICE = ['dontneed', 'dontfork', 'dofork', 'wipeonfork', 'keeponfork'] as const;
 const PIN_OPTIONS: readonly OptionSpec[] = [{ name: 'write' }, { name: 'longterm' }, { name: 'fast' }];
 const GET_OPTIONS: readonly OptionSpec[] = [{ name: 'write' }, { name: 'fast' }];
 
@@ -537,12 +538,16 @@ function parseMadvise(ctx: LineContext): Statement {
   const { cursor } = ctx;
   const name = cursor.name('NAME');
   const advice = cursor.take('ADVICE');
-  if (advice.text !== 'dontneed') {
-    const hint = didYouMean(advice.text, ['dontneed']) || ' (only dontneed is supported)';
+  const known = MADVICE.find((a) => a === advice.text);
+  if (known === undefined) {
+    const hint = didYouMean(advice.text, MADVICE) || ` (${MADVICE.join(', ')})`;
     fail(advice.col, `unknown advice ${quote(advice.text)}${hint}`);
   }
-  const madvise: Madvise = { op: 'madvise', pos: ctx.pos, name, advice: 'dontneed' };
-  if (cursor.peek() !== undefined) {
+  const madvise: Madvise = { op: 'madvise', pos: ctx.pos, name, advice: known };
+  const extra = cursor.peek();
+  // The fork flags are VMA flags; pinscope sets them on a whole mapping (the kernel would split the VMA).
+  if (extra !== undefined && known !== 'dontneed') fail(extra.col, `${known} applies to the whole mapping here (usage: ${USAGE.madvise})`);
+  if (extra !== undefined) {
     madvise.off = cursor.number('OFF');
     madvise.len = cursor.number('LEN', 1);
   }

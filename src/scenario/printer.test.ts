@@ -334,6 +334,7 @@ const action: fc.Arbitrary<Statement> = fc.oneof(
       ? { op: 'madvise', pos: P, name, advice: 'dontneed' }
       : { op: 'madvise', pos: P, name, advice: 'dontneed', off: range[0], len: range[1] },
   ),
+  fc.tuple(identifier, fc.constantFrom('dontfork' as const, 'dofork' as const, 'wipeonfork' as const, 'keeponfork' as const)).map(([name, advice]): Statement => ({ op: 'madvise', pos: P, name, advice })),
   fc.option(identifier, { nil: undefined }).map((child): Statement => (child === undefined ? { op: 'fork', pos: P } : { op: 'fork', pos: P, child })),
   identifier.map((name): Statement => ({ op: 'task', pos: P, name })),
   fc.option(identifier, { nil: undefined }).map((name): Statement => (name === undefined ? { op: 'exit', pos: P } : { op: 'exit', pos: P, name })),
