@@ -1,12 +1,13 @@
-// `expect SUBJECT[.FIELD] OP VALUE`: resolve the subject in the current state and compare.
+// `expect SUBJECT[.FIELD] OP VALUE`: resolve the subject in the current state and compare; and `label`, which
+// names a folio for later expectations.
 
 import type { Expect } from '../scenario/ast';
 import type { Sim } from './sim';
-import type { Folio } from './state';
+import type { Folio, FolioLabel } from './state';
 import { ERRNO, errnoName } from './events';
 import { mapcountOf, maybeDmaPinned } from './folio';
 import { findHandle } from './handles';
-import { currentTask, lookup, mmOf } from './mm';
+import { currentTask, findVma, lookup, mmOf, pmdKey, vpn } from './mm';
 import { leakedRefs } from './invariants';
 import { bioBytes, bvecPages } from './block';
 
@@ -24,7 +25,7 @@ export function evaluateExpect(sim: Sim, st: Expect): ExpectOutcome {
 }
 
 function show(v: Actual, st: Expect): string {
-  if (typeof v === 'number' && st.field === 'result' && v < 0) return errnoName(v);
+  if (typeof v === 'number' && (st.field === 'result' || st.field === 'bytes') && v < 0) return errnoName(v);
   return String(v);
 }
 
@@ -67,7 +68,40 @@ function folioField(sim: Sim, f: Folio, page: number, field: string): Actual {
     case 'kind': return f.kind;
     case 'exclusive': return f.anonExclusive[page] === 1;
     case 'dirty': return f.dirty;
-    default: return sim.error(`a folio has no field "${field}" (refcount, mapcount, pincount, pinned, kind, exclusive, dirty)`);
+    case 'freed': return false;
+    default: return sim.error(`a folio has no field "${field}" (refcount, mapcount, pincount, pinned, kind, exclusive, dirty, freed)`);
+  }
+}
+
+/** A labelled folio that has since been freed: its struct page reads refcount 0, nothing mapped or pinned. */
+function freedField(label: FolioLabel, field: string): Actual {
+  if (field === 'kind') return label.kind;
+  if (field === 'freed') return true;
+  return field === 'refcount' || field === 'mapcount' || field === 'pincount' ? 0 : false;
+}
+
+/** `label NAME MAPPING+OFF`: remember the folio (and page of it) mapped there in the current task now. */
+export function labelFolio(sim: Sim, name: string, mapping: string, offset: number): void {
+  const mm = mmOf(sim, currentTask(sim));
+  const vma = findVma(sim, mm, mapping);
+  if (offset >= vma.size) sim.error(`offset ${offset} is beyond "${mapping}" (${vma.size} bytes)`);
+  const m = lookup(sim, mm, vma.start + offset);
+  if (!m) sim.error(`nothing is mapped at ${mapping}+${offset} in ${mm.owner} to label (touch it first)`);
+  sim.journal.mapSet(sim.state.labels, name, { folio: m.folio.id, page: m.page, kind: m.folio.kind });
+}
+
+/** The bits of the entry that maps `va` (PTE or PMD leaf); all false where nothing is mapped. */
+function pteField(sim: Sim, va: number, field: string): Actual {
+  const mm = mmOf(sim, currentTask(sim));
+  const pmd = mm.pmds.get(pmdKey(va));
+  const entry = pmd ?? mm.ptes.get(vpn(va));
+  switch (field) {
+    case 'present': return entry !== undefined;
+    case 'writable': return entry?.rw ?? false;
+    case 'dirty': return entry?.dirty ?? false;
+    case 'special': return entry?.special ?? false;
+    case 'pmd': return pmd !== undefined;
+    default: return sim.error(`a page table entry has no field "${field}" (present, writable, dirty, special, pmd)`);
   }
 }
 
@@ -86,9 +120,15 @@ function resolve(sim: Sim, st: Expect): Actual {
     const vma = mm.vmas.get(st.subject);
     if (!vma) return sim.error(`no mapping "${st.subject}" in task ${mm.owner}`);
     if (st.offset >= vma.size) return sim.error(`offset ${st.offset} is beyond "${st.subject}" (${vma.size} bytes)`);
+    if (field?.startsWith('pte.')) return pteField(sim, vma.start + st.offset, field.slice(4));
     const m = lookup(sim, mm, vma.start + st.offset);
     if (!m) return field === 'kind' ? 'none' : field === 'refcount' || field === 'mapcount' || field === 'pincount' || field === undefined ? 0 : false;
     return folioField(sim, m.folio, m.page, field ?? 'refcount');
+  }
+  const label = sim.state.labels.get(st.subject);
+  if (label) {
+    const f = sim.state.folios.get(label.folio);
+    return f ? folioField(sim, f, label.page, field ?? 'refcount') : freedField(label, field ?? 'refcount');
   }
   const bio = /^bio#(\d+)$/.exec(st.subject);
   if (bio) {
@@ -123,6 +163,9 @@ function resolve(sim: Sim, st: Expect): Actual {
   switch (field ?? 'result') {
     case 'result': return h.result;
     case 'pages': return h.released ? 0 : h.pages.length * (h.perCall && !found.member ? h.calls : 1);
-    default: return sim.error(`a handle has no field "${field}" (result, pages)`);
+    case 'bytes':
+      if (h.bytes === undefined) return sim.error(`${st.subject} is not a pipe: only vmsplice returns bytes`);
+      return h.bytes;
+    default: return sim.error(`a handle has no field "${field}" (result, pages, bytes)`);
   }
 }

@@ -7,14 +7,14 @@ import type { Sim } from './sim';
 import type { FileObj, Folio, Mm, Vma } from './state';
 import { PAGE_SIZE, PMD_ORDER, PMD_SIZE } from './state';
 import { allocFolio, folioName, incEntireMapcount, incPageMapcount, decPageMapcount, putRef, setDirty, setExclusive } from './folio';
-import { ensureTables, hex, lookup, mapHolder, mapPage, mapZeroPage, pmdHolder, pmdKey, setPmd, setPte, splitPmd, vpn } from './mm';
+import { anonVmaPrepare, ensureTables, hex, lookup, uniformProtection, writableAt, mapHolder, mapPage, mapZeroPage, pmdHolder, pmdKey, setPmd, setPte, splitPmd, vpn } from './mm';
 
 export type FaultKind = 'read' | 'write' | 'unshare';
 
 /** handle_mm_fault(). Returns false when the access is not allowed (the task would get SIGSEGV / GUP -EFAULT). */
 export function handleFault(sim: Sim, mm: Mm, vma: Vma, va: number, kind: FaultKind): boolean {
   const page = Math.floor(va / PAGE_SIZE) * PAGE_SIZE;
-  if (kind === 'write' && !vma.writable) return false;
+  if (kind === 'write' && !writableAt(vma, va)) return false;
   return sim.call('handle_mm_fault', () => {
     sim.emit('fault', () => ({
       text: `A ${kind === 'unshare' ? 'FAULT_FLAG_UNSHARE' : kind} fault at ${hex(page)} in ${mm.owner} ("${vma.name}").`,
@@ -23,7 +23,7 @@ export function handleFault(sim: Sim, mm: Mm, vma: Vma, va: number, kind: FaultK
     }));
     // The upper levels of the walk are allocated before the fault is dispatched.
     sim.call('__handle_mm_fault', () => ensureTables(sim, mm, page, 'pmd'));
-    if (thpEligible(vma, page) && hugeFault(sim, mm, page, kind)) return true;
+    if (thpEligible(vma, page) && hugeFault(sim, mm, vma, page, kind)) return true;
     const existing = mm.ptes.get(vpn(page));
     if (!existing) return sim.call('do_pte_missing', () => missingPte(sim, mm, vma, page, kind));
     if (kind === 'read' || (kind === 'write' && existing.rw)) {
@@ -37,17 +37,21 @@ export function handleFault(sim: Sim, mm: Mm, vma: Vma, va: number, kind: FaultK
 function thpEligible(vma: Vma, va: number): boolean {
   if (!vma.thp || vma.backing !== 'anon' || vma.shared) return false;
   const base = Math.floor(va / PMD_SIZE) * PMD_SIZE;
-  return base >= vma.start && base + PMD_SIZE <= vma.start + vma.size;
+  // transhuge_vma_suitable(): the 2 MiB must lie in one VMA, which a partial mprotect() may have split.
+  return base >= vma.start && base + PMD_SIZE <= vma.start + vma.size && uniformProtection(vma, base, PMD_SIZE);
 }
 
 /** PMD-level handling. Returns true if the fault was resolved at PMD level. */
-function hugeFault(sim: Sim, mm: Mm, va: number, kind: FaultKind): boolean {
+function hugeFault(sim: Sim, mm: Mm, vma: Vma, va: number, kind: FaultKind): boolean {
   const base = pmdKey(va) * PMD_SIZE;
   const pmd = mm.pmds.get(pmdKey(va));
   if (!pmd) {
     // Only when no PTE table has been populated under this PMD.
     const first = vpn(base);
     for (let i = 0; i < 512; i++) if (mm.ptes.has(first + i)) return false;
+    // do_huge_pmd_anonymous_page() prepares the anon_vma before it decides between the huge zero folio and
+    // a new THP: a THP range that was only read has one, so fork copies its huge zero PMD.
+    anonVmaPrepare(sim, vma);
     if (kind === 'read') {
       return sim.call('do_huge_pmd_anonymous_page', () => {
         ensureTables(sim, mm, base, 'pmd');
@@ -75,13 +79,15 @@ function hugeFault(sim: Sim, mm: Mm, va: number, kind: FaultKind): boolean {
   const f = sim.state.folios.get(pmd.folio)!;
   return sim.call('do_huge_pmd_wp_page', () => {
     if (f.kind === 'hugezero') {
-      if (kind === 'write' && sim.policy['huge-zero-wp'] === 'thp') {
-        // do_huge_zero_wp_pmd(): a fresh 2 MiB THP replaces the huge zero folio mapping.
+      // do_huge_zero_wp_pmd() (v6.13) runs for every fault do_huge_pmd_wp_page() gets, unshare included, and
+      // maps the new THP writable and dirty whatever the fault was (map_anon_folio_pmd). Before it, both split.
+      if (sim.policy['huge-zero-wp'] === 'thp') {
         return sim.call('do_huge_zero_wp_pmd', () => {
           const thp = allocFolio(sim, 'anon', PMD_ORDER, pmdHolder(mm, base));
           setExclusive(sim, thp, -1, true);
           incEntireMapcount(sim, thp, 1);
-          setPmd(sim, mm, base, { folio: thp.id, rw: true, dirty: true, accessed: true, special: false }, `The write replaces the huge zero folio at ${hex(base)} with a new 2 MiB THP ${folioName(thp)}, mapped writable.`);
+          setPmd(sim, mm, base, { folio: thp.id, rw: writableAt(vma, base), dirty: true, accessed: true, special: false },
+            `The ${kind === 'unshare' ? 'unshare fault' : 'write'} replaces the huge zero folio at ${hex(base)} with a new 2 MiB THP ${folioName(thp)}, mapped writable and exclusive.`);
           return true;
         });
       }
@@ -89,14 +95,40 @@ function hugeFault(sim: Sim, mm: Mm, va: number, kind: FaultKind): boolean {
       splitPmd(sim, mm, base);
       return false;
     }
-    if (f.anonExclusive[0] === 1 || (kind === 'write' && f.refcount === 1)) {
-      if (kind === 'write') setPmd(sim, mm, base, { ...pmd, rw: true, dirty: true }, `The THP ${folioName(f)} is exclusive to ${mm.owner}: the PMD is made writable again, no copy.`);
-      setExclusive(sim, f, -1, true);
-      return true;
+    if (f.anonExclusive[0] === 1) return reuseThp(sim, mm, base, f, kind, 'it is PageAnonExclusive');
+    if (sim.policy['anon-exclusive'] === 'yes') {
+      // v5.19+: a folio nobody else references (refcount 1) is made exclusive and reused; an unshare fault
+      // then returns without splitting or copying (the `if (unshare) return 0` after the reuse label).
+      if (f.refcount === 1) {
+        sim.call('folio_move_anon_rmap', () => setExclusive(sim, f, -1, true));
+        return reuseThp(sim, mm, base, f, kind, 'nobody else holds a reference (refcount 1), so it is made exclusive');
+      }
+    } else if (kind === 'write' && hugeMapcount(f) === 1) {
+      // Before v5.19, reuse_swap_page() asked page_trans_huge_mapcount() only: a THP mapped once is reused
+      // even while GUP holds references to it.
+      return reuseThp(sim, mm, base, f, kind, `it is mapped only once (reuse_swap_page looks at the mapcount, not at the refcount ${f.refcount})`);
     }
     splitPmd(sim, mm, base);
     return false;
   });
+}
+
+/** page_trans_huge_mapcount(): the most mappings any one page of the THP has (PMD mappings count for all). */
+function hugeMapcount(f: Folio): number {
+  let most = 0;
+  for (let i = 0; i < f.mapcount.length; i++) most = Math.max(most, f.mapcount[i]! + 1);
+  return most + f.entireMapcount + 1;
+}
+
+/** The reuse label of do_huge_pmd_wp_page(): a write makes the PMD writable and dirty; an unshare does nothing more. */
+function reuseThp(sim: Sim, mm: Mm, base: number, f: Folio, kind: FaultKind, why: string): boolean {
+  const pmd = mm.pmds.get(pmdKey(base))!;
+  if (kind === 'unshare') {
+    sim.emit('fault', () => ({ text: `The THP ${folioName(f)} stays mapped read-only by its PMD: ${why}; nothing to unshare, no split.`, folio: f.id, va: base }));
+    return true;
+  }
+  setPmd(sim, mm, base, { ...pmd, rw: true, dirty: true }, `The THP ${folioName(f)} is reused (${why}): the PMD at ${hex(base)} is made writable again, no copy.`);
+  return true;
 }
 
 function missingPte(sim: Sim, mm: Mm, vma: Vma, va: number, kind: FaultKind): boolean {
@@ -114,7 +146,7 @@ function missingPte(sim: Sim, mm: Mm, vma: Vma, va: number, kind: FaultKind): bo
     return sim.call('do_read_fault', () => {
       const f = pageCacheFolio(sim, file, index);
       // Shared mappings of shmem need no write notification, so their PTEs start writable.
-      mapPage(sim, mm, va, f, 0, { rw: vma.shared && vma.writable && file.shmem, dirty: false, accessed: true });
+      mapPage(sim, mm, va, f, 0, { rw: vma.shared && writableAt(vma, va) && file.shmem, dirty: false, accessed: true });
       return true;
     });
   }
@@ -160,11 +192,12 @@ export function pageCacheFolio(sim: Sim, file: FileObj, index: number): Folio {
 }
 
 function newAnonPage(sim: Sim, mm: Mm, vma: Vma, va: number, write: boolean, what: string): Folio {
+  anonVmaPrepare(sim, vma);
   ensureTables(sim, mm, va, 'pte');
   const f = allocFolio(sim, 'anon', 0, mapHolder(mm, va));
   setExclusive(sim, f, 0, true);
   incPageMapcount(sim, f, 0);
-  const rw = write && vma.writable;
+  const rw = write && writableAt(vma, va);
   setPte(sim, mm, va, { folio: f.id, page: 0, rw, dirty: write, accessed: true, special: false },
     `A ${rw ? 'writable, dirty' : 'read-only'} PTE for ${hex(va)} maps ${folioName(f)}, ${what}: refcount 1, mapcount 1, exclusive.`);
   return f;
@@ -215,13 +248,14 @@ function reuse(sim: Sim, mm: Mm, va: number, kind: FaultKind, f: Folio, why: str
 /** wp_page_copy(): a new exclusive anon page replaces the old mapping; writable for a write, R/O for unshare. */
 function copyPage(sim: Sim, mm: Mm, vma: Vma, va: number, kind: FaultKind, why: string): boolean {
   return sim.call('wp_page_copy', () => {
+    anonVmaPrepare(sim, vma);
     const old = lookup(sim, mm, va)!;
     const holder = mapHolder(mm, va);
     const copy = allocFolio(sim, 'anon', 0, holder);
     setExclusive(sim, copy, 0, true);
     incPageMapcount(sim, copy, 0);
     const write = kind === 'write';
-    setPte(sim, mm, va, { folio: copy.id, page: 0, rw: write && vma.writable, dirty: write, accessed: true, special: false },
+    setPte(sim, mm, va, { folio: copy.id, page: 0, rw: write && writableAt(vma, va), dirty: write, accessed: true, special: false },
       `${write ? 'Copy-on-write' : 'Unshare'}: ${why}. The PTE at ${hex(va)} now maps ${folioName(copy)} (${write ? 'writable' : 'read-only, exclusive'}).`);
     if (!old.pte!.special) {
       decPageMapcount(sim, old.folio, old.page);

@@ -24,6 +24,7 @@ export const FUNCTION_NAMES: Readonly<Record<string, Readonly<Record<string, str
     "submit_bio_wait_endio": "blkdev_bio_end_io_simple"
   },
   "v5.19": {
+    "folio_move_anon_rmap": "page_move_anon_rmap",
     "gup_fast": "lockless_pages_from_mm",
     "try_grab_folio_fast": "try_grab_folio",
     "gup_fast_pte_range": "gup_pte_range",
@@ -37,6 +38,7 @@ export const FUNCTION_NAMES: Readonly<Record<string, Readonly<Record<string, str
     "blkdev_bio_end_io_simple": "submit_bio_wait_endio"
   },
   "v6.0": {
+    "folio_move_anon_rmap": "page_move_anon_rmap",
     "gup_fast": "lockless_pages_from_mm",
     "try_grab_folio_fast": "try_grab_folio",
     "gup_fast_pte_range": "gup_pte_range",
@@ -50,6 +52,7 @@ export const FUNCTION_NAMES: Readonly<Record<string, Readonly<Record<string, str
     "blkdev_bio_end_io_simple": "submit_bio_wait_endio"
   },
   "v6.1": {
+    "folio_move_anon_rmap": "page_move_anon_rmap",
     "gup_fast": "lockless_pages_from_mm",
     "try_grab_folio_fast": "try_grab_folio",
     "gup_fast_pte_range": "gup_pte_range",
@@ -63,6 +66,7 @@ export const FUNCTION_NAMES: Readonly<Record<string, Readonly<Record<string, str
     "blkdev_bio_end_io_simple": "submit_bio_wait_endio"
   },
   "v6.2": {
+    "folio_move_anon_rmap": "page_move_anon_rmap",
     "gup_fast": "lockless_pages_from_mm",
     "try_grab_folio_fast": "try_grab_folio",
     "gup_fast_pte_range": "gup_pte_range",
@@ -76,6 +80,7 @@ export const FUNCTION_NAMES: Readonly<Record<string, Readonly<Record<string, str
     "blkdev_bio_end_io_simple": "submit_bio_wait_endio"
   },
   "v6.4": {
+    "folio_move_anon_rmap": "page_move_anon_rmap",
     "gup_fast": "lockless_pages_from_mm",
     "try_grab_folio_fast": "try_grab_folio",
     "gup_fast_pte_range": "gup_pte_range",
@@ -88,6 +93,7 @@ export const FUNCTION_NAMES: Readonly<Record<string, Readonly<Record<string, str
     "blkdev_bio_end_io_simple": "submit_bio_wait_endio"
   },
   "v6.5": {
+    "folio_move_anon_rmap": "page_move_anon_rmap",
     "gup_fast": "lockless_pages_from_mm",
     "try_grab_folio_fast": "try_grab_folio",
     "gup_fast_pte_range": "gup_pte_range",

@@ -6,7 +6,7 @@ import type { Sim } from './sim';
 import type { Folio, HandlePage, Mm, Vma } from './state';
 import { PAGE_SIZE } from './state';
 import { addPin, dropPin, folioName, getRef, putRef, setDirty } from './folio';
-import { hex, isCow, lookup, vmaAt, type Mapping } from './mm';
+import { hex, isCow, lookup, vmaAt, writableAt, type Mapping } from './mm';
 import { handleFault } from './fault';
 import { ERRNO } from './events';
 
@@ -117,7 +117,7 @@ function gupSlow(sim: Sim, mm: Mm, va: number, npages: number, flags: GupFlags, 
     const addr = va + done * PAGE_SIZE;
     const vma = vmaAt(mm, addr);
     if (!vma) return { done, error: -ERRNO.EFAULT! };
-    const refused = checkVmaFlags(sim, vma, flags);
+    const refused = checkVmaFlags(sim, vma, addr, flags);
     if (refused) {
       sim.call('check_vma_flags', () => sim.emit('gup', () => ({ text: `check_vma_flags refuses "${vma.name}": ${refused}.`, task: mm.owner, va: addr })));
       return { done, error: -ERRNO.EFAULT! };
@@ -144,8 +144,8 @@ function gupSlow(sim: Sim, mm: Mm, va: number, npages: number, flags: GupFlags, 
   return { done, error: 0 };
 }
 
-function checkVmaFlags(sim: Sim, vma: Vma, flags: GupFlags): string | undefined {
-  if (flags.write && !vma.writable) return 'FOLL_WRITE on a read-only mapping';
+function checkVmaFlags(sim: Sim, vma: Vma, addr: number, flags: GupFlags): string | undefined {
+  if (flags.write && !writableAt(vma, addr)) return 'FOLL_WRITE on a read-only mapping';
   if (flags.longterm && flags.write && vma.shared && vma.backing === 'file' && sim.policy['longterm-file-write'] === 'refuse') {
     return 'a long-term writable pin of a shared mapping of a regular file is not allowed (writable_file_mapping_allowed)';
   }

@@ -1,8 +1,8 @@
-// Handles: what one pin/get/vfio/vmsplice call took, and its release. Auto-numbered handles made by the same
+// Handles: what one pin/get/vfio call took, and its release (pipes, the vmsplice handles, are in pipe.ts). Auto-numbered handles made by the same
 // statement with identical results are kept as one handle standing for several calls (pin#3…pin#2097154), so
 // a repeat of millions of pins costs no memory per call.
 // Kernel: mm/gup.c (pin_user_pages*, unpin_user_pages*), drivers/vfio/vfio_iommu_type1.c
-// (vfio_pin_pages_remote, vaddr_get_pfns, put_pfn), fs/splice.c (vmsplice_to_pipe), fs/pipe.c.
+// (vfio_pin_pages_remote, vaddr_get_pfns, put_pfn).
 
 import type { Sim } from './sim';
 import type { Handle, HandleKind, HandlePage, Mm, Vma } from './state';
@@ -291,28 +291,6 @@ export function vfioUnmap(sim: Sim, name: string): void {
     }
     // Whatever the mapping still holds now has no owner left to release it.
     for (const f of [...sim.state.folios.values()]) if (f.holds.has(holder)) orphanHolds(sim, f, holder, 'put_pfn() never unpins reserved pages');
-  });
-  sim.journal.set(handle, 'released', true);
-}
-
-// ---- vmsplice and pipes ----------------------------------------------------------------------------------
-
-export function vmsplice(sim: Sim, name: string, mapping: string, off: number, len: number): Handle {
-  if (sim.state.handles.get(name) && !sim.state.handles.get(name)!.released) sim.error(`pipe "${name}" already holds pages`);
-  const flags: GupFlags = { pin: false, write: false, longterm: false, fast: true };
-  return sim.inContext(['vmsplice', 'vmsplice_to_pipe', 'iter_to_pipe'], () =>
-    callIntoHandle(sim, { kind: 'pipe', name, mapping, off, len, write: false, longterm: false, fast: true }, (holder, mm, va, npages) =>
-      sim.call('iov_iter_get_pages2', () => gup(sim, mm, va, npages, flags, holder, 'get_user_pages_fast')),
-    ),
-  );
-}
-
-export function closePipe(sim: Sim, name: string): void {
-  const { handle } = requireHandle(sim, name);
-  if (handle.kind !== 'pipe') sim.error(`${name} is not a pipe (vmsplice handle)`);
-  sim.inContext(['pipe_release', 'free_pipe_info', 'pipe_buf_release'], () => {
-    sim.emit('pipe', () => ({ text: `The pipe ${name} is closed: each buffer's page reference is put.`, handle: name }));
-    if (handle.pages.length > 0) releasePages(sim, handle.pages, false, handleHolder(handle.name, 'pipe'), false, handle.perCall ? handle.calls : 1);
   });
   sim.journal.set(handle, 'released', true);
 }

@@ -55,6 +55,7 @@ export function createInitialState(): SimState {
     handles: new Map(),
     bios: new Map(),
     dios: new Map(),
+    labels: new Map(),
     cur: { task: MAIN_TASK },
     zeroFolio: 1,
     hugeZeroFolio: 2,

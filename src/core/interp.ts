@@ -7,9 +7,14 @@ import { resolveKernel, selectorMatches, type KernelConfig, type KernelPolicy } 
 import { ScenarioRunError, Sim } from './sim';
 import { InvariantChecker } from './invariants';
 import { evaluateExpect } from './expect';
-import { addVma, currentTask, exitTask, findVma, forkTask, mmOf, zapRange } from './mm';
+import { addVma, currentTask, findVma, mmOf, writableAt, zapRange } from './mm';
+import { exitTask, forkTask } from './fork';
+import { mprotect } from './mprotect';
+import { madvise } from './madvise';
 import { handleFault } from './fault';
-import { closePipe, gupStatement, releaseStatement, vfioMap, vfioUnmap, vmsplice } from './handles';
+import { gupStatement, releaseStatement, vfioMap, vfioUnmap } from './handles';
+import { closePipe, createPipe, vmsplice } from './pipe';
+import { labelFolio } from './expect';
 import { completeBios, createFile, directIo } from './dio';
 import { Run } from './run';
 import { PAGE_SIZE } from './state';
@@ -115,9 +120,9 @@ class Interpreter {
         const off = st.off ?? 0;
         const len = st.len ?? vma.size - off;
         if (off + len > vma.size || len <= 0) sim.error(`${off}+${len} is outside "${st.name}" (${vma.size} bytes)`);
-        if (st.op === 'write' && !vma.writable) sim.error(`"${st.name}" is read-only: a store would get SIGSEGV`);
         const first = Math.floor((vma.start + off) / PAGE_SIZE);
         const last = Math.floor((vma.start + off + len - 1) / PAGE_SIZE);
+        for (let p = first; st.op === 'write' && p <= last; p++) if (!writableAt(vma, p * PAGE_SIZE)) sim.error(`"${st.name}" is read-only${vma.prot.length ? ` at offset ${p * PAGE_SIZE - vma.start}` : ''}: a store would get SIGSEGV`);
         sim.inContext([st.op === 'read' ? 'CPU load' : 'CPU store', 'exc_page_fault'], () => {
           for (let p = first; p <= last; p++) {
             const va = p * PAGE_SIZE;
@@ -143,15 +148,12 @@ class Interpreter {
         });
         return;
       }
-      case 'madvise': {
-        const mm = mmOf(sim, currentTask(sim));
-        const vma = findVma(sim, mm, st.name);
-        const off = st.off ?? 0;
-        const len = st.len ?? vma.size - off;
-        if (off + len > vma.size) sim.error(`${off}+${len} is outside "${st.name}"`);
-        sim.call('madvise_dontneed_single_vma', () => zapRange(sim, mm, vma.start + off, len, 'MADV_DONTNEED'));
+      case 'madvise':
+        madvise(sim, st.name, st.advice, st.off, st.len);
         return;
-      }
+      case 'mprotect':
+        mprotect(sim, st.name, st.writable, st.off, st.len);
+        return;
       case 'fork': {
         const parent = currentTask(sim);
         let name = st.child;
@@ -206,7 +208,13 @@ class Interpreter {
         vfioUnmap(sim, st.handle);
         return;
       case 'vmsplice':
-        vmsplice(sim, st.handle, st.name, st.off, st.len);
+        vmsplice(sim, st.handle, st.name, st.off, st.len, st.nonblock);
+        return;
+      case 'pipe':
+        createPipe(sim, st.name, st.size);
+        return;
+      case 'label':
+        labelFolio(sim, st.name, st.mapping, st.offset);
         return;
       case 'close':
         closePipe(sim, st.handle);

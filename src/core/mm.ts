@@ -1,22 +1,18 @@
-// Address spaces: VMAs and x86-64 4-level page tables, mapping and unmapping folios, fork and exit.
-// Kernel: mm/mmap.c, mm/memory.c (copy_present_ptes, zap_pte_range), mm/huge_memory.c (split, copy_huge_pmd).
+// Address spaces: VMAs and x86-64 4-level page tables, mapping and unmapping folios (fork and exit: fork.ts).
+// Kernel: mm/mmap.c, mm/memory.c (zap_pte_range), mm/huge_memory.c (__split_huge_pmd).
 
 import type { Sim } from './sim';
 import type { Folio, Mm, PmdLeaf, Pte, Task, Vma } from './state';
 import { PAGE_SIZE, PMD_SIZE } from './state';
 import {
-  allocFolio,
   decPageMapcount,
   folioName,
   folioOf,
   getRef,
   incEntireMapcount,
   incPageMapcount,
-  maybeDmaPinned,
   putRef,
-  setExclusive,
 } from './folio';
-import { newMm } from './init';
 
 // ---- x86-64 page-table arithmetic ------------------------------------------------------------------------
 
@@ -79,6 +75,23 @@ export function findVma(sim: Sim, mm: Mm, name: string): Vma {
 export function vmaAt(mm: Mm, va: number): Vma | undefined {
   for (const v of mm.vmas.values()) if (va >= v.start && va < v.start + v.size) return v;
   return undefined;
+}
+
+/** VM_WRITE of the VMA that covers `va` (after partial mprotect() calls, the piece `va` is in). */
+export function writableAt(vma: Vma, va: number): boolean {
+  for (let i = vma.prot.length - 1; i >= 0; i--) {
+    const r = vma.prot[i]!;
+    if (va >= r.start && va < r.end) return r.writable;
+  }
+  return vma.writable;
+}
+
+/** Is [start, start+len) one protection throughout (one VMA, were the mapping split as the kernel splits it)? */
+export function uniformProtection(vma: Vma, start: number, len: number): boolean {
+  const w = writableAt(vma, start);
+  // Protection can only change at the edge of an mprotect()ed range.
+  for (const r of vma.prot) for (const edge of [r.start, r.end]) if (edge > start && edge < start + len && writableAt(vma, edge) !== w) return false;
+  return true;
 }
 
 /** A private mapping that may be written: the kernel's is_cow_mapping(). */
@@ -210,12 +223,12 @@ export function splitPmd(sim: Sim, mm: Mm, va: number): void {
 
 // ---- VMAs ------------------------------------------------------------------------------------------------
 
-export function addVma(sim: Sim, mm: Mm, spec: Omit<Vma, 'start'>): Vma {
+export function addVma(sim: Sim, mm: Mm, spec: Omit<Vma, 'start' | 'anonVma' | 'prot' | 'dontCopy' | 'wipeOnFork'>): Vma {
   if (mm.vmas.has(spec.name)) sim.error(`mapping "${spec.name}" already exists in task ${mm.owner}`);
   const align = spec.thp ? PMD_SIZE : PAGE_SIZE;
   const start = Math.ceil(mm.nextVa / align) * align;
   const size = Math.ceil(spec.size / PAGE_SIZE) * PAGE_SIZE;
-  const vma: Vma = { ...spec, start, size };
+  const vma: Vma = { ...spec, start, size, anonVma: false, prot: [], dontCopy: false, wipeOnFork: false };
   sim.journal.set(mm, 'nextVa', start + size + PAGE_SIZE);
   sim.journal.insertNew(mm.vmas, spec.name, vma);
   sim.emit('vma', () => ({
@@ -224,6 +237,14 @@ export function addVma(sim: Sim, mm: Mm, spec: Omit<Vma, 'start'>): Vma {
     va: start,
   }));
   return vma;
+}
+
+/**
+ * anon_vma_prepare() (vmf_anon_prepare() on newer kernels): the VMA gets its anon_vma before its first anon
+ * page. Silent: it changes no count, only what fork will copy.
+ */
+export function anonVmaPrepare(sim: Sim, vma: Vma): void {
+  if (!vma.anonVma) sim.journal.set(vma, 'anonVma', true);
 }
 
 /** Unmap every page of [start, start+len) in `mm` (zap_page_range). Partially covered PMDs are split first. */
@@ -245,109 +266,4 @@ export function removeVma(sim: Sim, mm: Mm, vma: Vma, why: string): void {
   zapRange(sim, mm, vma.start, vma.size, why);
   sim.journal.mapDelete(mm.vmas, vma.name);
   sim.emit('vma', () => ({ text: `"${vma.name}" is unmapped from ${mm.owner} (${why}).`, task: mm.owner, va: vma.start }));
-}
-
-// ---- fork and exit ---------------------------------------------------------------------------------------
-
-/** fork(): copy the VMAs and, for private mappings, the present PTEs (copy_page_range). */
-export function forkTask(sim: Sim, parent: Task, childName: string): Task {
-  if (sim.state.tasks.has(childName)) sim.error(`a task named "${childName}" already exists`);
-  const pmm = mmOf(sim, parent);
-  const id = sim.state.counters.mm;
-  sim.journal.set(sim.state.counters, 'mm', id + 1);
-  const cmm = newMm(id, childName);
-  cmm.nextVa = pmm.nextVa;
-  sim.journal.insertNew(sim.state.mms, id, cmm);
-  const child: Task = { name: childName, mm: id, alive: true };
-  sim.journal.insertNew(sim.state.tasks, childName, child);
-  sim.emit('task', () => ({ text: `${parent.name} forks: ${childName} gets a copy of its address space.`, task: childName }));
-  for (const vma of pmm.vmas.values()) {
-    sim.journal.insertNew(cmm.vmas, vma.name, { ...vma });
-    // Shared file mappings are not copied: the child faults them in later (vma_needs_copy()).
-    if (vma.shared) continue;
-    sim.call('copy_page_range', () => copyVmaTables(sim, pmm, cmm, vma));
-  }
-  return child;
-}
-
-function copyVmaTables(sim: Sim, pmm: Mm, cmm: Mm, vma: Vma): void {
-  const end = vma.start + vma.size;
-  for (const [key, pmd] of [...pmm.pmds]) {
-    const base = key * PMD_SIZE;
-    if (base < vma.start || base >= end) continue;
-    const f = folioOf(sim, pmd.folio);
-    if (f.kind === 'hugezero') {
-      ensureTables(sim, cmm, base, 'pmd');
-      sim.journal.set(cmm, 'hugeZeroRef', true);
-      sim.call('copy_huge_pmd', () => setPmd(sim, cmm, base, { ...pmd }, `The child's PMD at ${hex(base)} maps the huge zero folio too (no folio reference, one huge-zero reference per mm).`));
-      continue;
-    }
-    if (pmm.hasPinned && maybeDmaPinned(f)) {
-      // A maybe-pinned THP cannot be shared: split it and copy page by page below.
-      sim.call('copy_huge_pmd', () => splitPmd(sim, pmm, base));
-      continue;
-    }
-    sim.call('copy_huge_pmd', () => {
-      const wp = { ...pmd, rw: false };
-      setPmd(sim, pmm, base, wp, `The parent's PMD at ${hex(base)} is write-protected for COW.`);
-      setExclusive(sim, f, -1, false);
-      ensureTables(sim, cmm, base, 'pmd');
-      getRef(sim, f, pmdHolder(cmm, base), 1, "for the child's PMD");
-      incEntireMapcount(sim, f, 1);
-      setPmd(sim, cmm, base, wp, `The child's PMD at ${hex(base)} maps ${folioName(f)} read-only.`);
-    });
-  }
-  const first = vpn(vma.start);
-  const last = vpn(end - 1);
-  const keys = [...pmm.ptes.keys()].filter((k) => k >= first && k <= last).sort((a, b) => a - b);
-  for (const k of keys) {
-    const va = k * PAGE_SIZE;
-    const pte = pmm.ptes.get(k)!;
-    sim.call('copy_present_ptes', () => copyPte(sim, pmm, cmm, vma, va, pte));
-  }
-}
-
-function copyPte(sim: Sim, pmm: Mm, cmm: Mm, vma: Vma, va: number, pte: Pte): void {
-  if (pte.special) {
-    ensureTables(sim, cmm, va, 'pte');
-    setPte(sim, cmm, va, { ...pte }, `The zero-page PTE at ${hex(va)} is copied as it is: special, read-only, no count changes.`);
-    return;
-  }
-  const f = folioOf(sim, pte.folio);
-  const exclusiveRule = sim.policy['anon-exclusive'] === 'yes';
-  // v5.19+: only an exclusive anon page that may be pinned is copied at fork. Before, any page of a COW
-  // mapping that may be pinned was (page_maybe_dma_pinned with mm->has_pinned), page cache included.
-  const mustCopy = exclusiveRule
-    ? f.kind === 'anon' && f.anonExclusive[pte.page] === 1 && pmm.hasPinned && maybeDmaPinned(f)
-    : isCow(vma) && pmm.hasPinned && maybeDmaPinned(f);
-  if (mustCopy) {
-    // copy_present_page(): the child gets its own copy now, the parent keeps the pinned page mapped as it was.
-    sim.call('copy_present_page', () => {
-      const copy = allocFolio(sim, 'anon', 0, mapHolder(cmm, va));
-      setExclusive(sim, copy, 0, true);
-      ensureTables(sim, cmm, va, 'pte');
-      incPageMapcount(sim, copy, 0);
-      setPte(sim, cmm, va, { folio: copy.id, page: 0, rw: vma.writable, dirty: true, accessed: true, special: false },
-        `${folioName(f)} may be DMA-pinned (the mm has pinned before and refcount ≥ 1024), so it cannot be shared: the child gets its own copy F${copy.id} at once.`);
-    });
-    return;
-  }
-  if (f.kind === 'anon' && exclusiveRule) setExclusive(sim, f, pte.page, false);
-  ensureTables(sim, cmm, va, 'pte');
-  const wp: Pte = isCow(vma) ? { ...pte, rw: false } : pte;
-  if (isCow(vma) && pte.rw) setPte(sim, pmm, va, wp, `The parent's PTE at ${hex(va)} is write-protected: the page is now shared copy-on-write.`);
-  getRef(sim, f, mapHolder(cmm, va), 1, "for the child's PTE");
-  incPageMapcount(sim, f, pte.page);
-  setPte(sim, cmm, va, wp, `The child's PTE at ${hex(va)} maps ${folioName(f)} ${wp.rw ? 'writable' : 'read-only'}; mapcount → ${f.mapcount[pte.page]! + 1}.`);
-}
-
-/** exit(): tear down every mapping of the task's mm. */
-export function exitTask(sim: Sim, task: Task): void {
-  const mm = mmOf(sim, task);
-  sim.call('exit_mmap', () => {
-    for (const vma of [...mm.vmas.values()]) removeVma(sim, mm, vma, `${task.name} exits`);
-    if (mm.hugeZeroRef) sim.journal.set(mm, 'hugeZeroRef', false);
-  });
-  sim.journal.set(task, 'alive', false);
-  sim.emit('task', () => ({ text: `${task.name} has exited; its address space is gone.`, task: task.name }));
 }

@@ -122,11 +122,12 @@ export const TOGGLES = [
   {
     name: 'huge-zero-wp',
     values: ['split', 'thp'],
-    summary: 'A write fault on the huge zero folio PMD',
+    summary: 'A write or unshare fault on the huge zero folio PMD',
     meanings: {
-      split: 'the PMD is split into 512 zero-page PTEs and one 4 KiB page is copied',
-      thp: 'a new 2 MiB THP is allocated and mapped in its place (do_huge_zero_wp_pmd)',
+      split: 'the PMD is split into 512 zero-page PTEs and one 4 KiB page is copied (writable for a write, R/O for an unshare)',
+      thp: 'a new 2 MiB THP is allocated and mapped writable in its place, for an unshare fault too (do_huge_zero_wp_pmd)',
     },
+    // Posted in September 2024, after the v6.12 merge window; real 6.12 kernels still split.
     history: [{ release: 'v6.13', value: 'thp', commit: '1ced09e0331f', title: 'mm: allocate THP on hugezeropage wp-fault (inferred release)' }],
   },
   {
@@ -138,6 +139,20 @@ export const TOGGLES = [
       yes: 'GUP-fast gives up on the special PMD; the slow path still takes it',
     },
     history: [{ release: 'v6.18', value: 'yes', commit: '', title: 'mm/huge_memory: mark PMD mappings of the huge zero folio special (inferred release)' }],
+  },
+  {
+    name: 'mprotect-writable',
+    values: ['shared', 'dirty', 'exclusive'],
+    summary: 'Which PTEs mprotect(PROT_READ|PROT_WRITE) makes writable at once instead of leaving them to write faults',
+    meanings: {
+      shared: 'only PTEs of shared mappings (dirty ones, or all for shmem); private mappings always take a write fault',
+      dirty: 'also dirty PTEs of exclusive anon pages in private mappings (can_change_pte_writable)',
+      exclusive: 'exclusive anon pages whether dirty or not, and PMDs of exclusive anon THPs',
+    },
+    history: [
+      { release: 'v6.0', value: 'dirty', commit: '64fe24a3e05e', title: 'mm/mprotect: try avoiding write faults for exclusive anonymous pages when changing protection' },
+      { release: 'v6.2', value: 'exclusive', commit: '', title: 'mm/mprotect: allow clean exclusive anon pages to be writable; mm/huge_memory: try avoiding write faults when changing PMD protection (Nov 2022)' },
+    ],
   },
   {
     name: 'longterm-file-write',
@@ -178,6 +193,7 @@ const V5_10: KernelPolicy = {
   'bio-dirty-large': 'skip',
   'huge-zero-wp': 'split',
   'huge-zero-special': 'no',
+  'mprotect-writable': 'shared',
   'longterm-file-write': 'allow',
 };
 
@@ -186,8 +202,8 @@ function after(base: KernelPolicy, changes: Partial<KernelPolicy>): KernelPolicy
 }
 
 const V5_19 = after(V5_10, { 'anon-exclusive': 'yes', unshare: 'anon', 'vfio-batch': 'yes', 'gup-batching': 'folios' });
-const V6_0 = after(V5_19, { 'vfio-unpin-zero': 'yes' });
-const V6_2 = after(V6_0, { unshare: 'cow' });
+const V6_0 = after(V5_19, { 'vfio-unpin-zero': 'yes', 'mprotect-writable': 'dirty' });
+const V6_2 = after(V6_0, { unshare: 'cow', 'mprotect-writable': 'exclusive' });
 const V6_5 = after(V6_2, { 'zero-pin': 'skip', dio: 'pin', 'longterm-file-write': 'refuse' });
 const V6_9 = after(V6_5, { 'vfio-unpin-zero': 'no', 'bio-dirty-large': 'dirty' });
 const V6_12 = after(V6_9, { 'bio-release': 'folios' });

@@ -65,6 +65,8 @@ export interface VmaView {
   shared: boolean;
   writable: boolean;
   thp: boolean;
+  /** vma->anon_vma exists: fork copies this VMA's page tables. */
+  anonVma: boolean;
 }
 
 export interface TaskView {
@@ -179,7 +181,7 @@ export function buildSnapshot(sim: Sim, run: Run): Snapshot {
   const tasks: TaskView[] = [...s.tasks.values()].sort((a, b) => a.mm - b.mm).map((t) => {
     const mm = s.mms.get(t.mm)!;
     // Map order can differ after seeking back over a deletion; snapshots sort everything they list.
-    const vmas = [...mm.vmas.values()].sort((a, b) => a.start - b.start).map((v) => ({ name: v.name, start: v.start, end: v.start + v.size, backing: v.backing, ...(v.file ? { file: v.file } : {}), shared: v.shared, writable: v.writable, thp: v.thp }));
+    const vmas = [...mm.vmas.values()].sort((a, b) => a.start - b.start).map((v) => ({ name: v.name, start: v.start, end: v.start + v.size, backing: v.backing, ...(v.file ? { file: v.file } : {}), shared: v.shared, writable: v.writable, thp: v.thp, anonVma: v.anonVma }));
     const vmaName = (va: number) => vmas.find((v) => va >= v.start && va < v.end)?.name;
     const entries: PteView[] = [];
     for (const [key, pmd] of mm.pmds) {

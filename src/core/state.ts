@@ -73,6 +73,27 @@ export interface Vma {
   shared: boolean;
   writable: boolean;
   thp: boolean;
+  /**
+   * vma->anon_vma: set by anon_vma_prepare() on the first fault that creates an anon page here (a write fault,
+   * COW or unshare, any PMD fault of a THP range), inherited by a fork child (anon_vma_fork). Fork copies the
+   * page tables of a VMA only when it has one (vma_needs_copy); a read-only zero-page mapping has none.
+   */
+  anonVma: boolean;
+  /**
+   * Ranges that a partial mprotect() gave another protection than `writable` (the kernel splits the VMA there;
+   * pinscope keeps one named mapping). Later entries win.
+   */
+  prot: readonly ProtRange[];
+  /** VM_DONTCOPY (MADV_DONTFORK): fork leaves this VMA out of the child. */
+  dontCopy: boolean;
+  /** VM_WIPEONFORK (MADV_WIPEONFORK): the child gets the VMA empty, without an anon_vma. */
+  wipeOnFork: boolean;
+}
+
+export interface ProtRange {
+  readonly start: number;
+  readonly end: number;
+  readonly writable: boolean;
 }
 
 export interface Mm {
@@ -147,6 +168,17 @@ export interface Handle {
   released: boolean;
   /** The statement (line) that created it; auto handles group only consecutive calls of one statement. */
   line: number;
+  /** Pipes: pipe->max_usage, the number of buffers (one page each for vmsplice). */
+  capacity?: number;
+  /** Pipes: what the last vmsplice() returned, bytes or a negative errno. */
+  bytes?: number;
+}
+
+/** `label NAME MAPPING+OFF`: a folio followed by name, whatever maps it later; `kind` survives its freeing. */
+export interface FolioLabel {
+  readonly folio: number;
+  readonly page: number;
+  readonly kind: FolioKind;
 }
 
 export interface Bvec {
@@ -242,6 +274,7 @@ export interface SimState {
   handles: Map<string, Handle>;
   bios: Map<number, Bio>;
   dios: Map<number, Dio>;
+  labels: Map<string, FolioLabel>;
   /** The task that runs the next statement. */
   cur: { task: string };
   zeroFolio: number;

@@ -36,7 +36,11 @@ export interface FileDecl extends Base {
 }
 export interface Access extends Base { op: 'read' | 'write'; name: string; off?: number; len?: number }
 export interface Munmap extends Base { op: 'munmap'; name: string }
-export interface Madvise extends Base { op: 'madvise'; name: string; advice: 'dontneed'; off?: number; len?: number }
+/** `dontfork`, `dofork`, `wipeonfork`, `keeponfork` (extension) set or clear VM_DONTCOPY / VM_WIPEONFORK. */
+export type MadviseAdvice = 'dontneed' | 'dontfork' | 'dofork' | 'wipeonfork' | 'keeponfork';
+export interface Madvise extends Base { op: 'madvise'; name: string; advice: MadviseAdvice; off?: number; len?: number }
+/** Extension: `mprotect NAME ro|rw [OFF LEN]`: mprotect(2) with PROT_READ or PROT_READ|PROT_WRITE. */
+export interface Mprotect extends Base { op: 'mprotect'; name: string; writable: boolean; off?: number; len?: number }
 export interface Fork extends Base { op: 'fork'; child?: string }
 export interface TaskSwitch extends Base { op: 'task'; name: string }
 export interface Exit extends Base { op: 'exit'; name?: string }
@@ -64,7 +68,12 @@ export interface Dio extends Base {
 export interface Complete extends Base { op: 'complete'; bio?: string /* "bio#3"; undefined means all */ }
 export interface VfioMap extends Base { op: 'vfio-map'; handle: string; name: string; off: number; len: number; write: boolean }
 export interface VfioUnmap extends Base { op: 'vfio-unmap'; handle: string }
-export interface Vmsplice extends Base { op: 'vmsplice'; handle: string; name: string; off: number; len: number }
+/** `nonblock` (extension) is SPLICE_F_NONBLOCK: a full pipe gives -EAGAIN instead of a task that would sleep. */
+export interface Vmsplice extends Base { op: 'vmsplice'; handle: string; name: string; off: number; len: number; nonblock: boolean }
+/** Extension: `pipe NAME [size=N]`: pipe(2), and F_SETPIPE_SZ when `size` is given (bytes; default 16 pages). */
+export interface PipeDecl extends Base { op: 'pipe'; name: string; size?: number }
+/** Extension: `label NAME MAPPING+OFF` names the folio mapped there now, so `expect NAME.FIELD` can follow it. */
+export interface Label extends Base { op: 'label'; name: string; mapping: string; offset: number }
 export interface Close extends Base { op: 'close'; handle: string }
 /** Extension: writeback (or reclaim) cleans the dirty folios mapped in the range, as if saved to swap/disk. */
 export interface Writeback extends Base { op: 'writeback'; name: string; off?: number; len?: number }
@@ -81,7 +90,10 @@ export type ExpectValue =
   | { type: 'word'; value: string };
 export interface Expect extends Base {
   op: 'expect';
-  /** `zero`, `hugezero`, `violations`, `leaks`, `NAME+OFF` (subject "NAME", offset set), a handle, `dio#N`, `bio#N`. */
+  /**
+   * `zero`, `hugezero`, `violations`, `leaks`, `NAME+OFF` (subject "NAME", offset set), a label, a handle,
+   * `dio#N`, `bio#N`. PTE bits of NAME+OFF have a field `pte.BIT` (`pte.writable`, ...).
+   */
   subject: string;
   offset?: number;
   field?: string;
@@ -97,8 +109,8 @@ export interface Expect extends Base {
 }
 
 export type Statement =
-  | Title | Kernel | Mmap | FileDecl | Access | Munmap | Madvise | Fork | TaskSwitch | Exit
-  | Pin | Release | Dio | Complete | VfioMap | VfioUnmap | Vmsplice | Close | Writeback | Repeat | Mark | Note | Expect;
+  | Title | Kernel | Mmap | FileDecl | Access | Munmap | Madvise | Mprotect | Fork | TaskSwitch | Exit
+  | Pin | Release | Dio | Complete | VfioMap | VfioUnmap | Vmsplice | PipeDecl | Close | Writeback | Label | Repeat | Mark | Note | Expect;
 
 /** A blank or comment-only line, kept so the printer reproduces the author's layout. */
 export interface Trivia { op: 'trivia'; pos: Pos; comment?: string }

@@ -384,10 +384,10 @@ describe('read, write, munmap, madvise', () => {
   it('madvise takes dontneed and an optional OFF LEN pair', () => {
     expect(one('madvise buf dontneed')).toEqual({ op: 'madvise', name: 'buf', advice: 'dontneed' });
     expect(one('madvise buf dontneed 4K 4K')).toEqual({ op: 'madvise', name: 'buf', advice: 'dontneed', off: 4096, len: 4096 });
-    expect(error('madvise buf dontneed 4K')).toBe('scenario.scn:1:24: missing LEN (usage: madvise NAME dontneed [OFF LEN])');
+    expect(error('madvise buf dontneed 4K')).toBe('scenario.scn:1:24: missing LEN (usage: madvise NAME dontneed [OFF LEN] | madvise NAME dontfork|dofork|wipeonfork|keeponfork)');
     expect(error('madvise buf dontned')).toBe('scenario.scn:1:13: unknown advice "dontned" (did you mean "dontneed"?)');
-    expect(error('madvise buf hugepage')).toBe('scenario.scn:1:13: unknown advice "hugepage" (only dontneed is supported)');
-    expect(error('madvise buf')).toBe('scenario.scn:1:12: missing ADVICE (usage: madvise NAME dontneed [OFF LEN])');
+    expect(error('madvise buf hugepage')).toBe('scenario.scn:1:13: unknown advice "hugepage" (dontneed, dontfork, dofork, wipeonfork, keeponfork)');
+    expect(error('madvise buf')).toBe('scenario.scn:1:12: missing ADVICE (usage: madvise NAME dontneed [OFF LEN] | madvise NAME dontfork|dofork|wipeonfork|keeponfork)');
   });
 });
 
@@ -531,10 +531,65 @@ describe('vfio, vmsplice, close', () => {
   });
 
   it('reads vmsplice and close', () => {
-    expect(one('vmsplice p buf 0 4K')).toEqual({ op: 'vmsplice', handle: 'p', name: 'buf', off: 0, len: 4096 });
+    expect(one('vmsplice p buf 0 4K')).toEqual({ op: 'vmsplice', handle: 'p', name: 'buf', off: 0, len: 4096, nonblock: false });
+    expect(one('vmsplice p buf 0 256K nonblock')).toEqual({ op: 'vmsplice', handle: 'p', name: 'buf', off: 0, len: 262144, nonblock: true });
     expect(one('close p')).toEqual({ op: 'close', handle: 'p' });
-    expect(error('vmsplice p buf 0 4K write')).toBe('scenario.scn:1:21: unexpected "write" (usage: vmsplice HANDLE NAME OFF LEN)');
+    expect(error('vmsplice p buf 0 4K write')).toBe('scenario.scn:1:21: unknown option "write" (options: nonblock)');
+    expect(error('vmsplice p buf 0 4K nonblok')).toBe('scenario.scn:1:21: unknown option "nonblok" (did you mean "nonblock"?)');
     expect(error('close')).toBe('scenario.scn:1:6: missing HANDLE (usage: close HANDLE)');
+  });
+});
+
+describe('pipe, label and page table entries (extensions)', () => {
+  it('reads pipe with and without a size', () => {
+    expect(one('pipe p')).toEqual({ op: 'pipe', name: 'p' });
+    expect(one('pipe p size=1M')).toEqual({ op: 'pipe', name: 'p', size: 1024 * 1024 });
+    expect(error('pipe p sise=1M')).toBe('scenario.scn:1:8: unknown option "sise=1M" (did you mean "size=1M"?)');
+    expect(error('pipe p size=0')).toBe('scenario.scn:1:13: size must be greater than 0');
+    expect(error('pipe p size=4G')).toBe(`scenario.scn:1:13: size must be at most ${2 ** 31}`);
+    expect(error('pipe zero')).toBe('scenario.scn:1:6: "zero" is reserved and cannot name a handle');
+    expect(error('pipr p')).toBe('scenario.scn:1:1: unknown statement "pipr" (did you mean "pipe"?)');
+  });
+
+  it('reads label and makes the name a folio subject for later expectations', () => {
+    expect(one('label old buf+0x3000')).toEqual({ op: 'label', name: 'old', mapping: 'buf', offset: 0x3000 });
+    const { statements } = parseOk('label old buf+0\nexpect old.refcount == 1\nexpect old.freed == true\nexpect old == 2');
+    expect(withoutPositions(statements[1])).toMatchObject({ op: 'expect', subject: 'old', field: 'refcount' });
+    // Before its label, the same name is a handle, which has no refcount.
+    expect(error('expect old.refcount == 1\nlabel old buf+0')).toBe(
+      'scenario.scn:1:12: "old" has no field "refcount" (a handle has result, pages, bytes; for a page of a mapping write old+0.refcount)',
+    );
+    expect(error('label old buf')).toBe('scenario.scn:1:11: expected MAPPING+OFF such as buf+0x3000, got "buf"');
+    expect(error('label old buf+x')).toBe('scenario.scn:1:15: bad number "x" for OFF (use decimal, 0x hex, or a size such as 4K, 2M, 1G)');
+    expect(error('label old')).toBe('scenario.scn:1:10: missing MAPPING+OFF (usage: label NAME MAPPING+OFF)');
+    expect(error('lable old buf+0')).toBe('scenario.scn:1:1: unknown statement "lable" (did you mean "label"?)');
+  });
+
+  it('reads the fork flags of madvise, for whole mappings only', () => {
+    expect(one('madvise buf dontfork')).toEqual({ op: 'madvise', name: 'buf', advice: 'dontfork' });
+    expect(one('madvise buf wipeonfork')).toEqual({ op: 'madvise', name: 'buf', advice: 'wipeonfork' });
+    expect(error('madvise buf dontfrok')).toBe('scenario.scn:1:13: unknown advice "dontfrok" (did you mean "dontfork"?)');
+    expect(error('madvise buf dontfork 0 4K')).toBe(
+      'scenario.scn:1:22: dontfork applies to the whole mapping here (usage: madvise NAME dontneed [OFF LEN] | madvise NAME dontfork|dofork|wipeonfork|keeponfork)',
+    );
+  });
+
+  it('reads mprotect with and without a range', () => {
+    expect(one('mprotect buf ro')).toEqual({ op: 'mprotect', name: 'buf', writable: false });
+    expect(one('mprotect buf rw 4K 8K')).toEqual({ op: 'mprotect', name: 'buf', writable: true, off: 4096, len: 8192 });
+    expect(error('mprotect buf r0')).toBe('scenario.scn:1:14: expected ro or rw, got "r0" (did you mean "ro"?)');
+    expect(error('mprotect buf none')).toBe('scenario.scn:1:14: expected ro or rw, got "none"');
+    expect(error('mprotect buf ro 4K')).toBe('scenario.scn:1:19: missing LEN (usage: mprotect NAME ro|rw [OFF LEN])');
+    expect(error('mprotec buf ro')).toBe('scenario.scn:1:1: unknown statement "mprotec" (did you mean "mprotect"?)');
+  });
+
+  it('reads PTE bits of NAME+OFF, defaulting to present', () => {
+    expect(one('expect buf+0x1000.pte.writable == true')).toMatchObject({ subject: 'buf', offset: 0x1000, field: 'pte.writable' });
+    expect(one('expect buf+0.pte == false')).toMatchObject({ subject: 'buf', offset: 0, field: 'pte.present' });
+    expect(one('expect buf+0.pte.pmd != true')).toMatchObject({ field: 'pte.pmd', cmp: '!=' });
+    expect(error('expect buf+0.pte.writeable == true')).toBe('scenario.scn:1:18: unknown field "writeable" (did you mean "writable"?)');
+    expect(error('expect buf+0.pte.dirty == 1')).toBe('scenario.scn:1:27: buf+0.pte.dirty compares with true or false, got "1"');
+    expect(error('expect buf+0.writable == true')).toBe('scenario.scn:1:14: "writable" is a bit of the page table entry: write buf+0.pte.writable');
   });
 });
 
@@ -670,7 +725,7 @@ describe('expect', () => {
     expect(error('expect zero.refcnt == 1')).toBe('scenario.scn:1:13: unknown field "refcnt" (did you mean "refcount"?)');
     expect(error('expect buf+0x3000.mapcuont == 1')).toBe('scenario.scn:1:19: unknown field "mapcuont" (did you mean "mapcount"?)');
     expect(error('expect zero.colour == 1')).toBe(
-      'scenario.scn:1:13: unknown field "colour" (a folio has refcount, mapcount, pincount, pinned, kind, exclusive, dirty)',
+      'scenario.scn:1:13: unknown field "colour" (a folio has refcount, mapcount, pincount, pinned, kind, exclusive, dirty, freed)',
     );
     expect(error('expect bio#1.sate == done')).toBe('scenario.scn:1:14: unknown field "sate" (did you mean "state"?)');
     expect(error('expect bio#1.bvec == 1')).toBe('scenario.scn:1:14: unknown field "bvec" (did you mean "bvecs"?)');
@@ -679,10 +734,10 @@ describe('expect', () => {
 
   it('matches fields to the subject: folio, bio#N, dio#N or another handle', () => {
     expect(error('expect zero.result == 1')).toBe(
-      'scenario.scn:1:13: "zero" has no field "result" (a folio has refcount, mapcount, pincount, pinned, kind, exclusive, dirty)',
+      'scenario.scn:1:13: "zero" has no field "result" (a folio has refcount, mapcount, pincount, pinned, kind, exclusive, dirty, freed)',
     );
     expect(error('expect buf.refcount == 1')).toBe(
-      'scenario.scn:1:12: "buf" has no field "refcount" (a handle has result, pages; for a page of a mapping write buf+0.refcount)',
+      'scenario.scn:1:12: "buf" has no field "refcount" (a handle has result, pages, bytes; for a page of a mapping write buf+0.refcount)',
     );
     expect(error('expect bio#1.result == 1')).toBe('scenario.scn:1:14: "bio#1" has no field "result" (a bio has state, pages, bvecs, bytes, pinned, inflight)');
     expect(error('expect dio#1.pinned == true')).toBe(
@@ -690,7 +745,7 @@ describe('expect', () => {
     );
     expect(error('expect leaks.count == 0')).toBe('scenario.scn:1:14: leaks takes no field');
     expect(error('expect zero. == 1')).toBe(
-      'scenario.scn:1:13: missing field after "." (a folio has refcount, mapcount, pincount, pinned, kind, exclusive, dirty)',
+      'scenario.scn:1:13: missing field after "." (a folio has refcount, mapcount, pincount, pinned, kind, exclusive, dirty, freed)',
     );
   });
 
@@ -884,6 +939,7 @@ describe('a scenario using every statement', () => {
       'read buf',
       'write buf 0 4K',
       'madvise buf dontneed 0 4K',
+      'mprotect buf ro 0 4K',
       'fork kid',
       'task kid',
       'pin p buf 0 4K write longterm',
@@ -894,7 +950,9 @@ describe('a scenario using every statement', () => {
       'complete bio#1',
       'vfio map v buf 0 4K write',
       'vfio unmap v',
-      'vmsplice s buf 0 4K',
+      'pipe s size=128K',
+      'vmsplice s buf 0 4K nonblock',
+      'label l buf+0',
       'close s',
       'writeback buf',
       'repeat 2',
@@ -907,8 +965,8 @@ describe('a scenario using every statement', () => {
     ].join('\n');
     const ops = parseOk(text).statements.map((s: Statement | Trivia) => s.op);
     expect(ops).toEqual([
-      'title', 'kernel', 'file', 'mmap', 'read', 'write', 'madvise', 'fork', 'task', 'pin', 'get', 'unpin', 'put', 'dio',
-      'complete', 'vfio-map', 'vfio-unmap', 'vmsplice', 'close', 'writeback', 'repeat', 'expect', 'exit', 'munmap',
+      'title', 'kernel', 'file', 'mmap', 'read', 'write', 'madvise', 'mprotect', 'fork', 'task', 'pin', 'get', 'unpin', 'put', 'dio',
+      'complete', 'vfio-map', 'vfio-unmap', 'pipe', 'vmsplice', 'label', 'close', 'writeback', 'repeat', 'expect', 'exit', 'munmap',
     ]);
   });
 });

@@ -7,8 +7,10 @@ import type {
   Expect,
   ExpectValue,
   Kernel,
+  Label,
   Madvise,
   MapBacking,
+  Mprotect,
   Pin,
   Pos,
   Repeat,
@@ -30,14 +32,14 @@ export const LIMITS = {
 } as const;
 
 export const STATEMENT_KEYWORDS = [
-  'title', 'kernel', 'mmap', 'file', 'read', 'write', 'munmap', 'madvise', 'fork', 'task', 'exit',
-  'pin', 'get', 'unpin', 'put', 'dio', 'complete', 'vfio', 'vmsplice', 'close', 'writeback', 'repeat', 'end',
-  'mark', 'note', 'expect',
+  'title', 'kernel', 'mmap', 'file', 'read', 'write', 'munmap', 'madvise', 'mprotect', 'fork', 'task', 'exit',
+  'pin', 'get', 'unpin', 'put', 'dio', 'complete', 'vfio', 'vmsplice', 'pipe', 'close', 'writeback', 'label',
+  'repeat', 'end', 'mark', 'note', 'expect',
 ] as const;
 export type StatementKeyword = (typeof STATEMENT_KEYWORDS)[number];
 
 /** The kinds of subject an expectation can name; each has its own fields. */
-export type SubjectFamily = 'folio' | 'bio' | 'dio' | 'handle' | 'run';
+export type SubjectFamily = 'folio' | 'pte' | 'bio' | 'dio' | 'handle' | 'run';
 
 type ValueType = 'count' | 'result' | 'bool' | 'kind' | 'word';
 
@@ -47,14 +49,17 @@ type ValueType = 'count' | 'result' | 'bool' | 'kind' | 'word';
  * `pinned` on a bio: BIO_PAGE_PINNED; `bvecs` and `bytes` on a bio: bi_vcnt and bi_size).
  */
 const FIELD_TYPES: Record<Exclude<SubjectFamily, 'run'>, Readonly<Record<string, ValueType>>> = {
-  folio: { refcount: 'count', mapcount: 'count', pincount: 'count', pinned: 'bool', kind: 'kind', exclusive: 'bool', dirty: 'bool' },
+  folio: { refcount: 'count', mapcount: 'count', pincount: 'count', pinned: 'bool', kind: 'kind', exclusive: 'bool', dirty: 'bool', freed: 'bool' },
+  // The entry that maps NAME+OFF (`buf+0.pte.writable`): its x86 bits, and whether it is a PMD leaf.
+  pte: { present: 'bool', writable: 'bool', dirty: 'bool', special: 'bool', pmd: 'bool' },
   bio: { state: 'word', pages: 'count', bvecs: 'count', bytes: 'count', pinned: 'bool', inflight: 'bool' },
   dio: { result: 'result', state: 'word', bios: 'count', inflight: 'count', pages: 'count' },
-  handle: { result: 'result', pages: 'count' },
+  handle: { result: 'result', pages: 'count', bytes: 'result' },
 };
 
 export const EXPECT_FIELDS: Readonly<Record<Exclude<SubjectFamily, 'run'>, readonly string[]>> = {
   folio: Object.keys(FIELD_TYPES.folio),
+  pte: Object.keys(FIELD_TYPES.pte),
   bio: Object.keys(FIELD_TYPES.bio),
   dio: Object.keys(FIELD_TYPES.dio),
   handle: Object.keys(FIELD_TYPES.handle),
@@ -91,7 +96,8 @@ const USAGE: Record<StatementKeyword, string> = {
   read: 'read NAME [OFF [LEN]]',
   write: 'write NAME [OFF [LEN]]',
   munmap: 'munmap NAME',
-  madvise: 'madvise NAME dontneed [OFF LEN]',
+  madvise: 'madvise NAME dontneed [OFF LEN] | madvise NAME dontfork|dofork|wipeonfork|keeponfork',
+  mprotect: 'mprotect NAME ro|rw [OFF LEN]',
   fork: 'fork [CHILD]',
   task: 'task NAME',
   exit: 'exit [NAME]',
@@ -102,9 +108,11 @@ const USAGE: Record<StatementKeyword, string> = {
   dio: 'dio read|write FILE FOFF LEN NAME [BUFOFF] [async]',
   complete: 'complete [bio#N | all]',
   vfio: 'vfio map HANDLE NAME OFF LEN [write] | vfio unmap HANDLE',
-  vmsplice: 'vmsplice HANDLE NAME OFF LEN',
+  vmsplice: 'vmsplice PIPE NAME OFF LEN [nonblock]',
+  pipe: 'pipe NAME [size=N]',
   close: 'close HANDLE',
   writeback: 'writeback NAME [OFF [LEN]]',
+  label: 'label NAME MAPPING+OFF',
   repeat: 'repeat N',
   end: 'end',
   mark: 'mark TEXT...',
@@ -418,6 +426,7 @@ const MMAP_OPTIONS: readonly OptionSpec[] = [
   { name: 'thp' },
 ];
 const FILE_OPTIONS: readonly OptionSpec[] = [{ name: 'fs', takesValue: true }, { name: 'blocksize', takesValue: true }, { name: 'holes' }];
+const MADVICE = ['dontneed', 'dontfork', 'dofork', 'wipeonfork', 'keeponfork'] as const;
 const PIN_OPTIONS: readonly OptionSpec[] = [{ name: 'write' }, { name: 'longterm' }, { name: 'fast' }];
 const GET_OPTIONS: readonly OptionSpec[] = [{ name: 'write' }, { name: 'fast' }];
 
@@ -529,17 +538,38 @@ function parseMadvise(ctx: LineContext): Statement {
   const { cursor } = ctx;
   const name = cursor.name('NAME');
   const advice = cursor.take('ADVICE');
-  if (advice.text !== 'dontneed') {
-    const hint = didYouMean(advice.text, ['dontneed']) || ' (only dontneed is supported)';
+  const known = MADVICE.find((a) => a === advice.text);
+  if (known === undefined) {
+    const hint = didYouMean(advice.text, MADVICE) || ` (${MADVICE.join(', ')})`;
     fail(advice.col, `unknown advice ${quote(advice.text)}${hint}`);
   }
-  const madvise: Madvise = { op: 'madvise', pos: ctx.pos, name, advice: 'dontneed' };
-  if (cursor.peek() !== undefined) {
+  const madvise: Madvise = { op: 'madvise', pos: ctx.pos, name, advice: known };
+  const extra = cursor.peek();
+  // The fork flags are VMA flags; pinscope sets them on a whole mapping (the kernel would split the VMA).
+  if (extra !== undefined && known !== 'dontneed') fail(extra.col, `${known} applies to the whole mapping here (usage: ${USAGE.madvise})`);
+  if (extra !== undefined) {
     madvise.off = cursor.number('OFF');
     madvise.len = cursor.number('LEN', 1);
   }
   cursor.done();
   return madvise;
+}
+
+function parseMprotect(ctx: LineContext): Statement {
+  const { cursor } = ctx;
+  const name = cursor.name('NAME');
+  const prot = cursor.take('ro|rw');
+  if (prot.text !== 'ro' && prot.text !== 'rw') {
+    // PROT_NONE and PROT_EXEC change nothing pinscope models, so only these two are accepted.
+    fail(prot.col, `expected ro or rw, got ${quote(prot.text)}${didYouMean(prot.text, ['ro', 'rw'])}`);
+  }
+  const mprotect: Mprotect = { op: 'mprotect', pos: ctx.pos, name, writable: prot.text === 'rw' };
+  if (cursor.peek() !== undefined) {
+    mprotect.off = cursor.number('OFF');
+    mprotect.len = cursor.number('LEN', 1);
+  }
+  cursor.done();
+  return mprotect;
 }
 
 function parsePinOrGet(ctx: LineContext, op: 'pin' | 'get'): Statement {
@@ -617,14 +647,30 @@ function parseVfio(ctx: LineContext): Statement {
 /** One alternative of an `on` selector: a preset, a comparison with a preset, or toggle=value. */
 const KERNEL_SELECTOR = /^(?:(?:<=|>=|<|>)?(?:v\d+\.\d+|latest)|[a-z][a-z-]*=[a-z][a-z-]*)$/;
 
-function parseExpect(ctx: LineContext): Expect {
+function parseLabel(ctx: LineContext): Label {
+  const { cursor } = ctx;
+  const name = cursor.handleDefinition('NAME');
+  const target = cursor.take('MAPPING+OFF');
+  cursor.done();
+  const plus = target.text.indexOf('+');
+  if (plus < 0) fail(target.col, `expected MAPPING+OFF such as buf+0x3000, got ${quote(target.text)}`);
+  const mapping = target.text.slice(0, plus);
+  if (!NAME.test(mapping)) fail(target.col, `bad mapping name ${quote(mapping)} in ${quote(target.text)}`);
+  const offCol = colInWord(target, plus + 1);
+  const offText = target.text.slice(plus + 1);
+  const reading = readNumber(offText);
+  if (!reading.ok) fail(offCol, describeNumberError({ text: offText, col: offCol, endCol: 0, quoted: false }, 'OFF', reading.reason));
+  return { op: 'label', pos: ctx.pos, name, mapping, offset: reading.value };
+}
+
+function parseExpect(ctx: LineContext, labels: ReadonlySet<string>): Expect {
   const { cursor } = ctx;
   const subjectWord = cursor.take('SUBJECT');
   const embedded = EMBEDDED_OPERATOR.exec(subjectWord.text);
   if (embedded !== null) {
     fail(colInWord(subjectWord, embedded.index), `put spaces around the operator (usage: ${USAGE.expect})`);
   }
-  const subject = parseSubject(subjectWord);
+  const subject = parseSubject(subjectWord, labels);
 
   const opWord = cursor.take('OP');
   const cmp = COMPARE_OPS.find((op) => op === opWord.text);
@@ -660,7 +706,8 @@ function parseExpect(ctx: LineContext): Expect {
     text: ctx.line.slice(ctx.keyword.col - 1, valueWord.endCol - 1),
   };
   if (subject.offset !== undefined) expect.offset = subject.offset;
-  if (subject.field !== undefined) expect.field = subject.field;
+  if (subject.family === 'pte') expect.field = `pte.${subject.field ?? 'present'}`;
+  else if (subject.field !== undefined) expect.field = subject.field;
   if (selectors.length > 0) expect.on = selectors;
   return expect;
 }
@@ -675,15 +722,20 @@ interface Subject {
 
 const FAMILY_NAMES: Record<Exclude<SubjectFamily, 'run'>, string> = {
   folio: 'a folio',
+  pte: 'a page table entry',
   bio: 'a bio',
   dio: 'a dio',
   handle: 'a handle',
 };
 
-function parseSubject(word: Word): Subject {
+function parseSubject(word: Word, labels: ReadonlySet<string>): Subject {
   const text = word.text;
-  const dot = text.lastIndexOf('.');
-  const base = dot >= 0 ? text.slice(0, dot) : text;
+  // NAME+OFF.pte[.BIT]: the page table entry, not the folio it maps.
+  const pteAt = text.indexOf('.pte');
+  const isPte = pteAt > 0 && text.includes('+') && (text.length === pteAt + 4 || text.charAt(pteAt + 4) === '.');
+  const head = isPte ? text.slice(0, pteAt) : text;
+  const dot = isPte ? (text.length === pteAt + 4 ? -1 : pteAt + 4) : text.lastIndexOf('.');
+  const base = dot >= 0 ? text.slice(0, isPte ? pteAt : dot) : head;
   const field = dot >= 0 ? text.slice(dot + 1) : undefined;
   const fieldCol = colInWord(word, dot + 1);
   let subject: Subject;
@@ -700,7 +752,9 @@ function parseSubject(word: Word): Subject {
     if (!reading.ok) {
       fail(offCol, describeNumberError({ text: offText, col: offCol, endCol: 0, quoted: false }, 'OFF', reading.reason));
     }
-    subject = { name, offset: reading.value, family: 'folio', label: base };
+    subject = isPte ? { name, offset: reading.value, family: 'pte', label: `${base}.pte` } : { name, offset: reading.value, family: 'folio', label: base };
+  } else if (labels.has(base)) {
+    subject = { name: base, family: 'folio', label: base };
   } else if (base === 'zero' || base === 'hugezero') {
     subject = { name: base, family: 'folio', label: base };
   } else if (base === 'violations' || base === 'leaks') {
@@ -718,6 +772,9 @@ function parseSubject(word: Word): Subject {
   }
   if (field === undefined) return subject;
   const fields = EXPECT_FIELDS[subject.family];
+  if (subject.family === 'folio' && EXPECT_FIELDS.pte.includes(field) && !fields.includes(field) && subject.offset !== undefined) {
+    fail(fieldCol, `${quote(field)} is a bit of the page table entry: write ${subject.label}.pte.${field}`);
+  }
   if (field === '') fail(fieldCol, `missing field after "." (${FAMILY_NAMES[subject.family]} has ${fields.join(', ')})`);
   if (!fields.includes(field)) {
     const known = Object.values(EXPECT_FIELDS).some((list) => list.includes(field));
@@ -800,6 +857,8 @@ class ScenarioParser {
   private kernelAt: Pos | undefined;
   private titleAt: Pos | undefined;
   private firstAction: { op: string; pos: Pos } | undefined;
+  /** Names given by `label` so far: later expectations read them as folios. */
+  private readonly labels = new Set<string>();
   stopped = false;
 
   constructor(private readonly file: string) {}
@@ -903,6 +962,8 @@ class ScenarioParser {
       }
       case 'madvise':
         return parseMadvise(ctx);
+      case 'mprotect':
+        return parseMprotect(ctx);
       case 'fork': {
         const child = cursor.takeIf(() => true);
         cursor.done();
@@ -938,12 +999,26 @@ class ScenarioParser {
       case 'vfio':
         return parseVfio(ctx);
       case 'vmsplice': {
-        const handle = cursor.handleDefinition('HANDLE');
+        const handle = cursor.handleDefinition('PIPE');
         const name = cursor.name('NAME');
         const off = cursor.number('OFF');
         const len = cursor.number('LEN', 1);
-        cursor.done();
-        return { op: 'vmsplice', pos, handle, name, off, len };
+        const options = readOptions(cursor.rest(), [{ name: 'nonblock' }]);
+        return { op: 'vmsplice', pos, handle, name, off, len, nonblock: options.has('nonblock') };
+      }
+      case 'pipe': {
+        const name = cursor.handleDefinition('NAME');
+        const options = readOptions(cursor.rest(), [{ name: 'size', takesValue: true }]);
+        const size = options.get('size');
+        if (size === undefined) return { op: 'pipe', pos, name };
+        const word: Word = { text: size.value, col: size.valueCol, endCol: 0, quoted: false };
+        // F_SETPIPE_SZ takes an unsigned int and refuses more than 2^31 bytes (round_pipe_size).
+        return { op: 'pipe', pos, name, size: checkNumber(word, 'size', 1, 2 ** 31) };
+      }
+      case 'label': {
+        const label = parseLabel(ctx);
+        this.labels.add(label.name);
+        return label;
       }
       case 'close': {
         const handle = cursor.handleReference('HANDLE');
@@ -959,7 +1034,7 @@ class ScenarioParser {
         return { op: 'repeat', pos, count, body: [], endPos: pos };
       }
       case 'expect':
-        return parseExpect(ctx);
+        return parseExpect(ctx, this.labels);
     }
   }
 

@@ -241,9 +241,13 @@ const kindCheck = fc.record({ cmp: equalityOp, value: fc.constantFrom(...FOLIO_K
 
 const folioFieldCheck = fc.oneof(
   fc.tuple(fc.constantFrom('refcount', 'mapcount', 'pincount'), numberCheck),
-  fc.tuple(fc.constantFrom('pinned', 'exclusive', 'dirty'), boolCheck),
+  fc.tuple(fc.constantFrom('pinned', 'exclusive', 'dirty', 'freed'), boolCheck),
   fc.tuple(fc.constant('kind'), kindCheck),
 );
+// A page table entry's bits always print with their field (`buf+0.pte.present`), the default included.
+const pteFieldCheck = fc.tuple(fc.constantFrom('pte.present', 'pte.writable', 'pte.dirty', 'pte.special', 'pte.pmd'), boolCheck);
+// Longer than any `identifier`, so a label never takes the name of a handle that an expectation reads.
+const labelName = fc.stringMatching(/^lbl_[a-z]{5,6}$/);
 const handleFieldCheck = fc.oneof(
   fc.tuple(fc.constant('pages'), numberCheck),
   fc.tuple(fc.constant('result'), fc.oneof(numberCheck, errnoCheck)),
@@ -276,6 +280,7 @@ const expectParts: fc.Arbitrary<ExpectParts> = fc.oneof(
   fc
     .tuple(identifier, fc.maxSafeNat(), optionalField(folioFieldCheck, numberCheck))
     .map(([subject, offset, check]) => ({ subject, offset, ...check })),
+  fc.tuple(identifier, fc.maxSafeNat(), pteFieldCheck).map(([subject, offset, [field, check]]) => ({ subject, offset, field, ...check })),
   fc.tuple(userHandle, optionalField(handleFieldCheck, fc.oneof(numberCheck, errnoCheck))).map(([subject, check]) => ({ subject, ...check })),
   fc.tuple(fc.nat(99), optionalField(bioFieldCheck, wordCheck)).map(([n, check]) => ({ subject: `bio#${n}`, ...check })),
   fc.tuple(fc.nat(99), optionalField(dioFieldCheck, fc.oneof(numberCheck, errnoCheck))).map(([n, check]) => ({ subject: `dio#${n}`, ...check })),
@@ -329,6 +334,7 @@ const action: fc.Arbitrary<Statement> = fc.oneof(
       ? { op: 'madvise', pos: P, name, advice: 'dontneed' }
       : { op: 'madvise', pos: P, name, advice: 'dontneed', off: range[0], len: range[1] },
   ),
+  fc.tuple(identifier, fc.constantFrom('dontfork' as const, 'dofork' as const, 'wipeonfork' as const, 'keeponfork' as const)).map(([name, advice]): Statement => ({ op: 'madvise', pos: P, name, advice })),
   fc.option(identifier, { nil: undefined }).map((child): Statement => (child === undefined ? { op: 'fork', pos: P } : { op: 'fork', pos: P, child })),
   identifier.map((name): Statement => ({ op: 'task', pos: P, name })),
   fc.option(identifier, { nil: undefined }).map((name): Statement => (name === undefined ? { op: 'exit', pos: P } : { op: 'exit', pos: P, name })),
@@ -371,8 +377,13 @@ const action: fc.Arbitrary<Statement> = fc.oneof(
     write: fc.boolean(),
   }),
   handleReference.map((handle): Statement => ({ op: 'vfio-unmap', pos: P, handle })),
-  fc.record({ op: fc.constant('vmsplice' as const), pos: fc.constant(P), handle: handleName, name: identifier, off: size, len: positiveSize }),
+  fc.record({ op: fc.constant('vmsplice' as const), pos: fc.constant(P), handle: handleName, name: identifier, off: size, len: positiveSize, nonblock: fc.boolean() }),
+  fc.tuple(handleName, fc.option(fc.integer({ min: 1, max: 2 ** 31 }), { nil: undefined })).map(([name, size]): Statement => (size === undefined ? { op: 'pipe', pos: P, name } : { op: 'pipe', pos: P, name, size })),
+  fc.record({ op: fc.constant('label' as const), pos: fc.constant(P), name: labelName, mapping: identifier, offset: fc.maxSafeNat() }),
   handleReference.map((handle): Statement => ({ op: 'close', pos: P, handle })),
+  fc
+    .tuple(identifier, fc.boolean(), fc.option(fc.tuple(size, positiveSize), { nil: undefined }))
+    .map(([name, writable, range]): Statement => (range === undefined ? { op: 'mprotect', pos: P, name, writable } : { op: 'mprotect', pos: P, name, writable, off: range[0], len: range[1] })),
   fc.tuple(fc.constantFrom('mark' as const, 'note' as const), lineText).map(([op, text]): Statement => ({ op, pos: P, text })),
   expectStatement,
 );

@@ -83,6 +83,10 @@ export function printStatement(st: Statement | Trivia): string {
       const hasRange = st.off !== undefined || st.len !== undefined;
       return words('madvise', st.name, st.advice, hasRange && formatSize(st.off ?? 0), hasRange && formatSize(st.len ?? 0));
     }
+    case 'mprotect': {
+      const hasRange = st.off !== undefined || st.len !== undefined;
+      return words('mprotect', st.name, st.writable ? 'rw' : 'ro', hasRange && formatSize(st.off ?? 0), hasRange && formatSize(st.len ?? 0));
+    }
     case 'fork':
       return words('fork', st.child);
     case 'task':
@@ -122,7 +126,11 @@ export function printStatement(st: Statement | Trivia): string {
     case 'vfio-unmap':
       return `vfio unmap ${st.handle}`;
     case 'vmsplice':
-      return words('vmsplice', st.handle, st.name, formatSize(st.off), formatSize(st.len));
+      return words('vmsplice', st.handle, st.name, formatSize(st.off), formatSize(st.len), st.nonblock && 'nonblock');
+    case 'pipe':
+      return words('pipe', st.name, st.size !== undefined && `size=${formatSize(st.size)}`);
+    case 'label':
+      return `label ${st.name} ${st.mapping}+${formatOffset(st.offset)}`;
     case 'close':
       return `close ${st.handle}`;
     case 'repeat':

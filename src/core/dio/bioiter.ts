@@ -55,8 +55,10 @@ export function bioIovIterGetPages(sim: Sim, dio: Dio, file: FileObj, mm: Mm, va
   let error = 0;
   sim.call('bio_iov_iter_get_pages', () => {
     // do { __bio_iov_iter_get_pages() } while (iov_iter_count(iter) && !bio_full(bio))
-    while (va + added < end && bio.bvecs.length < maxVecs) {
+    // `added` grows inside the forEach below, which the loop-condition lint cannot see: test it in the body.
+    for (;;) {
       const at = va + added;
+      if (at >= end || bio.bvecs.length >= maxVecs) break;
       const startVa = Math.floor(at / PAGE_SIZE) * PAGE_SIZE;
       const npages = Math.min(maxVecs - bio.bvecs.length, userPagesOf(at, end - at));
       const r = sim.call(dio.isPinned ? 'iov_iter_extract_pages' : 'iov_iter_get_pages2', () =>
