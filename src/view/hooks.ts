@@ -1,7 +1,7 @@
 // App-wide effects: playback, the keyboard, and keeping the URL in step with what is on screen.
 
 import { useEffect, useRef } from 'react';
-import { useExplorer } from '../store/explorer';
+import { playbackStop, useExplorer } from '../store/explorer';
 import { decodeLink, encodeLink } from '../store/url';
 import { DEFAULT_SCENARIO, findBuiltin, findLibrary } from '../store/scenarios';
 import { actionForKey } from './actions';
@@ -22,10 +22,11 @@ export function usePlayback(): void {
       if (whole > 0) {
         carry -= whole;
         const s = useExplorer.getState();
-        const lastStep = s.run?.lastStep ?? 0;
-        const next = Math.min(lastStep, s.step + whole);
+        // Where playing on stops: the next chapter start (when pausing at chapters) or the end.
+        const stop = s.run ? playbackStop(s.run, s.step, s.pauseAtChapters) : 0;
+        const next = Math.min(stop, s.step + whole);
         s.seek(next);
-        if (next >= lastStep) {
+        if (next >= stop) {
           s.pause();
           return;
         }
