@@ -15,6 +15,8 @@ import { WhyPanel } from './why/WhyPanel';
 import { ComparePanel } from './compare/ComparePanel';
 import { FindingsPanel } from './findings/FindingsPanel';
 import { installTestApi } from './testApi';
+import { usePrefs } from './prefs';
+import { useViewZoom } from './common/useViewZoom';
 
 installTestApi();
 
@@ -23,6 +25,8 @@ export function App() {
   useKeyboard();
   usePlayback();
   useFileDrop();
+  useViewZoom();
+  const editorCollapsed = usePrefs((p) => p.editorCollapsed);
   const notice = useExplorer((s) => s.notice);
   const hasRun = useExplorer((s) => s.run !== null);
   const comparing = useExplorer((s) => s.compareSpec !== null);
@@ -38,7 +42,7 @@ export function App() {
           </button>
         </div>
       )}
-      <main className="workspace">
+      <main className={`workspace${editorCollapsed ? ' editor-collapsed' : ''}`}>
         <Editor />
         <div className="views">
           {hasRun && comparing ? (
