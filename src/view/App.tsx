@@ -15,6 +15,7 @@ import { WhyPanel } from './why/WhyPanel';
 import { ComparePanel } from './compare/ComparePanel';
 import { FindingsPanel } from './findings/FindingsPanel';
 import { installTestApi } from './testApi';
+import { PanelBoundary } from './common/PanelBoundary';
 import { usePrefs } from './prefs';
 import { useViewZoom } from './common/useViewZoom';
 
@@ -43,26 +44,50 @@ export function App() {
         </div>
       )}
       <main className={`workspace${editorCollapsed ? ' editor-collapsed' : ''}`}>
-        <Editor />
+        <PanelBoundary name="Scenario editor">
+          <Editor />
+        </PanelBoundary>
         <div className="views">
           {hasRun && comparing ? (
-            <ComparePanel />
+            <PanelBoundary name="Compare">
+              <ComparePanel />
+            </PanelBoundary>
           ) : hasRun ? (
             <>
-              <PageTablesPanel />
-              <MemoryPanel />
-              <RefGraphPanel />
-              <BlockIoPanel />
+              <PanelBoundary name="Page tables">
+                <PageTablesPanel />
+              </PanelBoundary>
+              <PanelBoundary name="Memory">
+                <MemoryPanel />
+              </PanelBoundary>
+              <PanelBoundary name="Refcount graph">
+                <RefGraphPanel />
+              </PanelBoundary>
+              <PanelBoundary name="Block I/O">
+                <BlockIoPanel />
+              </PanelBoundary>
             </>
           ) : (
             <p className="loading">Running the scenario…</p>
           )}
         </div>
-        {folioSelected ? <WhyPanel /> : <FindingsPanel />}
+        {folioSelected ? (
+          <PanelBoundary name="Ask why">
+            <WhyPanel />
+          </PanelBoundary>
+        ) : (
+          <PanelBoundary name="Findings">
+            <FindingsPanel />
+          </PanelBoundary>
+        )}
       </main>
       <footer className="bottom">
-        <Narration />
-        <Timeline />
+        <PanelBoundary name="Narration">
+          <Narration />
+        </PanelBoundary>
+        <PanelBoundary name="Timeline">
+          <Timeline />
+        </PanelBoundary>
       </footer>
       <HelpOverlay />
     </div>
