@@ -5,6 +5,7 @@ import { playbackStop, useExplorer } from '../store/explorer';
 import { decodeLink, encodeLink } from '../store/url';
 import { DEFAULT_SCENARIO, findBuiltin, findLibrary } from '../store/scenarios';
 import { actionForKey } from './actions';
+import { usePrefs } from './prefs';
 
 /** Advance one event at a time at the chosen speed while playing. */
 export function usePlayback(): void {
@@ -65,8 +66,14 @@ export function useUrlSync(): void {
       const decoded = await decodeLink(window.location.hash);
       const store = useExplorer.getState();
       if (decoded.ok === true) {
-        store.load(decoded.link.text, { kernel: decoded.link.kernel ?? null, ...(decoded.link.step !== undefined ? { step: decoded.link.step } : {}) });
-        if (decoded.link.compare) store.setCompare(decoded.link.compare);
+        const { link } = decoded;
+        // The scenario keeps its identity (title, description) when the text is still the built-in one's.
+        const known = link.scenarioId ? (findBuiltin(link.scenarioId) ?? findLibrary(link.scenarioId)) : undefined;
+        const scenarioId = known && known.text === link.text ? known.id : null;
+        store.load(link.text, { kernel: link.kernel ?? null, scenarioId, ...(link.step !== undefined ? { step: link.step } : {}) });
+        if (link.compare) store.setCompare(link.compare);
+        if (link.folio !== undefined && useExplorer.getState().run?.catalog.folios.some((f) => f.id === link.folio)) store.selectFolio(link.folio);
+        if (link.panel === 'findings') usePrefs.getState().setFindingsOpen(true);
       } else if (decoded.ok === false) {
         store.load(DEFAULT_SCENARIO.text, { scenarioId: DEFAULT_SCENARIO.id, notice: `This link could not be opened: ${decoded.reason}. Showing the default scenario instead.` });
       } else {
@@ -88,20 +95,36 @@ export function useUrlSync(): void {
     let lastHash = '';
     const unsubscribe = useExplorer.subscribe((s, prev) => {
       if (!s.run) return;
-      if (s.source === prev.source && s.kernelSpec === prev.kernelSpec && s.step === prev.step && s.compareSpec === prev.compareSpec) return;
+      if (s.source === prev.source && s.kernelSpec === prev.kernelSpec && s.step === prev.step && s.compareSpec === prev.compareSpec && s.scenarioId === prev.scenarioId && s.selectedFolio === prev.selectedFolio) return;
+      schedule();
+    });
+    const unsubscribePrefs = usePrefs.subscribe((p, prev) => {
+      if (p.findingsOpen !== prev.findingsOpen && useExplorer.getState().run) schedule();
+    });
+    function schedule() {
       clearTimeout(timer);
       const write = async () => {
-        const { source, kernelSpec, step, compareSpec } = useExplorer.getState();
-        const hash = await encodeLink({ text: source, ...(kernelSpec ? { kernel: kernelSpec } : {}), ...(compareSpec ? { compare: compareSpec } : {}), step });
+        const { source, kernelSpec, step, compareSpec, scenarioId, selectedFolio } = useExplorer.getState();
+        const panel = usePrefs.getState().findingsOpen ? 'findings' : undefined;
+        const hash = await encodeLink({
+          text: source,
+          ...(kernelSpec ? { kernel: kernelSpec } : {}),
+          ...(compareSpec ? { compare: compareSpec } : {}),
+          step,
+          ...(scenarioId ? { scenarioId } : {}),
+          ...(selectedFolio !== null ? { folio: selectedFolio } : {}),
+          ...(panel ? { panel } : {}),
+        });
         if (hash === lastHash) return;
         lastHash = hash;
         window.history.replaceState(null, '', `${window.location.pathname}${window.location.search}${hash}`);
       };
       timer = setTimeout(() => void write(), 250);
-    });
+    }
     return () => {
       clearTimeout(timer);
       unsubscribe();
+      unsubscribePrefs();
     };
   }, []);
 }

@@ -1,4 +1,5 @@
-// View preferences that outlive a visit (kept in localStorage): whether the editor is collapsed.
+// View preferences: whether the editor is collapsed (kept in localStorage, it outlives a visit) and whether the
+// findings column is open (for this visit, and in links).
 
 import { create } from 'zustand';
 
@@ -15,6 +16,9 @@ function read(): boolean {
 interface Prefs {
   editorCollapsed: boolean;
   setEditorCollapsed(collapsed: boolean): void;
+  /** The findings column: opened or closed by the user (or a link); null until then. Not stored. */
+  findingsOpen: boolean | null;
+  setFindingsOpen(open: boolean | null): void;
 }
 
 export const usePrefs = create<Prefs>()((set) => ({
@@ -26,5 +30,9 @@ export const usePrefs = create<Prefs>()((set) => ({
       // Private windows may refuse storage: the choice then lasts for this visit.
     }
     set({ editorCollapsed: collapsed });
+  },
+  findingsOpen: null,
+  setFindingsOpen(open) {
+    set({ findingsOpen: open });
   },
 }));
