@@ -16,6 +16,7 @@ import { ComparePanel } from './compare/ComparePanel';
 import { FindingsPanel } from './findings/FindingsPanel';
 import { installTestApi } from './testApi';
 import { PanelBoundary } from './common/PanelBoundary';
+import { DraftBar } from './DraftBar';
 import { usePrefs } from './prefs';
 import { useViewZoom } from './common/useViewZoom';
 
@@ -35,14 +36,17 @@ export function App() {
   return (
     <div className="app">
       <TopBar />
-      {notice && (
-        <div className="notice" role="alert">
-          <span>{notice}</span>
-          <button type="button" className="link" onClick={() => useExplorer.getState().setNotice(null)}>
-            dismiss
-          </button>
-        </div>
-      )}
+      <div className="notices">
+        {notice && (
+          <div className="notice" role="alert">
+            <span>{notice}</span>
+            <button type="button" className="link" onClick={() => useExplorer.getState().setNotice(null)}>
+              dismiss
+            </button>
+          </div>
+        )}
+        <DraftBar />
+      </div>
       <main className={`workspace${editorCollapsed ? ' editor-collapsed' : ''}`}>
         <PanelBoundary name="Scenario editor">
           <Editor />

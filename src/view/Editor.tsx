@@ -5,6 +5,7 @@
 import { useEffect, useRef, useState } from 'react';
 import { useExplorer, selectCurrentLine, selectErrors } from '../store/explorer';
 import { usePrefs } from './prefs';
+import { saveDraft } from './draft';
 import './editor.css';
 
 export function Editor() {
@@ -26,7 +27,11 @@ export function Editor() {
 
   useEffect(() => {
     if (draft === source) return;
-    const t = setTimeout(() => setSource(draft), 250);
+    const t = setTimeout(() => {
+      setSource(draft);
+      // What the user typed outlives the visit (offered back next time).
+      saveDraft(draft, useExplorer.getState().kernelSpec);
+    }, 250);
     return () => clearTimeout(t);
   }, [draft, source, setSource]);
 

@@ -6,6 +6,7 @@ import { useExplorer } from '../store/explorer';
 import './compare/topbar.css';
 import { BUILTIN_SCENARIOS, LIBRARY_SCENARIOS, comparePair, findBuiltin, findLibrary } from '../store/scenarios';
 import { releaseFocus } from './actions';
+import { replaceText } from './draft';
 import { textAsShown, type ShownKernel } from './share/exportText';
 
 export function TopBar() {
@@ -34,14 +35,16 @@ function ScenarioPicker() {
     const store = useExplorer.getState();
     const builtin = findBuiltin(id);
     if (builtin) {
-      store.load(builtin.text, { scenarioId: builtin.id });
+      replaceText(`"${builtin.title}"`, () => store.load(builtin.text, { scenarioId: builtin.id }));
       return;
     }
     const library = findLibrary(id);
     if (!library) return;
     // Opens at its first chapter; with its compare pair, under kernel A compared with B.
-    store.load(library.text, { scenarioId: library.id, ...(library.compare ? { kernel: library.compare[0] } : {}) });
-    if (library.compare) store.setCompare(library.compare[1]);
+    replaceText(`"${library.title}"`, () => {
+      store.load(library.text, { scenarioId: library.id, ...(library.compare ? { kernel: library.compare[0] } : {}) });
+      if (library.compare) store.setCompare(library.compare[1]);
+    });
   };
   return (
     <div className="picker-stack">

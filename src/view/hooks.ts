@@ -6,6 +6,7 @@ import { decodeLink, encodeLink } from '../store/url';
 import { DEFAULT_SCENARIO, findBuiltin, findLibrary } from '../store/scenarios';
 import { actionForKey } from './actions';
 import { usePrefs } from './prefs';
+import { readDraft, refuseDrop, replaceText, useDrafts } from './draft';
 
 /** Advance one event at a time at the chosen speed while playing. */
 export function usePlayback(): void {
@@ -54,6 +55,17 @@ export function useKeyboard(enabled = true): void {
   }, [enabled]);
 }
 
+/** Open a dropped file as the scenario text, or refuse it with a message and change nothing. */
+export async function openDroppedFile(file: File): Promise<void> {
+  const refused = await refuseDrop(file);
+  if (refused) {
+    useExplorer.getState().setNotice(`Not opened: ${refused}. Drop a scenario text file (.scn).`);
+    return;
+  }
+  const text = await file.text();
+  replaceText(`the file "${file.name}"`, () => useExplorer.getState().load(text));
+}
+
 /** Open what the URL says (or the default scenario), then keep the URL up to date. */
 export function useUrlSync(): void {
   const started = useRef(false);
@@ -87,6 +99,9 @@ export function useUrlSync(): void {
           store.load(chosen.text, { scenarioId: chosen.id });
         }
       }
+      // A draft from an earlier visit is offered back when something else opened.
+      const draft = readDraft();
+      if (draft && draft.text !== useExplorer.getState().source) useDrafts.getState().offer(draft);
     })();
   }, []);
 
@@ -129,15 +144,15 @@ export function useUrlSync(): void {
   }, []);
 }
 
-/** Dropping a .scn file anywhere opens it. */
+/** Dropping a .scn file anywhere opens it (edited text can be had back with Undo); other files are refused. */
 export function useFileDrop(): void {
   useEffect(() => {
     const over = (e: DragEvent) => e.preventDefault();
     const drop = async (e: DragEvent) => {
       e.preventDefault();
       const file = e.dataTransfer?.files[0];
-      if (!file || file.size > 400_000) return;
-      useExplorer.getState().load(await file.text());
+      if (!file) return;
+      await openDroppedFile(file);
     };
     const onDrop = (e: DragEvent) => void drop(e);
     window.addEventListener('dragover', over);
