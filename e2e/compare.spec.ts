@@ -23,7 +23,14 @@ test.describe('compare mode', () => {
     await expect(page.getByTestId('compare-headline')).toContainText('Runs diverge first at line 19');
     await page.screenshot({ path: info.outputPath('compare-inflight.png') });
 
-    // A divergence in the list seeks there; "Exit compare" brings the four views back.
+    // Every view for both kernels, a tab each.
+    for (const [tab, svg] of [['Refcount graph', '.graph-svg'], ['Page tables', '.pt-walk'], ['Block I/O', '.bio-view'], ['Memory', '.memory-svg']] as const) {
+      await page.getByRole('tab', { name: tab }).click();
+      await expect(app.compareSide('a').locator(svg)).toBeVisible();
+      await expect(app.compareSide('b').locator(svg)).toBeVisible();
+    }
+
+    // A divergence in the strip seeks there; "Exit compare" brings the four views back.
     await page.locator('.compare-item').first().click();
     expect(await app.step()).toBeLessThan(chapters[2]!.step - 1);
     await page.getByRole('button', { name: 'Exit compare' }).click();

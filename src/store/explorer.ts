@@ -25,6 +25,8 @@ export interface ExplorerState {
   playing: boolean;
   /** Playback speed in events per second. */
   speed: number;
+  /** Playback pauses when it reaches the start of a chapter. */
+  pauseAtChapters: boolean;
   helpOpen: boolean;
   /** Bumped on every run so views can reset caches keyed by run. */
   runId: number;
@@ -47,6 +49,7 @@ export interface ExplorerActions {
   pause(): void;
   togglePlay(): void;
   setSpeed(eventsPerSecond: number): void;
+  setPauseAtChapters(on: boolean): void;
   selectFolio(id: number | null): void;
   jumpToLastChange(folio: number): void;
   setHelpOpen(open: boolean): void;
@@ -90,9 +93,22 @@ export function runSource(source: string, kernelSpec: string | null): RunResult 
   return { run: outcome.run, errors: [] };
 }
 
-/** The step a freshly opened scenario starts at: its first chapter, or the start. */
+/**
+ * The step a freshly opened scenario starts at: the first step, from its first chapter on, where kernel code
+ * runs (an event with a call chain), so the picture opens on something happening; else the first chapter.
+ */
 export function openingStep(run: Run): number {
-  return run.chapters[0]?.step ?? 0;
+  const from = run.chapters[0]?.step ?? 0;
+  for (let s = Math.max(1, from); s <= run.lastStep; s++) {
+    if (run.events[s - 1]!.chain.length > 0) return s;
+  }
+  return from;
+}
+
+/** Where playback from `from` should stop: the next chapter start, when pausing at chapters. */
+export function playbackStop(run: Run, from: number, pauseAtChapters: boolean): number {
+  if (!pauseAtChapters) return run.lastStep;
+  return run.chapters.find((c) => c.step > from)?.step ?? run.lastStep;
 }
 
 export const useExplorer = create<ExplorerStore>()((set, get) => {
@@ -126,6 +142,7 @@ export const useExplorer = create<ExplorerStore>()((set, get) => {
     selectedFolio: null,
     playing: false,
     speed: 8,
+    pauseAtChapters: true,
     helpOpen: false,
     runId: 0,
     compareSpec: null,
@@ -185,6 +202,9 @@ export const useExplorer = create<ExplorerStore>()((set, get) => {
     },
     setSpeed(eventsPerSecond) {
       set({ speed: Math.max(0.5, Math.min(240, eventsPerSecond)) });
+    },
+    setPauseAtChapters(on) {
+      set({ pauseAtChapters: on });
     },
     selectFolio(id) {
       set({ selectedFolio: id });

@@ -53,3 +53,21 @@ describe('link codec', () => {
     );
   });
 });
+
+describe('link codec: scenario id, folio and panel', () => {
+  it('round-trips them, and old links without them open as before', async () => {
+    const text = 'title T\nmmap buf 4K\n';
+    const hash = await encodeLink({ text, step: 3, scenarioId: 'library/zero-pin', folio: 2, panel: 'findings' });
+    expect(await decodeLink(hash)).toEqual({ ok: true, link: { text, step: 3, scenarioId: 'library/zero-pin', folio: 2, panel: 'findings' } });
+    const old = await encodeLink({ text, step: 3 });
+    expect(old).not.toMatch(/[&#](id|f|p)=/);
+    expect(await decodeLink(old)).toEqual({ ok: true, link: { text, step: 3 } });
+  });
+
+  it('ignores a malformed id, folio or panel instead of refusing the link', async () => {
+    const hash = await encodeLink({ text: 'title T\n' });
+    const data = hash.split('s=')[1];
+    const back = await decodeLink(`#v=1&id=<b>&f=-1&p=<i>&s=${data}`);
+    expect(back).toEqual({ ok: true, link: { text: 'title T\n' } });
+  });
+});

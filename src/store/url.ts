@@ -14,6 +14,12 @@ export interface LinkState {
   step?: number;
   /** Second kernel for compare mode (`c=`), when on. */
   compare?: string;
+  /** The built-in or library scenario the text is (`id=`), when unchanged from it. */
+  scenarioId?: string;
+  /** The selected folio (`f=`), whose "why" panel is open. */
+  folio?: number;
+  /** The side panel that is open (`p=`): `findings`. */
+  panel?: string;
 }
 
 export type LinkDecode = { ok: true; link: LinkState } | { ok: false; reason: string } | { ok: 'empty' };
@@ -86,11 +92,16 @@ export async function encodeLink(link: LinkState): Promise<string> {
   if (link.kernel) params.set('k', link.kernel);
   if (link.compare) params.set('c', link.compare);
   if (link.step !== undefined) params.set('t', String(link.step));
+  if (link.scenarioId) params.set('id', link.scenarioId);
+  if (link.folio !== undefined) params.set('f', String(link.folio));
+  if (link.panel) params.set('p', link.panel);
   params.set('s', await compressText(link.text));
   return `#${params.toString()}`;
 }
 
 const KERNEL_SPEC = /^[A-Za-z0-9._=\- ]{1,200}$/;
+const SCENARIO_ID = /^[a-z0-9][a-z0-9/_-]{0,100}$/;
+const PANEL = /^[a-z]{1,20}$/;
 
 /** Decode a location hash. Never throws; a damaged link gives a reason to show the user. */
 export async function decodeLink(hash: string): Promise<LinkDecode> {
@@ -113,6 +124,13 @@ export async function decodeLink(hash: string): Promise<LinkDecode> {
     }
     const compare = params.get('c');
     if (compare !== null && KERNEL_SPEC.test(compare)) link.compare = compare;
+    // Added later than v=1's first fields: optional, and a malformed one is ignored rather than refused.
+    const id = params.get('id');
+    if (id !== null && SCENARIO_ID.test(id)) link.scenarioId = id;
+    const f = params.get('f');
+    if (f !== null && /^\d{1,9}$/.test(f)) link.folio = Number(f);
+    const panel = params.get('p');
+    if (panel !== null && PANEL.test(panel)) link.panel = panel;
     const t = params.get('t');
     if (t !== null) {
       const step = Number(t);

@@ -15,6 +15,10 @@ import { WhyPanel } from './why/WhyPanel';
 import { ComparePanel } from './compare/ComparePanel';
 import { FindingsPanel } from './findings/FindingsPanel';
 import { installTestApi } from './testApi';
+import { PanelBoundary } from './common/PanelBoundary';
+import { DraftBar } from './DraftBar';
+import { usePrefs } from './prefs';
+import { useViewZoom } from './common/useViewZoom';
 
 installTestApi();
 
@@ -23,6 +27,8 @@ export function App() {
   useKeyboard();
   usePlayback();
   useFileDrop();
+  useViewZoom();
+  const editorCollapsed = usePrefs((p) => p.editorCollapsed);
   const notice = useExplorer((s) => s.notice);
   const hasRun = useExplorer((s) => s.run !== null);
   const comparing = useExplorer((s) => s.compareSpec !== null);
@@ -30,35 +36,62 @@ export function App() {
   return (
     <div className="app">
       <TopBar />
-      {notice && (
-        <div className="notice" role="alert">
-          <span>{notice}</span>
-          <button type="button" className="link" onClick={() => useExplorer.getState().setNotice(null)}>
-            dismiss
-          </button>
-        </div>
-      )}
-      <main className="workspace">
-        <Editor />
+      <div className="notices">
+        {notice && (
+          <div className="notice" role="alert">
+            <span>{notice}</span>
+            <button type="button" className="link" onClick={() => useExplorer.getState().setNotice(null)}>
+              dismiss
+            </button>
+          </div>
+        )}
+        <DraftBar />
+      </div>
+      <main className={`workspace${editorCollapsed ? ' editor-collapsed' : ''}`}>
+        <PanelBoundary name="Scenario editor">
+          <Editor />
+        </PanelBoundary>
         <div className="views">
           {hasRun && comparing ? (
-            <ComparePanel />
+            <PanelBoundary name="Compare">
+              <ComparePanel />
+            </PanelBoundary>
           ) : hasRun ? (
             <>
-              <PageTablesPanel />
-              <MemoryPanel />
-              <RefGraphPanel />
-              <BlockIoPanel />
+              <PanelBoundary name="Page tables">
+                <PageTablesPanel />
+              </PanelBoundary>
+              <PanelBoundary name="Memory">
+                <MemoryPanel />
+              </PanelBoundary>
+              <PanelBoundary name="Refcount graph">
+                <RefGraphPanel />
+              </PanelBoundary>
+              <PanelBoundary name="Block I/O">
+                <BlockIoPanel />
+              </PanelBoundary>
             </>
           ) : (
             <p className="loading">Running the scenario…</p>
           )}
         </div>
-        {folioSelected ? <WhyPanel /> : <FindingsPanel />}
+        {folioSelected ? (
+          <PanelBoundary name="Ask why">
+            <WhyPanel />
+          </PanelBoundary>
+        ) : (
+          <PanelBoundary name="Findings">
+            <FindingsPanel />
+          </PanelBoundary>
+        )}
       </main>
       <footer className="bottom">
-        <Narration />
-        <Timeline />
+        <PanelBoundary name="Narration">
+          <Narration />
+        </PanelBoundary>
+        <PanelBoundary name="Timeline">
+          <Timeline />
+        </PanelBoundary>
       </footer>
       <HelpOverlay />
     </div>

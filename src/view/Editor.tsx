@@ -4,8 +4,9 @@
 
 import { useEffect, useRef, useState } from 'react';
 import { useExplorer, selectCurrentLine, selectErrors } from '../store/explorer';
-
-const LINE_HEIGHT = 20;
+import { usePrefs } from './prefs';
+import { saveDraft } from './draft';
+import './editor.css';
 
 export function Editor() {
   const source = useExplorer((s) => s.source);
@@ -26,7 +27,11 @@ export function Editor() {
 
   useEffect(() => {
     if (draft === source) return;
-    const t = setTimeout(() => setSource(draft), 250);
+    const t = setTimeout(() => {
+      setSource(draft);
+      // What the user typed outlives the visit (offered back next time).
+      saveDraft(draft, useExplorer.getState().kernelSpec);
+    }, 250);
     return () => clearTimeout(t);
   }, [draft, source, setSource]);
 
@@ -34,8 +39,9 @@ export function Editor() {
   useEffect(() => {
     const ta = textarea.current;
     if (!ta || currentLine === undefined) return;
-    const top = (currentLine - 1) * LINE_HEIGHT;
-    if (top < ta.scrollTop || top > ta.scrollTop + ta.clientHeight - 2 * LINE_HEIGHT) ta.scrollTop = Math.max(0, top - ta.clientHeight / 3);
+    const lineHeight = parseFloat(getComputedStyle(ta).lineHeight) || 20;
+    const top = (currentLine - 1) * lineHeight;
+    if (top < ta.scrollTop || top > ta.scrollTop + ta.clientHeight - 2 * lineHeight) ta.scrollTop = Math.max(0, top - ta.clientHeight / 3);
   }, [currentLine]);
 
   const lines = draft.split('\n');
@@ -47,13 +53,28 @@ export function Editor() {
     if (gutter.current) gutter.current.style.transform = `translateY(${-ta.scrollTop}px)`;
   };
 
+  const collapsed = usePrefs((p) => p.editorCollapsed);
+  const toggle = (
+    <button type="button" className="editor-collapse" aria-expanded={!collapsed} aria-controls="editor-body" title={collapsed ? 'Show the scenario editor' : 'Hide the scenario editor (the views get its room)'} onClick={() => usePrefs.getState().setEditorCollapsed(!collapsed)}>
+      {collapsed ? 'Scenario ▸' : '◂ hide'}
+    </button>
+  );
+  if (collapsed) {
+    return (
+      <section className="editor panel collapsed" aria-label="Scenario editor">
+        <header className="panel-title">{toggle}</header>
+      </section>
+    );
+  }
+
   return (
     <section className="editor panel" aria-label="Scenario editor">
       <header className="panel-title">
         <span>Scenario</span>
         {errors.length > 0 ? <span className="editor-status error">{errors.length} error{errors.length > 1 ? 's' : ''}: showing the last good run</span> : <span className="editor-status">runs as you type</span>}
+        {toggle}
       </header>
-      <div className="editor-body">
+      <div className="editor-body" id="editor-body">
         <div className="editor-gutter" aria-hidden="true">
           <div ref={gutter}>
             {lines.map((_, i) => (

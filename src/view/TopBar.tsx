@@ -1,10 +1,13 @@
 // The top bar: scenario picker, kernel selector (preset and toggles), sharing, and the shortcut list.
 
-import { useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { PRESETS, TOGGLES, parseKernelSpec, resolveKernel, type ResolvedKernel } from '../core';
 import { useExplorer } from '../store/explorer';
 import './compare/topbar.css';
 import { BUILTIN_SCENARIOS, LIBRARY_SCENARIOS, comparePair, findBuiltin, findLibrary } from '../store/scenarios';
+import { releaseFocus } from './actions';
+import { replaceText } from './draft';
+import { textAsShown, type ShownKernel } from './share/exportText';
 
 export function TopBar() {
   return (
@@ -32,20 +35,25 @@ function ScenarioPicker() {
     const store = useExplorer.getState();
     const builtin = findBuiltin(id);
     if (builtin) {
-      store.load(builtin.text, { scenarioId: builtin.id });
+      replaceText(`"${builtin.title}"`, () => store.load(builtin.text, { scenarioId: builtin.id }));
       return;
     }
     const library = findLibrary(id);
     if (!library) return;
     // Opens at its first chapter; with its compare pair, under kernel A compared with B.
-    store.load(library.text, { scenarioId: library.id, ...(library.compare ? { kernel: library.compare[0] } : {}) });
-    if (library.compare) store.setCompare(library.compare[1]);
+    replaceText(`"${library.title}"`, () => {
+      store.load(library.text, { scenarioId: library.id, ...(library.compare ? { kernel: library.compare[0] } : {}) });
+      if (library.compare) store.setCompare(library.compare[1]);
+    });
   };
   return (
     <div className="picker-stack">
       <label className="picker">
         <span className="label">Scenario</span>
-        <select value={scenarioId ?? ''} onChange={(e) => open(e.target.value)} aria-label="Scenario" title={chosen?.description}>
+        <select value={scenarioId ?? ''} onChange={(e) => {
+            open(e.target.value);
+            releaseFocus(e.currentTarget);
+          }} aria-label="Scenario" title={chosen?.description}>
           {scenarioId === null && <option value="">{title ? `Edited: ${title}` : 'Your scenario'}</option>}
           <optgroup label="Built-in">
             {BUILTIN_SCENARIOS.map((s) => (
@@ -101,7 +109,10 @@ function CompareSelector() {
     <div className="kernel compare-control">
       <label className="picker">
         <span className="label">Compare with</span>
-        <select value={presetName} onChange={(e) => apply(e.target.value, e.target.value ? overrides : {})} aria-label="Compare with kernel">
+        <select value={presetName} onChange={(e) => {
+            apply(e.target.value, e.target.value ? overrides : {});
+            releaseFocus(e.currentTarget);
+          }} aria-label="Compare with kernel">
           <option value="">off</option>
           {PRESETS.map((p) => (
             <option key={p.name} value={p.name} title={p.description}>
@@ -164,7 +175,10 @@ function KernelSelector() {
     <div className="kernel">
       <label className="picker">
         <span className="label">Kernel</span>
-        <select value={presetName} onChange={(e) => apply(e.target.value, overrides)} aria-label="Kernel release">
+        <select value={presetName} onChange={(e) => {
+            apply(e.target.value, overrides);
+            releaseFocus(e.currentTarget);
+          }} aria-label="Kernel release">
           {PRESETS.map((p) => (
             <option key={p.name} value={p.name} title={p.description}>
               {p.name}
@@ -193,13 +207,24 @@ function KernelSelector() {
   );
 }
 
+function shown(k: ResolvedKernel): ShownKernel {
+  return { preset: k.preset.name, toggles: { ...(k.overrides as Record<string, string>) } };
+}
+
+/** The scenario text as it runs on screen: the selected kernel and toggles, and the compare kernel. */
+export function shownText(): string {
+  const s = useExplorer.getState();
+  const comparing = s.compareSpec !== null && s.compareRun !== null;
+  const kernel = s.run && (s.kernelSpec !== null || comparing) ? shown(s.run.kernel) : null;
+  return textAsShown(s.source, kernel, comparing ? shown(s.compareRun!.kernel) : null);
+}
+
 function ShareMenu() {
   const [status, setStatus] = useState('');
   const copy = async (what: 'link' | 'text') => {
-    const s = useExplorer.getState();
     try {
       if (what === 'link') await navigator.clipboard.writeText(window.location.href);
-      else await navigator.clipboard.writeText(s.source);
+      else await navigator.clipboard.writeText(shownText());
       setStatus(what === 'link' ? 'Link copied' : 'Scenario text copied');
     } catch {
       setStatus('Copy failed: select the address bar instead');
@@ -208,7 +233,7 @@ function ShareMenu() {
   };
   const download = () => {
     const s = useExplorer.getState();
-    const blob = new Blob([s.source], { type: 'text/plain' });
+    const blob = new Blob([shownText()], { type: 'text/plain' });
     const a = document.createElement('a');
     a.href = URL.createObjectURL(blob);
     a.download = `${(s.run?.title || 'scenario').replace(/[^\w-]+/g, '-').slice(0, 60)}.scn`;
@@ -241,10 +266,33 @@ function TogglePopover(props: {
   onChoose(overrides: Record<string, string>): void;
   onClose(): void;
 }) {
-  const { kernel } = props;
+  const { kernel, onClose } = props;
   const overrides: Record<string, string> = { ...(kernel.overrides as Record<string, string>) };
+  const ref = useRef<HTMLDivElement>(null);
+  useEffect(() => {
+    // Escape closes it (before the global Escape, which closes the folio details) and gives focus back to
+    // its button; a press outside it and its button closes it too.
+    const owner = () => ref.current?.parentElement ?? null;
+    const onKey = (e: KeyboardEvent) => {
+      if (e.key !== 'Escape') return;
+      e.preventDefault();
+      e.stopImmediatePropagation();
+      owner()?.querySelector<HTMLButtonElement>('.toggle-button')?.focus();
+      onClose();
+    };
+    const onDown = (e: PointerEvent | MouseEvent) => {
+      const el = owner();
+      if (el && e.target instanceof Node && !el.contains(e.target)) onClose();
+    };
+    window.addEventListener('keydown', onKey, true);
+    document.addEventListener('mousedown', onDown, true);
+    return () => {
+      window.removeEventListener('keydown', onKey, true);
+      document.removeEventListener('mousedown', onDown, true);
+    };
+  }, [onClose]);
   return (
-    <div className="toggle-popover" role="dialog" aria-label={props.label}>
+    <div className="toggle-popover" role="dialog" aria-label={props.label} ref={ref}>
       <p className="hint">{props.intro}</p>
       {TOGGLES.map((t) => {
         const value = kernel.policy[t.name];

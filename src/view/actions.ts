@@ -41,11 +41,35 @@ function keyOf(e: KeyboardEvent): string {
   return `${e.shiftKey ? 'Shift+' : ''}${e.key}`;
 }
 
+const NON_TEXT_INPUTS = new Set(['checkbox', 'radio', 'button', 'submit', 'reset', 'color', 'file']);
+
+/** Whether keys pressed in this element are the element's own: text fields, and a dropdown while it has focus. */
+export function ownsKeys(target: Element | null): boolean {
+  if (!target) return false;
+  const el = target as HTMLElement;
+  if (el.tagName === 'TEXTAREA' || el.tagName === 'SELECT' || el.isContentEditable) return true;
+  if (el.tagName === 'INPUT') return !NON_TEXT_INPUTS.has((el as HTMLInputElement).type);
+  return false;
+}
+
+/** Space and Enter activate a focused button, checkbox or link; they are not playback keys there. */
+function activates(target: Element | null, key: string): boolean {
+  if (!target || (key !== ' ' && key !== 'Enter')) return false;
+  const el = target as HTMLElement;
+  return el.tagName === 'BUTTON' || el.tagName === 'A' || el.tagName === 'INPUT' || el.tagName === 'SUMMARY' || el.getAttribute('role') === 'button';
+}
+
 /** The action a key press triggers, unless the user is typing in a text field. */
 export function actionForKey(e: KeyboardEvent): Action | undefined {
   if (e.ctrlKey || e.metaKey || e.altKey) return undefined;
-  const target = e.target as HTMLElement | null;
-  if (target && (target.tagName === 'TEXTAREA' || target.tagName === 'INPUT' || target.tagName === 'SELECT' || target.isContentEditable)) return undefined;
+  const target = e.target as Element | null;
+  if (ownsKeys(target)) return undefined;
   const key = keyOf(e);
+  if (activates(target, key)) return undefined;
   return ACTIONS.find((a) => a.keys.includes(key));
+}
+
+/** After a choice in a dropdown, hand the keys back to stepping (a focused dropdown would take →, PageDown, End). */
+export function releaseFocus(el: HTMLElement): void {
+  el.blur();
 }

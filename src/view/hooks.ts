@@ -1,10 +1,12 @@
 // App-wide effects: playback, the keyboard, and keeping the URL in step with what is on screen.
 
 import { useEffect, useRef } from 'react';
-import { useExplorer } from '../store/explorer';
+import { playbackStop, useExplorer } from '../store/explorer';
 import { decodeLink, encodeLink } from '../store/url';
 import { DEFAULT_SCENARIO, findBuiltin, findLibrary } from '../store/scenarios';
 import { actionForKey } from './actions';
+import { usePrefs } from './prefs';
+import { readDraft, refuseDrop, replaceText, useDrafts } from './draft';
 
 /** Advance one event at a time at the chosen speed while playing. */
 export function usePlayback(): void {
@@ -22,10 +24,11 @@ export function usePlayback(): void {
       if (whole > 0) {
         carry -= whole;
         const s = useExplorer.getState();
-        const lastStep = s.run?.lastStep ?? 0;
-        const next = Math.min(lastStep, s.step + whole);
+        // Where playing on stops: the next chapter start (when pausing at chapters) or the end.
+        const stop = s.run ? playbackStop(s.run, s.step, s.pauseAtChapters) : 0;
+        const next = Math.min(stop, s.step + whole);
         s.seek(next);
-        if (next >= lastStep) {
+        if (next >= stop) {
           s.pause();
           return;
         }
@@ -52,6 +55,17 @@ export function useKeyboard(enabled = true): void {
   }, [enabled]);
 }
 
+/** Open a dropped file as the scenario text, or refuse it with a message and change nothing. */
+export async function openDroppedFile(file: File): Promise<void> {
+  const refused = await refuseDrop(file);
+  if (refused) {
+    useExplorer.getState().setNotice(`Not opened: ${refused}. Drop a scenario text file (.scn).`);
+    return;
+  }
+  const text = await file.text();
+  replaceText(`the file "${file.name}"`, () => useExplorer.getState().load(text));
+}
+
 /** Open what the URL says (or the default scenario), then keep the URL up to date. */
 export function useUrlSync(): void {
   const started = useRef(false);
@@ -64,8 +78,14 @@ export function useUrlSync(): void {
       const decoded = await decodeLink(window.location.hash);
       const store = useExplorer.getState();
       if (decoded.ok === true) {
-        store.load(decoded.link.text, { kernel: decoded.link.kernel ?? null, ...(decoded.link.step !== undefined ? { step: decoded.link.step } : {}) });
-        if (decoded.link.compare) store.setCompare(decoded.link.compare);
+        const { link } = decoded;
+        // The scenario keeps its identity (title, description) when the text is still the built-in one's.
+        const known = link.scenarioId ? (findBuiltin(link.scenarioId) ?? findLibrary(link.scenarioId)) : undefined;
+        const scenarioId = known && known.text === link.text ? known.id : null;
+        store.load(link.text, { kernel: link.kernel ?? null, scenarioId, ...(link.step !== undefined ? { step: link.step } : {}) });
+        if (link.compare) store.setCompare(link.compare);
+        if (link.folio !== undefined && useExplorer.getState().run?.catalog.folios.some((f) => f.id === link.folio)) store.selectFolio(link.folio);
+        if (link.panel === 'findings') usePrefs.getState().setFindingsOpen(true);
       } else if (decoded.ok === false) {
         store.load(DEFAULT_SCENARIO.text, { scenarioId: DEFAULT_SCENARIO.id, notice: `This link could not be opened: ${decoded.reason}. Showing the default scenario instead.` });
       } else {
@@ -79,6 +99,9 @@ export function useUrlSync(): void {
           store.load(chosen.text, { scenarioId: chosen.id });
         }
       }
+      // A draft from an earlier visit is offered back when something else opened.
+      const draft = readDraft();
+      if (draft && draft.text !== useExplorer.getState().source) useDrafts.getState().offer(draft);
     })();
   }, []);
 
@@ -87,33 +110,49 @@ export function useUrlSync(): void {
     let lastHash = '';
     const unsubscribe = useExplorer.subscribe((s, prev) => {
       if (!s.run) return;
-      if (s.source === prev.source && s.kernelSpec === prev.kernelSpec && s.step === prev.step && s.compareSpec === prev.compareSpec) return;
+      if (s.source === prev.source && s.kernelSpec === prev.kernelSpec && s.step === prev.step && s.compareSpec === prev.compareSpec && s.scenarioId === prev.scenarioId && s.selectedFolio === prev.selectedFolio) return;
+      schedule();
+    });
+    const unsubscribePrefs = usePrefs.subscribe((p, prev) => {
+      if (p.findingsOpen !== prev.findingsOpen && useExplorer.getState().run) schedule();
+    });
+    function schedule() {
       clearTimeout(timer);
       const write = async () => {
-        const { source, kernelSpec, step, compareSpec } = useExplorer.getState();
-        const hash = await encodeLink({ text: source, ...(kernelSpec ? { kernel: kernelSpec } : {}), ...(compareSpec ? { compare: compareSpec } : {}), step });
+        const { source, kernelSpec, step, compareSpec, scenarioId, selectedFolio } = useExplorer.getState();
+        const panel = usePrefs.getState().findingsOpen ? 'findings' : undefined;
+        const hash = await encodeLink({
+          text: source,
+          ...(kernelSpec ? { kernel: kernelSpec } : {}),
+          ...(compareSpec ? { compare: compareSpec } : {}),
+          step,
+          ...(scenarioId ? { scenarioId } : {}),
+          ...(selectedFolio !== null ? { folio: selectedFolio } : {}),
+          ...(panel ? { panel } : {}),
+        });
         if (hash === lastHash) return;
         lastHash = hash;
         window.history.replaceState(null, '', `${window.location.pathname}${window.location.search}${hash}`);
       };
       timer = setTimeout(() => void write(), 250);
-    });
+    }
     return () => {
       clearTimeout(timer);
       unsubscribe();
+      unsubscribePrefs();
     };
   }, []);
 }
 
-/** Dropping a .scn file anywhere opens it. */
+/** Dropping a .scn file anywhere opens it (edited text can be had back with Undo); other files are refused. */
 export function useFileDrop(): void {
   useEffect(() => {
     const over = (e: DragEvent) => e.preventDefault();
     const drop = async (e: DragEvent) => {
       e.preventDefault();
       const file = e.dataTransfer?.files[0];
-      if (!file || file.size > 400_000) return;
-      useExplorer.getState().load(await file.text());
+      if (!file) return;
+      await openDroppedFile(file);
     };
     const onDrop = (e: DragEvent) => void drop(e);
     window.addEventListener('dragover', over);

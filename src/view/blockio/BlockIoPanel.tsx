@@ -8,7 +8,7 @@ import { useWidth } from '../common/useWidth';
 import { BlockIoView } from './BlockIoView';
 import './blockio.css';
 
-const MIN_WIDTH = 400;
+const MIN_WIDTH = 340;
 
 export function BlockIoPanel() {
   const snapshot = useExplorer(selectSnapshot);

@@ -3,7 +3,7 @@ import { renderToStaticMarkup } from 'react-dom/server';
 import { describe, expect, it } from 'vitest';
 import { divergences } from '../../store/compare';
 import { alignedStep } from '../../store/navigation';
-import { CompareView } from './CompareView';
+import { CompareView, type CompareTab } from './CompareView';
 import { folioDiffs } from './diff';
 import { DIO_WRITE, runUnder } from './testing';
 
@@ -11,7 +11,7 @@ const read = (path: string) => readFileSync(path, 'utf8');
 
 const noop = () => {};
 
-function render(stepOf: (chapters: readonly { step: number }[], last: number) => number) {
+function render(stepOf: (chapters: readonly { step: number }[], last: number) => number, initialTab?: CompareTab) {
   const { run: a, text } = runUnder(read(DIO_WRITE), 'v6.4');
   const b = runUnder(read(DIO_WRITE), 'v6.5').run;
   const step = stepOf(a.chapters, a.lastStep);
@@ -30,6 +30,7 @@ function render(stepOf: (chapters: readonly { step: number }[], last: number) =>
       onSeek={noop}
       onExit={noop}
       width={600}
+      {...(initialTab ? { initialTab } : {})}
     />,
   );
   const at = html.indexOf('data-side="b"');
@@ -59,5 +60,19 @@ describe('CompareView', () => {
     expect(html).toContain('same counters at this step');
     expect(html).toContain('class="compare-list"');
     await expect(html).toMatchFileSnapshot('__snapshots__/compare-end.svg.html');
+  });
+
+  it('shows every view for both kernels, one tab at a time, and names the divergences in a one-line strip', () => {
+    const views: Record<CompareTab, string> = { memory: 'class="memory-svg"', graph: 'class="graph-svg"', pagetables: 'class="pt-walk', blockio: 'class="bio-view"' };
+    for (const [tab, marker] of Object.entries(views) as [CompareTab, string][]) {
+      const { html, left, right } = render((c) => c[2]!.step - 1, tab);
+      expect(left).toContain(marker);
+      expect(right).toContain(marker);
+      expect(html).toContain(`data-tab="${tab}" class="compare-tab" aria-selected="true"`);
+      for (const [other, m] of Object.entries(views)) if (other !== tab) expect(html).not.toContain(m);
+    }
+    const { html } = render((c) => c[2]!.step - 1);
+    expect(html).toMatch(/<nav class="compare-divergences"[^>]*>.*class="compare-list"/);
+    expect(html).toContain('title="line 19: dio write out 0 16K buf: zero page refcount 5 (v6.4) vs 1 (v6.5)"');
   });
 });

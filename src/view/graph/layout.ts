@@ -238,9 +238,9 @@ export interface GraphGeometry {
 }
 
 export function graphGeometry(width: number): GraphGeometry {
-  const w = Math.max(420, Math.floor(width));
-  const holderW = Math.round(Math.min(230, Math.max(150, w * 0.3)));
-  const folioW = Math.round(Math.min(250, Math.max(176, w * 0.32)));
+  const w = Math.max(360, Math.floor(width));
+  const holderW = Math.round(Math.min(230, Math.max(136, w * 0.3)));
+  const folioW = Math.round(Math.min(250, Math.max(170, w * 0.32)));
   return { width: w, holderX: 8, holderW, folioX: w - folioW - 10, folioW };
 }
 

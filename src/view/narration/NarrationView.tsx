@@ -30,7 +30,7 @@ export function NarrationView({ title, step, event, note, elixirVersion, kernelL
   return (
     <div className="nr">
       <div className="nr-main">
-        <p className={`nr-caption${event?.kind === 'elided' ? ' elided' : ''}`} key={step} aria-live="polite" data-field="caption">
+        <p className={`nr-caption${event?.kind === 'elided' ? ' elided' : ''}`} key={step} aria-live="polite" data-field="caption" title={event?.text}>
           {event ? (
             <>
               {event.kind !== 'mark' && <span className={`nr-kind nr-kind-${event.kind}`}>{event.kind}</span>}
@@ -41,7 +41,7 @@ export function NarrationView({ title, step, event, note, elixirVersion, kernelL
           )}
         </p>
         {note && (
-          <blockquote className="nr-note" data-field="note">
+          <blockquote className="nr-note" data-field="note" title={note}>
             {note}
           </blockquote>
         )}

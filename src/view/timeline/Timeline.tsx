@@ -43,6 +43,7 @@ export function Timeline() {
   const step = useExplorer(selectStep);
   const playing = useExplorer(selectPlaying);
   const speed = useExplorer((s) => s.speed);
+  const pauseAtChapters = useExplorer((s) => s.pauseAtChapters);
   // A new run is a new object: the model is built once per run.
   const model = useMemo(() => (run ? buildTimelineModel(run) : null), [run]);
   const [measure, width] = useWidth<HTMLDivElement>();
@@ -77,6 +78,10 @@ export function Timeline() {
           onSpeed={(n) => useExplorer.getState().setSpeed(n)}
         />
       )}
+      <label className="tl-chapter-stop" title="Playback pauses at the start of each chapter">
+        <input type="checkbox" checked={pauseAtChapters} onChange={(e) => useExplorer.getState().setPauseAtChapters(e.target.checked)} />
+        stop at chapters
+      </label>
     </section>
   );
 }

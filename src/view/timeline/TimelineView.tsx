@@ -91,7 +91,11 @@ export function TimelineView(props: TimelineViewProps) {
           );
         })}
         <label className="tl-speed" title="Playback speed in events per second (] faster, [ slower)">
-          <select value={speed} aria-label="Playback speed, events per second" onChange={(e) => props.onSpeed(Number(e.target.value))}>
+          <select value={speed} aria-label="Playback speed, events per second" onChange={(e) => {
+              props.onSpeed(Number(e.target.value));
+              // Give the keys back to stepping once a speed is chosen.
+              e.currentTarget.blur();
+            }}>
             {speedOptions(speed).map((s) => (
               <option key={s} value={s}>
                 {s}/s

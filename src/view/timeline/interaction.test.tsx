@@ -126,10 +126,11 @@ describe('Timeline (connected to the store)', () => {
 
   it('shows the store step, and its buttons drive the same actions as the keys', () => {
     act(() => root.render(<Timeline />));
-    expect(useExplorer.getState().step).toBe(3);
-    expect(host.querySelector('[role="slider"]')!.getAttribute('aria-valuenow')).toBe('3');
-    act(() => host.querySelector<HTMLButtonElement>('[data-command="event-next"]')!.click());
+    // It opens on the first step of the first chapter where kernel code runs (the read fault after the mark).
     expect(useExplorer.getState().step).toBe(4);
+    expect(host.querySelector('[role="slider"]')!.getAttribute('aria-valuenow')).toBe('4');
+    act(() => host.querySelector<HTMLButtonElement>('[data-command="event-next"]')!.click());
+    expect(useExplorer.getState().step).toBe(5);
     act(() => host.querySelector<HTMLButtonElement>('[data-command="chapter-next"]')!.click());
     expect(useExplorer.getState().step).toBe(17);
     act(() => host.querySelector<HTMLButtonElement>('[data-command="end"]')!.click());

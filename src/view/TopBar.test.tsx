@@ -1,0 +1,89 @@
+// @vitest-environment happy-dom
+import { readFileSync } from 'node:fs';
+import { act } from 'react';
+import { createRoot, type Root } from 'react-dom/client';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { useExplorer } from '../store/explorer';
+import { actionForKey } from './actions';
+import { TopBar } from './TopBar';
+
+(globalThis as { IS_REACT_ACT_ENVIRONMENT?: boolean }).IS_REACT_ACT_ENVIRONMENT = true;
+
+const TEXT = readFileSync('scenarios/builtin/01-dio-write-zero-page.scn', 'utf8');
+
+let host: HTMLDivElement;
+let root: Root;
+beforeEach(() => {
+  host = document.createElement('div');
+  document.body.append(host);
+  root = createRoot(host);
+  act(() => useExplorer.getState().load(TEXT, { scenarioId: 'dio-write-zero-page' }));
+  act(() => useExplorer.getState().setCompare(null));
+  act(() => root.render(<TopBar />));
+});
+afterEach(() => {
+  act(() => root.unmount());
+  host.remove();
+});
+
+const select = (label: string) => host.querySelector<HTMLSelectElement>(`select[aria-label="${label}"]`)!;
+
+function choose(el: HTMLSelectElement, value: string) {
+  el.focus();
+  act(() => {
+    el.value = value;
+    el.dispatchEvent(new Event('change', { bubbles: true }));
+  });
+}
+
+describe('TopBar', () => {
+  it('gives the keys back to stepping once a kernel or scenario is chosen', () => {
+    const kernel = select('Kernel release');
+    choose(kernel, 'v6.5');
+    expect(useExplorer.getState().run!.kernel.preset.name).toBe('v6.5');
+    expect(document.activeElement).not.toBe(kernel);
+    const scenario = select('Scenario');
+    const other = [...scenario.options].find((o) => o.value && o.value !== 'dio-write-zero-page')!.value;
+    choose(scenario, other);
+    expect(useExplorer.getState().scenarioId).toBe(other);
+    expect(document.activeElement).not.toBe(scenario);
+    // With focus back on the page, → is a step, not a change of dropdown.
+    const e = new KeyboardEvent('keydown', { key: 'ArrowRight' });
+    Object.defineProperty(e, 'target', { value: document.activeElement });
+    expect(actionForKey(e)?.id).toBe('event-next');
+  });
+
+  it('closes the toggles popover with Escape and with a press outside it', () => {
+    const button = host.querySelector<HTMLButtonElement>('.kernel:not(.compare-control) .toggle-button')!;
+    act(() => button.click());
+    expect(host.querySelector('.toggle-popover')).not.toBeNull();
+    act(() => {
+      window.dispatchEvent(new KeyboardEvent('keydown', { key: 'Escape', bubbles: true }));
+    });
+    expect(host.querySelector('.toggle-popover')).toBeNull();
+    act(() => button.click());
+    expect(host.querySelector('.toggle-popover')).not.toBeNull();
+    // A press inside it keeps it open; one outside closes it.
+    act(() => {
+      host.querySelector('.toggle-popover .chip')!.dispatchEvent(new MouseEvent('mousedown', { bubbles: true }));
+    });
+    expect(host.querySelector('.toggle-popover')).not.toBeNull();
+    act(() => {
+      document.body.dispatchEvent(new MouseEvent('mousedown', { bubbles: true }));
+    });
+    expect(host.querySelector('.toggle-popover')).toBeNull();
+  });
+
+  it('copies the text as it runs on screen: selected kernel and toggles, and the compare kernel', async () => {
+    const writeText = vi.fn<(text: string) => Promise<void>>(async () => {});
+    Object.defineProperty(navigator, 'clipboard', { value: { writeText }, configurable: true });
+    act(() => useExplorer.getState().setKernel('v6.5 zero-pin=count'));
+    act(() => useExplorer.getState().setCompare('v6.1'));
+    const copy = [...host.querySelectorAll('button')].find((b) => b.textContent === 'Copy text')!;
+    await act(async () => copy.click());
+    const text = writeText.mock.calls[0]![0];
+    expect(text).toMatch(/^kernel v6\.5 zero-pin=count$/m);
+    expect(text).not.toMatch(/^kernel v6\.4$/m);
+    expect(text).toMatch(/^# compare: v6\.5\+zero-pin=count v6\.1$/m);
+  });
+});
