@@ -96,6 +96,8 @@ export function directIo(sim: Sim, req: DioRequest): Dio {
         finishDio(sim, dio, 0, 'nothing to read at or beyond end of file');
         return;
       }
+      // From here on the dio stands for what the engine is handed (a read trimmed at EOF, a write at the device end).
+      if (len !== dio.len) sim.journal.set(dio, 'len', len);
       engine.submit(sim, dio, { file, mm, bufVa, foff: req.foff, len });
       afterSubmission(sim, dio);
     }),
