@@ -12,6 +12,13 @@ function run(text: string, options: SimulateOptions = {}) {
   return simulate(parsed.scenario, options);
 }
 
+/** The error of a run that must fail. */
+function failed(text: string, options: SimulateOptions = {}) {
+  const outcome = run(text, options);
+  if (outcome.ok) throw new Error('the run was expected to fail');
+  return outcome;
+}
+
 function ok(text: string, options: SimulateOptions = {}) {
   const outcome = run(text, options);
   if (!outcome.ok) throw new Error(`${outcome.error.line}:${outcome.error.col}: ${outcome.error.message}`);
@@ -54,9 +61,8 @@ describe('budgets', () => {
   });
 
   it('nested: the product of the counts is what counts', () => {
-    const outcome = run('repeat 100000\nrepeat 1000\nexpect leaks == 0\nend\nend\n');
-    expect(outcome.ok).toBe(false);
-    if (!outcome.ok) expect(outcome.error.line).toBe(1);
+    const outcome = failed('repeat 100000\nrepeat 1000\nexpect leaks == 0\nend\nend\n');
+    expect(outcome.error.line).toBe(1);
   });
 
   it('a body that changes the state on every iteration stops at the work budget with a clear message', () => {
@@ -69,21 +75,18 @@ describe('budgets', () => {
   });
 
   it('a named handle accumulating in a long repeat is charged for its growing page list', () => {
-    const outcome = run('mmap buf 4K\nwrite buf\nrepeat 1000000\nget h buf 0 4K\nend\n');
-    expect(outcome.ok).toBe(false);
-    if (!outcome.ok) expect(outcome.error.message).toMatch(/units of work/);
+    const outcome = failed('mmap buf 4K\nwrite buf\nrepeat 1000000\nget h buf 0 4K\nend\n');
+    expect(outcome.error.message).toMatch(/units of work/);
   });
 
   it('one statement over a huge mapping is stopped by the work budget, not run to the end', () => {
-    const outcome = run('mmap buf 1024G\nread buf\n');
-    expect(outcome.ok).toBe(false);
-    if (!outcome.ok) expect(outcome.error).toMatchObject({ line: 2 });
+    const outcome = failed('mmap buf 1024G\nread buf\n');
+    expect(outcome.error).toMatchObject({ line: 2 });
   });
 
   it('a memory budget in bytes, with a message that says so', () => {
-    const outcome = run('mmap buf 1M\nwrite buf\n', { maxBytes: 64 * 1024 });
-    expect(outcome.ok).toBe(false);
-    if (!outcome.ok) expect(outcome.error.message).toMatch(/more than 0 MiB of memory|MiB of memory/);
+    const outcome = failed('mmap buf 1M\nwrite buf\n', { maxBytes: 64 * 1024 });
+    expect(outcome.error.message).toMatch(/more than 0 MiB of memory/);
   });
 });
 
