@@ -79,8 +79,8 @@ function toJson(run: Run, snap: Snapshot): unknown {
     policy: run.kernel.policy,
     steps: run.lastStep,
     expectations: run.expectations.map((e) => ({ line: e.line, text: e.text, ok: e.ok, actual: e.actual, checks: e.checks, failures: e.failures })),
-    violations: run.findings.filter((f) => f.kind !== 'expect' && f.kind !== 'stale-pin' && f.kind !== 'leak').map((f) => ({ step: f.step, kind: f.kind, message: f.message, line: f.line, count: f.count })),
-    findings: run.findings.map((f) => ({ step: f.step, kind: f.kind, message: f.message, line: f.line, count: f.count })),
+    violations: run.findings.filter((f) => f.kind !== 'expect' && f.kind !== 'stale-pin' && f.kind !== 'leak').map((f) => ({ step: f.step, kind: f.kind, message: f.message, line: f.line, count: f.count, firstStep: f.step, lastStep: f.lastStep ?? f.step })),
+    findings: run.findings.map((f) => ({ step: f.step, kind: f.kind, message: f.message, line: f.line, count: f.count, firstStep: f.step, lastStep: f.lastStep ?? f.step })),
     leaks: snap.leaks,
     chapters: run.chapters,
     folios: snap.folios.map((f) => ({
@@ -116,7 +116,7 @@ function printSummary(run: Run, snap: Snapshot): void {
   if (findings.length) {
     out.push('');
     out.push('Findings:');
-    for (const f of findings) out.push(`  step ${f.step} (line ${f.line}) ${f.kind}: ${f.message}${f.count > 1 ? ` (×${f.count})` : ''}`);
+    for (const f of findings) out.push(`  step ${f.step} (line ${f.line}) ${f.kind}: ${f.message}${f.count > 1 ? ` (×${f.count.toLocaleString('en-US')}, steps ${f.step}–${f.lastStep ?? f.step})` : ''}`);
   }
   out.push('');
   const failed = run.expectations.filter((e) => !e.ok).length;

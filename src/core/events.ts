@@ -79,8 +79,10 @@ export interface Finding {
   line: number;
   folio?: number;
   holder?: string;
-  /** Inside a muted repeat span the same finding may occur many times. */
+  /** How many times it was met: the same finding raised again by the same statement adds to one entry. */
   count: number;
+  /** The step at which it was last met (`step` is the first); set by the simulator. */
+  lastStep?: number;
 }
 
 export interface ExpectationResult {

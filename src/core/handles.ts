@@ -7,7 +7,7 @@
 import type { Sim } from './sim';
 import type { Handle, HandleKind, HandlePage, Mm, Vma } from './state';
 import { PAGE_SIZE } from './state';
-import { folioName, moveHold, orphanHolds } from './folio';
+import { folioName, moveHold, orphanHolds, pinWeight } from './folio';
 import { gup, gupPutFolio, releasePages, type GupFlags, type GupResult } from './gup';
 import { currentTask, findVma, lookup, mmOf } from './mm';
 
@@ -108,6 +108,8 @@ function callIntoHandle(sim: Sim, spec: CallSpec, take: (holder: string, mm: Mm,
   }
   if (accumulate) {
     sim.journal.set(accumulate, 'calls', accumulate.calls + 1);
+    // Copying the pages so far costs their number: a named handle accumulating in a long repeat is charged for it.
+    if (r.result > 0) sim.charge(accumulate.pages.length);
     if (r.result > 0) sim.journal.set(accumulate, 'pages', [...accumulate.pages, ...r.pages]);
     sim.journal.set(accumulate, 'result', r.result);
     return accumulate;
@@ -164,11 +166,38 @@ export function releaseStatement(sim: Sim, name: string, pin: boolean, dirty: bo
   if (handle.kind === 'vfio' || handle.kind === 'pipe') sim.error(`${name} is a ${handle.kind} handle: use ${handle.kind === 'vfio' ? 'vfio unmap' : 'close'}`);
   const fn = pin ? (dirty ? 'unpin_user_pages_dirty_lock' : 'unpin_user_pages') : 'put_page';
   const target = member && handle.perCall && handle.calls > 1 ? splitOut(sim, handle, name) : handle;
+  const short = releaseShortfall(sim, target, pin);
+  if (short) {
+    // The kernel would subtract references this caller does not own (a use-after-free in the making); the
+    // simulator reports it and changes nothing, so no later statement can reach a freed folio.
+    sim.find('bad-release', `${fn}(${displayName(target)}): ${short}; nothing is released`, { holder: handleHolder(target.name, target.kind) });
+    sim.call(fn, () => sim.emit('gup', () => ({ text: `${displayName(target)} cannot be released with ${fn}: ${short}. Nothing changes.`, handle: target.name })));
+    return;
+  }
   sim.call(fn, () => {
     sim.emit('gup', () => ({ text: `${displayName(target)} is released with ${fn}${target.released ? ' again, although it was already released' : ''}.`, handle: target.name }));
     if (target.pages.length > 0) releasePages(sim, target.pages, pin, handleHolder(target.name, target.kind), dirty, target.perCall ? target.calls : 1);
   });
   sim.journal.set(target, 'released', true);
+}
+
+/** Why releasing `h` with unpin (`pin`) or put would take more than its holder holds, or undefined. */
+function releaseShortfall(sim: Sim, h: Handle, pin: boolean): string | undefined {
+  if (h.released) return `${displayName(h)} was already released`;
+  if (pin !== (h.kind === 'pin')) return `${displayName(h)} was taken with ${h.kind === 'pin' ? 'FOLL_PIN (release it with unpin)' : 'FOLL_GET (release it with put)'}`;
+  const times = h.perCall ? h.calls : 1;
+  const need = new Map<number, number>();
+  for (const p of h.pages) need.set(p.folio, (need.get(p.folio) ?? 0) + times);
+  const holder = handleHolder(h.name, h.kind);
+  for (const [id, n] of need) {
+    const f = sim.state.folios.get(id);
+    if (!f) return `F${id} is no longer allocated`;
+    if (pin && f.kind === 'zero' && sim.policy['zero-pin'] !== 'count') continue; // unpin leaves the zero page alone
+    const hold = f.holds.get(holder) ?? { refs: 0, pins: 0 };
+    const have = pin ? hold.pins : hold.refs - hold.pins * pinWeight(f);
+    if (have < n) return `it holds ${have} ${pin ? 'pin(s)' : 'reference(s)'} on ${folioName(f)}, not ${n}`;
+  }
+  return undefined;
 }
 
 /** Take call `name` out of an auto group: the calls before and after it keep their own handles. */

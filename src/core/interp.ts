@@ -27,9 +27,19 @@ export interface SimulateOptions {
   kernel?: KernelConfig;
   /** Upper bound on recorded events (the browser's memory). */
   maxEvents?: number;
-  /** Upper bound on executed statements, counting every repeat iteration. */
+  /**
+   * Upper bound on executed statements, counting every repeat iteration that does something (fast-forwarded
+   * ones too; iterations that change nothing are free). A `repeat` that cannot be fast-forwarded (its body has
+   * an `expect`) and would exceed it is refused before the run starts, at its line and column.
+   */
   maxStatements?: number;
+  /** Upper bound on work: state changes plus page accesses and statements that change nothing (default 2M, one to two seconds). */
+  maxWork?: number;
+  /** Upper bound on the memory the run keeps, estimated in bytes (default 512 MiB). */
+  maxBytes?: number;
 }
+
+export const DEFAULT_LIMITS = { maxEvents: 2_000_000, maxStatements: 50_000_000, maxWork: 2_000_000, maxBytes: 512 * 2 ** 20 } as const;
 
 export type SimulateOutcome = { ok: true; run: Run } | { ok: false; error: ScenarioError; run?: Run };
 
@@ -64,6 +74,7 @@ class Interpreter {
     sim.stmt++;
     if (++this.executed > this.maxStatements) sim.error(`the scenario runs more than ${this.maxStatements.toLocaleString('en-US')} statements; make the repeat smaller`);
     if (sim.events.length > this.maxEvents) sim.error(`the scenario records more than ${this.maxEvents.toLocaleString('en-US')} events; make it smaller`);
+    sim.charge(1);
     const firstEvent = sim.events.length;
     this.execute(st);
     if (st.op !== 'note' && this.pendingNote !== undefined && sim.events.length > firstEvent) {
@@ -87,6 +98,8 @@ class Interpreter {
       case 'kernel':
         return;
       case 'note':
+        // Inside a muted repeat span the note is kept once, not once per iteration.
+        if (sim.muted && this.pendingNote !== undefined) return;
         this.pendingNote = this.pendingNote ? `${this.pendingNote} ${st.text}` : st.text;
         return;
       case 'mark':
@@ -123,6 +136,7 @@ class Interpreter {
         const first = Math.floor((vma.start + off) / PAGE_SIZE);
         const last = Math.floor((vma.start + off + len - 1) / PAGE_SIZE);
         for (let p = first; st.op === 'write' && p <= last; p++) if (!writableAt(vma, p * PAGE_SIZE)) sim.error(`"${st.name}" is read-only${vma.prot.length ? ` at offset ${p * PAGE_SIZE - vma.start}` : ''}: a store would get SIGSEGV`);
+        sim.charge(last - first + 1);
         sim.inContext([st.op === 'read' ? 'CPU load' : 'CPU store', 'exc_page_fault'], () => {
           for (let p = first; p <= last; p++) {
             const va = p * PAGE_SIZE;
@@ -224,6 +238,8 @@ class Interpreter {
         const vma = findVma(sim, mm, st.name);
         const off = st.off ?? 0;
         const len = st.len ?? vma.size - off;
+        if (off + len > vma.size || len <= 0) sim.error(`${off}+${len} is outside "${st.name}" (${vma.size} bytes)`);
+        sim.charge(Math.ceil(len / PAGE_SIZE));
         sim.call('writeback', () => {
           for (let va = vma.start + off; va < vma.start + off + len; va += PAGE_SIZE) {
             const pte = mm.ptes.get(va / PAGE_SIZE);
@@ -284,6 +300,7 @@ class Interpreter {
         spanStart = i;
         previous = undefined;
       }
+      const unchanged = this.unchangedProbe();
       if (sim.muted && fastForward) {
         const r = this.tracedIteration(body, previous);
         previous = r.changes;
@@ -298,6 +315,11 @@ class Interpreter {
           }
         }
       } else this.runBlock(body);
+      if (fastForward && unchanged.test()) {
+        // An iteration that changed nothing leaves the state as it found it: every later one does the same.
+        sim.stmt += (count - (i + 1)) * unchanged.statements();
+        i = count - 1;
+      }
       if (sim.muted) {
         if (sim.notable || count - (i + 1) <= LOUD_TAIL) {
           sim.unmute(i + 1 - spanStart, line, spanStart + 1);
@@ -315,8 +337,13 @@ class Interpreter {
         this.runBlock(body);
         continue;
       }
+      const unchanged = this.unchangedProbe();
       const r = this.tracedIteration(body, previous);
       previous = r.changes;
+      if (unchanged.test()) {
+        this.sim.stmt += (count - (i + 1)) * unchanged.statements();
+        return;
+      }
       if (r.steady) {
         const k = safeIterations(r.changes, count - (i + 1) - 1);
         if (k >= 2) {
@@ -327,6 +354,23 @@ class Interpreter {
         }
       }
     }
+  }
+
+  /**
+   * Watches one iteration: `test()` is true when it wrote nothing to the state, emitted no event and raised no
+   * finding (an empty body, only `note`/`mark` while muted, a read of mapped memory). The state is then what it
+   * was, so every later iteration would do the same nothing: they are skipped and cost no budget.
+   */
+  private unchangedProbe(): { test: () => boolean; statements: () => number } {
+    const sim = this.sim;
+    const writes = sim.journal.writes;
+    const events = sim.events.length;
+    const findings = sim.findingCount;
+    const executed = this.executed;
+    return {
+      test: () => sim.journal.writes === writes && sim.events.length === events && sim.findingCount === findings,
+      statements: () => this.executed - executed,
+    };
   }
 
   /** Run one muted iteration, recording its net effect on the state. */
@@ -342,6 +386,35 @@ class Interpreter {
     const steady = sim.findingCount === findingsBefore && isSteady(previous, changes);
     return { changes, steady, statements: this.executed - executedBefore };
   }
+}
+
+/**
+ * The fewest statements a block must execute: a repeat whose body has an `expect` runs every iteration for real
+ * (count × its body); any other repeat may be fast-forwarded, so it counts one iteration. Returns the innermost
+ * repeat whose own minimum exceeds `limit` (the one to make smaller), or the outermost one when only their
+ * product does.
+ */
+function unforwardableRepeat(statements: readonly (Statement | Trivia)[], limit: number): { repeat: Statement; statements: number } | undefined {
+  let found: { repeat: Statement; statements: number } | undefined;
+  const least = (block: readonly (Statement | Trivia)[]): number => {
+    let total = 0;
+    for (const st of block) {
+      if (st.op === 'trivia') continue;
+      total += 1;
+      if (st.op !== 'repeat' || st.count === 0) continue;
+      const body = least(st.body);
+      const own = containsExpect(st.body) ? st.count * body : body;
+      if (own + 1 > limit && !found) found = { repeat: st, statements: own + 1 };
+      total += own;
+    }
+    return total;
+  };
+  const total = least(statements);
+  if (!found && total > limit) {
+    const top = statements.find((s) => s.op === 'repeat');
+    if (top) found = { repeat: top, statements: total };
+  }
+  return found;
 }
 
 function containsExpect(body: readonly (Statement | Trivia)[]): boolean {
@@ -366,8 +439,22 @@ export function simulate(scenario: Scenario, options: SimulateOptions = {}): Sim
     }
     return { ok: false, error: { file: options.kernel ? '--kernel' : file, line, col, message: resolved.message } };
   }
+  const maxStatements = options.maxStatements ?? DEFAULT_LIMITS.maxStatements;
+  const tooLong = unforwardableRepeat(scenario.statements, maxStatements);
+  if (tooLong) {
+    return {
+      ok: false,
+      error: {
+        file,
+        line: tooLong.repeat.pos.line,
+        col: tooLong.repeat.pos.col,
+        message: `this repeat runs at least ${tooLong.statements.toLocaleString('en-US')} statements, more than the limit of ${maxStatements.toLocaleString('en-US')}; its body has an expect, so its iterations cannot be fast-forwarded: make the repeat smaller`,
+      },
+    };
+  }
   const sim = new Sim(resolved.kernel);
-  const interp = new Interpreter(sim, options.maxEvents ?? 2_000_000, options.maxStatements ?? 50_000_000);
+  sim.setLimits({ maxWork: options.maxWork ?? DEFAULT_LIMITS.maxWork, maxEvents: options.maxEvents ?? DEFAULT_LIMITS.maxEvents, maxBytes: options.maxBytes ?? DEFAULT_LIMITS.maxBytes });
+  const interp = new Interpreter(sim, options.maxEvents ?? DEFAULT_LIMITS.maxEvents, maxStatements);
   const build = () => new Run(sim, interp.title, interp.chapters, [...interp.expectations.values()].sort((a, b) => a.line - b.line));
   try {
     interp.runBlock(scenario.statements);

@@ -27,6 +27,16 @@ export class Journal {
     return this.targets.length;
   }
 
+  /** How many writes changed the state, recorded or not (a repeat iteration that made none changed nothing). */
+  writes = 0;
+  /** Past this many writes `onOverrun` is called (the simulator's work budget; it throws). */
+  writeLimit = Infinity;
+  onOverrun: (() => void) | undefined;
+
+  private counted(): void {
+    if (++this.writes > this.writeLimit) this.onOverrun?.();
+  }
+
   get isMuted(): boolean {
     return this.muted;
   }
@@ -37,6 +47,7 @@ export class Journal {
     target[key] = value;
     if (!this.muted) this.push(target, key, before, value);
     else if (this.tracing) this.traceWrite(target, key, before, value);
+    this.counted();
   }
 
   /** Set one slot of a typed array (per-page counters of a large folio). */
@@ -46,6 +57,7 @@ export class Journal {
     target[index] = value;
     if (!this.muted) this.push(target, index, before, value);
     else if (this.tracing) this.traceWrite(target, index, before, value);
+    this.counted();
   }
 
   mapSet<K, V>(map: Map<K, V>, key: K, value: V): void {
@@ -54,6 +66,7 @@ export class Journal {
     map.set(key, value);
     if (!this.muted) this.push(map, key, before, value);
     else if (this.tracing) this.traceWrite(map, key, before, value);
+    this.counted();
   }
 
   /** Insert a new entity (folio, task, mm, VMA, file, handle, bio, dio) into its table. */
@@ -67,6 +80,7 @@ export class Journal {
     map.delete(key);
     if (!this.muted) this.push(map, key, before, ABSENT);
     else if (this.tracing) this.traceWrite(map, key, before, ABSENT);
+    this.counted();
   }
 
   // ---- write traces while muted (for repeat fast-forward) ------------------------------------------------

@@ -23,6 +23,12 @@ export class ScenarioRunError extends Error {
   }
 }
 
+/** A finding met (again) at `step`: its first step is set once, its last step follows. */
+function stepFinding(f: Finding, step: number): void {
+  if (f.step < 0) f.step = step;
+  f.lastStep = Math.max(f.lastStep ?? step, step);
+}
+
 export class Sim {
   readonly state: SimState;
   readonly journal = new Journal();
@@ -37,9 +43,7 @@ export class Sim {
   stmt = 0;
   /** Folios touched since the last invariant check. */
   readonly touched = new Set<number>();
-  /** Findings raised while muted; they get the step of the muted span's event. */
-  private pendingFindings: Finding[] = [];
-  /** Signatures of findings seen in the current muted span (to tell a new kind of trouble from a repeat). */
+  /** Findings raised (first or again) in the current muted span; they get the step of the span's event. */
   private mutedSignatures = new Map<string, Finding>();
   /** Set when a muted iteration met a new kind of finding: the interpreter then unmutes. */
   notable = false;
@@ -84,13 +88,47 @@ export class Sim {
     const event: SimEvent = { kind, chain: this.stack.slice(), line: this.line, stmt: this.stmt, patchEnd: this.journal.length, ...d };
     this.events.push(event);
     this.settleFindings();
+    if (this.events.length > this.limits.maxEvents) this.error(`the scenario records more than ${this.limits.maxEvents.toLocaleString('en-US')} events; make it smaller`);
+    if (this.approxBytes() > this.limits.maxBytes) {
+      this.error(`the run needs more than ${Math.round(this.limits.maxBytes / 2 ** 20).toLocaleString('en-US')} MiB of memory (${this.events.length.toLocaleString('en-US')} events, ${this.journal.length.toLocaleString('en-US')} recorded changes); make the scenario smaller or its repeats shorter`);
+    }
+  }
+
+  // ---- budgets ---------------------------------------------------------------------------------------------
+
+  /** Budgets of one run (set by `simulate`): work units, recorded events, and an estimate of retained bytes. */
+  limits = { maxWork: Infinity, maxEvents: Infinity, maxBytes: Infinity };
+  /** Work done that writes nothing (a CPU access to a mapped page, a statement), on top of the journal's writes. */
+  work = 0;
+
+  /** Set the budgets; past `maxWork` writes the journal stops the run at once, wherever it is. */
+  setLimits(limits: { maxWork: number; maxEvents: number; maxBytes: number }): void {
+    this.limits = limits;
+    this.journal.writeLimit = limits.maxWork;
+    this.journal.onOverrun = () => this.overWorkBudget();
+  }
+
+  /** `n` units of work that change nothing. */
+  charge(n: number): void {
+    this.work += n;
+    if (this.work + this.journal.writes > this.limits.maxWork) this.overWorkBudget();
+  }
+
+  private overWorkBudget(): never {
+    this.journal.writeLimit = Infinity; // let the error's own bookkeeping through
+    this.error(`the scenario does more than ${this.limits.maxWork.toLocaleString('en-US')} units of work (state changes and page accesses); make it or its repeats smaller`);
+  }
+
+  /** A rough estimate of the memory the run keeps: its events, its recorded changes and its folios. */
+  approxBytes(): number {
+    return this.events.length * 400 + this.journal.length * 48 + this.state.folios.size * 256;
   }
 
   /** Findings raised just before an event belong to that event: it shows their effect. */
   private unstepped: Finding[] = [];
 
   settleFindings(): void {
-    for (const f of this.unstepped) f.step = Math.max(1, this.events.length);
+    for (const f of this.unstepped) stepFinding(f, Math.max(1, this.events.length));
     this.unstepped = [];
   }
 
@@ -102,25 +140,33 @@ export class Sim {
   /** How many findings were raised (including repeats inside muted spans). */
   findingCount = 0;
 
+  /**
+   * Findings by kind, statement (line and column), holder and folio: the same finding raised again by the same
+   * statement (a repeat's refused pins) adds to the first one's count and moves its last step, so a million
+   * refusals are one finding.
+   */
+  private findingBySignature = new Map<string, Finding>();
+
   find(kind: FindingKind, message: string, extra: { folio?: number; holder?: string } = {}): void {
     this.findingCount++;
     if (VIOLATION_KINDS.has(kind)) this.journal.set(this.state.counters, 'violations', this.state.counters.violations + 1);
+    const signature = `${kind}:${this.line}:${this.col}:${extra.holder ?? ''}:${extra.folio ?? ''}`;
+    const seen = this.findingBySignature.get(signature);
+    if (seen) {
+      seen.count++;
+      if (this.journal.isMuted) this.mutedSignatures.set(signature, seen);
+      else this.unstepped.push(seen);
+      return;
+    }
+    const f: Finding = { step: -1, lastStep: -1, kind, message, line: this.line, count: 1, ...extra };
+    this.findingBySignature.set(signature, f);
+    this.findings.push(f);
     if (this.journal.isMuted) {
-      const signature = `${kind}:${this.line}:${extra.holder ?? ''}`;
-      const seen = this.mutedSignatures.get(signature);
-      if (seen) {
-        seen.count++;
-        return;
-      }
-      const f: Finding = { step: -1, kind, message, line: this.line, count: 1, ...extra };
       this.mutedSignatures.set(signature, f);
-      this.pendingFindings.push(f);
       this.notable = true;
       return;
     }
-    const finding: Finding = { step: -1, kind, message, line: this.line, count: 1, ...extra };
-    this.findings.push(finding);
-    this.unstepped.push(finding);
+    this.unstepped.push(f);
   }
 
   /** Start a muted span: no events, mutations diffed at the end. */
@@ -135,8 +181,7 @@ export class Sim {
     if (!this.journal.isMuted) return;
     this.journal.unmute();
     const step = this.nextStep;
-    for (const f of this.pendingFindings) this.findings.push({ ...f, step });
-    this.pendingFindings = [];
+    for (const f of this.mutedSignatures.values()) stepFinding(f, step);
     this.mutedSignatures.clear();
     this.notable = false;
     const savedLine = this.line;

@@ -1,0 +1,134 @@
+// Regression tests for issue 9 ("hard to break"): each case of its table. Inputs that do nothing cost nothing,
+// budgets are checked up front or stop the run at once with a located message, a release beyond what a handle
+// holds is a finding that changes nothing, and repeated findings are one finding with a count.
+
+import { describe, expect, it } from 'vitest';
+import { parseScenario } from '../scenario';
+import { simulate, type SimulateOptions } from './index';
+
+function run(text: string, options: SimulateOptions = {}) {
+  const parsed = parseScenario(text);
+  if (!parsed.ok) throw new Error(parsed.errors.map((e) => e.message).join('; '));
+  return simulate(parsed.scenario, options);
+}
+
+/** The error of a run that must fail. */
+function failed(text: string, options: SimulateOptions = {}) {
+  const outcome = run(text, options);
+  if (outcome.ok) throw new Error('the run was expected to fail');
+  return outcome;
+}
+
+function ok(text: string, options: SimulateOptions = {}) {
+  const outcome = run(text, options);
+  if (!outcome.ok) throw new Error(`${outcome.error.line}:${outcome.error.col}: ${outcome.error.message}`);
+  return outcome.run;
+}
+
+describe('a repeat whose body changes nothing costs nothing', () => {
+  it('repeat 4294967296 with an empty body', () => {
+    const r = ok('repeat 4294967296\nend\n', { maxStatements: 10 });
+    expect(r.lastStep).toBeLessThanOrEqual(1);
+  });
+
+  it('repeat 1000000000 with only a note (and its note is not concatenated a billion times)', () => {
+    const r = ok('mmap buf 4K\nrepeat 1000000000\nnote nothing happens\nend\nread buf\n', { maxStatements: 100 });
+    const noted = r.events.filter((e) => e.note !== undefined);
+    expect(noted.length).toBe(1);
+    expect(noted[0]!.note!.length).toBeLessThan(100);
+  });
+
+  it('nested no-op repeats, a mark inside, and a read of memory that is already mapped', () => {
+    ok('repeat 4294967296\nrepeat 4294967296\nmark x\nend\nend\n', { maxStatements: 1000 });
+    const r = ok('mmap buf 8K\nwrite buf\nrepeat 4294967296\nread buf\nend\nexpect buf+0.refcount == 1\n', { maxStatements: 1000 });
+    expect(r.expectations.every((e) => e.ok)).toBe(true);
+  });
+
+  it('still runs a repeat whose body does something, and still fast-forwards pins', () => {
+    const r = ok('kernel v6.5\nmmap buf 4K\nwrite buf\nrepeat 100000\npin buf 0 4K\nend\nexpect buf+0.refcount == 102400001\n');
+    expect(r.expectations[0]!.ok).toBe(true);
+  });
+});
+
+describe('budgets', () => {
+  it('a repeat that cannot be fast-forwarded and exceeds the statement budget is refused before running, at its line and column', () => {
+    const outcome = run('mmap buf 4K\n  repeat 1000000000\n  expect leaks == 0\n  end\n');
+    expect(outcome.ok).toBe(false);
+    if (outcome.ok) return;
+    expect(outcome.error).toMatchObject({ line: 2, col: 3 });
+    expect(outcome.error.message).toMatch(/at least 1,000,000,001 statements.*expect/);
+    expect(outcome.run).toBeUndefined(); // refused up front: nothing ran
+  });
+
+  it('nested: the product of the counts is what counts', () => {
+    const outcome = failed('repeat 100000\nrepeat 1000\nexpect leaks == 0\nend\nend\n');
+    expect(outcome.error.line).toBe(1);
+  });
+
+  it('a body that changes the state on every iteration stops at the work budget with a clear message', () => {
+    const outcome = run('kernel v6.5\nmmap buf 4K\nwrite buf\nrepeat 50000000\npin h buf 0 4K\nunpin h\nend\n');
+    expect(outcome.ok).toBe(false);
+    if (outcome.ok) return;
+    expect(outcome.error.message).toMatch(/more than 2,000,000 units of work/);
+    expect(outcome.error.line).toBeGreaterThanOrEqual(5);
+    expect(outcome.run).toBeDefined();
+  });
+
+  it('a named handle accumulating in a long repeat is charged for its growing page list', () => {
+    const outcome = failed('mmap buf 4K\nwrite buf\nrepeat 1000000\nget h buf 0 4K\nend\n');
+    expect(outcome.error.message).toMatch(/units of work/);
+  });
+
+  it('one statement over a huge mapping is stopped by the work budget, not run to the end', () => {
+    const outcome = failed('mmap buf 1024G\nread buf\n');
+    expect(outcome.error).toMatchObject({ line: 2 });
+  });
+
+  it('a memory budget in bytes, with a message that says so', () => {
+    const outcome = failed('mmap buf 1M\nwrite buf\n', { maxBytes: 64 * 1024 });
+    expect(outcome.error.message).toMatch(/more than 0 MiB of memory/);
+  });
+});
+
+describe('a release beyond what a handle holds is a finding and changes nothing', () => {
+  const base = 'kernel v6.5\nmmap buf 8K\nwrite buf\n';
+
+  it('put twice, then unmap and pin over the page: no internal error, refcounts intact', () => {
+    const r = ok(`${base}get g buf 0 4K\nput g\nrepeat 2\nput g\nend\nmunmap buf\nmmap buf 8K\nread buf\npin buf 0 8K\nexpect violations == 2\n`);
+    const bad = r.findings.filter((f) => f.kind === 'bad-release');
+    expect(bad.length).toBe(1);
+    expect(bad[0]!.count).toBe(2);
+    expect(r.findings.some((f) => f.kind === 'refcount-mismatch')).toBe(false);
+    expect(r.expectations[0]!.ok).toBe(true);
+  });
+
+  it('unpin of a FOLL_GET handle and put of a FOLL_PIN handle change nothing', () => {
+    const r = ok(`${base}get g buf 0 4K\npin p buf 4K 4K\nunpin g\nput p\nexpect buf+0.refcount == 2\nexpect buf+4K.refcount == 1025\nput g\nunpin p\nexpect buf+0.refcount == 1\nexpect buf+4K.refcount == 1\nexpect leaks == 0\n`);
+    expect(r.expectations.map((e) => e.ok)).toEqual([true, true, true, true, true]);
+    expect(r.findings.filter((f) => f.kind === 'bad-release').length).toBe(2);
+  });
+
+  it('release of one call of an auto group twice', () => {
+    const r = ok(`${base}repeat 5\npin buf 0 4K\nend\nunpin pin#3\nunpin pin#3\nexpect buf+0.refcount == 4097\n`);
+    expect(r.expectations[0]!.ok).toBe(true);
+  });
+});
+
+describe('findings summarize', () => {
+  it('hundreds of thousands of refused pins at one statement are one finding with a count and first/last step', () => {
+    const r = ok('kernel v6.4\nmmap buf 4K\nread buf\nrepeat 2500000\npin buf 0 4K\nend\n');
+    const refused = r.findings.filter((f) => f.kind === 'gup-refused');
+    expect(refused.reduce((n, f) => n + f.count, 0)).toBeGreaterThan(400_000);
+    expect(refused.length).toBeLessThanOrEqual(2);
+    const big = refused.find((f) => f.count > 1000)!;
+    expect(big.lastStep).toBeGreaterThan(big.step);
+    expect(r.lastStep).toBeLessThan(200);
+  });
+
+  it('a failing expect inside a repeat is one finding with a count', () => {
+    const r = ok('mmap buf 4K\nrepeat 5\nexpect leaks == 1\nend\n');
+    const failed = r.findings.filter((f) => f.kind === 'expect');
+    expect(failed.length).toBe(1);
+    expect(failed[0]!.count).toBe(5);
+  });
+});
