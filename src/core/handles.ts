@@ -339,6 +339,12 @@ export function vmsplice(sim: Sim, name: string, mapping: string, off: number, l
 export function closePipe(sim: Sim, name: string): void {
   const { handle } = requireHandle(sim, name);
   if (handle.kind !== 'pipe') sim.error(`${name} is not a pipe (vmsplice handle)`);
+  const short = releaseShortfall(sim, handle, false);
+  if (short) {
+    sim.find('bad-release', `close(${name}): ${short}; nothing is released`, { holder: handleHolder(handle.name, 'pipe') });
+    sim.inContext(['pipe_release'], () => sim.emit('pipe', () => ({ text: `The pipe ${name} cannot be released again: ${short}. Nothing changes.`, handle: name })));
+    return;
+  }
   sim.inContext(['pipe_release', 'free_pipe_info', 'pipe_buf_release'], () => {
     sim.emit('pipe', () => ({ text: `The pipe ${name} is closed: each buffer's page reference is put.`, handle: name }));
     if (handle.pages.length > 0) releasePages(sim, handle.pages, false, handleHolder(handle.name, 'pipe'), false, handle.perCall ? handle.calls : 1);
