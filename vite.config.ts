@@ -1,8 +1,50 @@
+import { readFileSync } from 'node:fs';
 import react from '@vitejs/plugin-react';
+import type { Plugin } from 'vite';
 import { defineConfig } from 'vitest/config';
 
+/**
+ * The built site's Content-Security-Policy, as a meta tag (a static site has no headers of its own): scripts
+ * only from the site's own files (no inline script, no eval), no network connections at all, no plugins, no
+ * frames, no forms. Added at build time only: Vite's dev server injects inline scripts (React refresh).
+ */
+export const CONTENT_SECURITY_POLICY = [
+  "default-src 'self'",
+  "script-src 'self'",
+  "style-src 'self'",
+  "img-src 'self' data: blob:",
+  "font-src 'self'",
+  "connect-src 'none'",
+  "worker-src 'none'",
+  "object-src 'none'",
+  "frame-src 'none'",
+  "base-uri 'none'",
+  "form-action 'none'",
+].join('; ');
+
+function contentSecurityPolicy(): Plugin {
+  return {
+    name: 'pinscope-csp',
+    apply: 'build',
+    transformIndexHtml: {
+      order: 'post',
+      handler(html) {
+        // The policy forbids inline scripts: fail the build rather than ship a page that breaks itself.
+        if (/<script(?![^>]*\bsrc=)[^>]*>/i.test(html)) throw new Error('index.html has an inline <script>, which the Content-Security-Policy forbids');
+        // The icon goes inline too: Chromium fetches a linked icon again after history.replaceState, and the
+        // page makes no request once loaded.
+        const icon = `data:image/svg+xml,${encodeURIComponent(readFileSync('public/favicon.svg', 'utf8'))}`;
+        return {
+          html: html.replace(/(<link rel="icon"[^>]*href=")[^"]*favicon\.svg(")/, `$1${icon}$2`),
+          tags: [{ tag: 'meta', attrs: { 'http-equiv': 'Content-Security-Policy', content: CONTENT_SECURITY_POLICY }, injectTo: 'head-prepend' }],
+        };
+      },
+    },
+  };
+}
+
 export default defineConfig({
-  plugins: [react()],
+  plugins: [react(), contentSecurityPolicy()],
   // Relative asset URLs: the built site works from any path (a subfolder, file-served, an iframe host).
   base: './',
   build: {

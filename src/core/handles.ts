@@ -182,7 +182,7 @@ export function releaseStatement(sim: Sim, name: string, pin: boolean, dirty: bo
 }
 
 /** Why releasing `h` with unpin (`pin`) or put would take more than its holder holds, or undefined. */
-function releaseShortfall(sim: Sim, h: Handle, pin: boolean): string | undefined {
+export function releaseShortfall(sim: Sim, h: Handle, pin: boolean): string | undefined {
   if (h.released) return `${displayName(h)} was already released`;
   if (pin !== (h.kind === 'pin')) return `${displayName(h)} was taken with ${h.kind === 'pin' ? 'FOLL_PIN (release it with unpin)' : 'FOLL_GET (release it with put)'}`;
   const times = h.perCall ? h.calls : 1;

@@ -37,9 +37,11 @@ export interface SimulateOptions {
   maxWork?: number;
   /** Upper bound on the memory the run keeps, estimated in bytes (default 512 MiB). */
   maxBytes?: number;
+  /** Upper bound on wall time in milliseconds (default 5 s): a safety net behind the deterministic budgets. */
+  maxMillis?: number;
 }
 
-export const DEFAULT_LIMITS = { maxEvents: 2_000_000, maxStatements: 50_000_000, maxWork: 2_000_000, maxBytes: 512 * 2 ** 20 } as const;
+export const DEFAULT_LIMITS = { maxEvents: 2_000_000, maxStatements: 50_000_000, maxWork: 2_000_000, maxBytes: 512 * 2 ** 20, maxMillis: 5_000 } as const;
 
 export type SimulateOutcome = { ok: true; run: Run } | { ok: false; error: ScenarioError; run?: Run };
 
@@ -453,7 +455,7 @@ export function simulate(scenario: Scenario, options: SimulateOptions = {}): Sim
     };
   }
   const sim = new Sim(resolved.kernel);
-  sim.setLimits({ maxWork: options.maxWork ?? DEFAULT_LIMITS.maxWork, maxEvents: options.maxEvents ?? DEFAULT_LIMITS.maxEvents, maxBytes: options.maxBytes ?? DEFAULT_LIMITS.maxBytes });
+  sim.setLimits({ maxWork: options.maxWork ?? DEFAULT_LIMITS.maxWork, maxEvents: options.maxEvents ?? DEFAULT_LIMITS.maxEvents, maxBytes: options.maxBytes ?? DEFAULT_LIMITS.maxBytes, maxMillis: options.maxMillis ?? DEFAULT_LIMITS.maxMillis });
   const interp = new Interpreter(sim, options.maxEvents ?? DEFAULT_LIMITS.maxEvents, maxStatements);
   const build = () => new Run(sim, interp.title, interp.chapters, [...interp.expectations.values()].sort((a, b) => a.line - b.line));
   try {

@@ -33,8 +33,12 @@ export class Journal {
   writeLimit = Infinity;
   onOverrun: (() => void) | undefined;
 
+  /** Called every 4096 writes (the simulator checks its time budget there). */
+  onTick: (() => void) | undefined;
+
   private counted(): void {
     if (++this.writes > this.writeLimit) this.onOverrun?.();
+    if ((this.writes & 4095) === 0) this.onTick?.();
   }
 
   get isMuted(): boolean {

@@ -8,7 +8,7 @@ import { PAGE_SIZE } from './state';
 import { ERRNO } from './events';
 import { folioOf } from './folio';
 import { gup, gupPutFolio, releasePages, type GupFlags } from './gup';
-import { handleHolder, requireHandle } from './handles';
+import { handleHolder, releaseShortfall, requireHandle } from './handles';
 import { currentTask, findVma, mmOf } from './mm';
 
 /** PIPE_DEF_BUFFERS: a new pipe has 16 buffers (64 KiB with 4 KiB pages). */
@@ -112,6 +112,13 @@ export function vmsplice(sim: Sim, name: string, mapping: string, off: number, l
 export function closePipe(sim: Sim, name: string): void {
   const { handle } = requireHandle(sim, name);
   if (handle.kind !== 'pipe') sim.error(`${name} is not a pipe (vmsplice handle)`);
+  // A second close of the same pipe is a finding that changes nothing (no double put).
+  const short = releaseShortfall(sim, handle, false);
+  if (short) {
+    sim.find('bad-release', `close(${name}): ${short}; nothing is released`, { holder: handleHolder(handle.name, 'pipe') });
+    sim.inContext(['pipe_release'], () => sim.emit('pipe', () => ({ text: `The pipe ${name} cannot be released again: ${short}. Nothing changes.`, handle: name })));
+    return;
+  }
   sim.inContext(['pipe_release', 'free_pipe_info', 'pipe_buf_release'], () => {
     sim.emit('pipe', () => ({ text: `The pipe ${name} is closed: each buffer's page reference is put.`, handle: name }));
     if (handle.pages.length > 0) releasePages(sim, handle.pages, false, handleHolder(handle.name, 'pipe'), false, handle.perCall ? handle.calls : 1);

@@ -270,7 +270,8 @@ export function resolveKernel(config: KernelConfig): KernelResolution {
 /** Parse `v6.1 zero-pin=skip` (the command line's --kernel). */
 export function parseKernelSpec(spec: string): KernelConfig {
   const [preset = '', ...rest] = spec.trim().split(/\s+/);
-  const overrides: Record<string, string> = {};
+  // No prototype: a toggle named `__proto__` is then an unknown toggle like any other, not a prototype change.
+  const overrides: Record<string, string> = Object.create(null) as Record<string, string>;
   for (const word of rest) {
     const eq = word.indexOf('=');
     if (eq > 0) overrides[word.slice(0, eq)] = word.slice(eq + 1);

@@ -88,35 +88,58 @@ export class Sim {
     const event: SimEvent = { kind, chain: this.stack.slice(), line: this.line, stmt: this.stmt, patchEnd: this.journal.length, ...d };
     this.events.push(event);
     this.settleFindings();
-    if (this.events.length > this.limits.maxEvents) this.error(`the scenario records more than ${this.limits.maxEvents.toLocaleString('en-US')} events; make it smaller`);
+    this.charge(1);
+    if (this.events.length > this.limits.maxEvents) this.overBudget(`the scenario records more than ${this.limits.maxEvents.toLocaleString('en-US')} events; make it smaller`);
     if (this.approxBytes() > this.limits.maxBytes) {
-      this.error(`the run needs more than ${Math.round(this.limits.maxBytes / 2 ** 20).toLocaleString('en-US')} MiB of memory (${this.events.length.toLocaleString('en-US')} events, ${this.journal.length.toLocaleString('en-US')} recorded changes); make the scenario smaller or its repeats shorter`);
+      this.overBudget(`the run needs more than ${Math.round(this.limits.maxBytes / 2 ** 20).toLocaleString('en-US')} MiB of memory (${this.events.length.toLocaleString('en-US')} events, ${this.journal.length.toLocaleString('en-US')} recorded changes); make the scenario smaller or its repeats shorter`);
     }
   }
 
   // ---- budgets ---------------------------------------------------------------------------------------------
 
   /** Budgets of one run (set by `simulate`): work units, recorded events, and an estimate of retained bytes. */
-  limits = { maxWork: Infinity, maxEvents: Infinity, maxBytes: Infinity };
+  limits = { maxWork: Infinity, maxEvents: Infinity, maxBytes: Infinity, maxMillis: Infinity };
+  /** When the run started (Date.now()), for the time budget: a safety net behind the deterministic work budget. */
+  private started = Date.now();
   /** Work done that writes nothing (a CPU access to a mapped page, a statement), on top of the journal's writes. */
   work = 0;
 
   /** Set the budgets; past `maxWork` writes the journal stops the run at once, wherever it is. */
-  setLimits(limits: { maxWork: number; maxEvents: number; maxBytes: number }): void {
+  setLimits(limits: { maxWork: number; maxEvents: number; maxBytes: number; maxMillis: number }): void {
     this.limits = limits;
+    this.started = Date.now();
     this.journal.writeLimit = limits.maxWork;
     this.journal.onOverrun = () => this.overWorkBudget();
+    this.journal.onTick = () => this.checkTime();
   }
 
-  /** `n` units of work that change nothing. */
+  /** `n` units of work that change nothing (or, for events, that the journal does not count). */
   charge(n: number): void {
+    const before = this.work;
     this.work += n;
     if (this.work + this.journal.writes > this.limits.maxWork) this.overWorkBudget();
+    if (before >>> 12 !== this.work >>> 12) this.checkTime();
+  }
+
+  /**
+   * The time budget. Work that the work budget does not see (a scan over a table that grows with the run)
+   * could still take long; this stops it. Checked every 4096 units of work.
+   */
+  private checkTime(): void {
+    if (Date.now() - this.started <= this.limits.maxMillis) return;
+    this.overBudget(`the scenario takes more than ${(this.limits.maxMillis / 1000).toLocaleString('en-US')} seconds to simulate; make it or its repeats smaller`);
+  }
+
+  /** Stop the run; the budgets are lifted so that ending it (the last muted span's event) can go through. */
+  private overBudget(message: string): never {
+    this.limits = { maxWork: Infinity, maxEvents: Infinity, maxBytes: Infinity, maxMillis: Infinity };
+    this.journal.writeLimit = Infinity;
+    this.journal.onTick = undefined;
+    this.error(message);
   }
 
   private overWorkBudget(): never {
-    this.journal.writeLimit = Infinity; // let the error's own bookkeeping through
-    this.error(`the scenario does more than ${this.limits.maxWork.toLocaleString('en-US')} units of work (state changes and page accesses); make it or its repeats smaller`);
+    this.overBudget(`the scenario does more than ${this.limits.maxWork.toLocaleString('en-US')} units of work (state changes and page accesses); make it or its repeats smaller`);
   }
 
   /** A rough estimate of the memory the run keeps: its events, its recorded changes and its folios. */

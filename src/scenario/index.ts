@@ -10,6 +10,7 @@ export {
   LIMITS,
   RUN_SUBJECTS,
   STATEMENT_KEYWORDS,
+  USAGE,
   formatError,
   parseKernelSpec,
   parseScenario,

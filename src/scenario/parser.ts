@@ -88,7 +88,8 @@ export const ERRNO_NAMES: readonly string[] = (
   'ENOTSYNC EBADCOOKIE ENOTSUPP ETOOSMALL ESERVERFAULT EBADTYPE EJUKEBOX EIOCBQUEUED ERECALLCONFLICT ENOGRACE'
 ).split(' ');
 
-const USAGE: Record<StatementKeyword, string> = {
+/** Each statement's usage line; the fuzzer (src/fuzz) derives its grammar from these. */
+export const USAGE: Record<StatementKeyword, string> = {
   title: 'title TEXT...',
   kernel: 'kernel PRESET [TOGGLE=VALUE ...]',
   mmap: 'mmap NAME SIZE [anon | file=FILE | memfd] [private | shared] [rw | ro] [thp]',

@@ -93,6 +93,11 @@ export function runSource(source: string, kernelSpec: string | null): RunResult 
   return { run: outcome.run, errors: [] };
 }
 
+/** What an opened scenario that does nothing (empty, only comments, only a title) shows over its empty picture. */
+export const EMPTY_NOTICE =
+  'This scenario is empty: it has no statements yet (only comments, or nothing at all), so there is nothing to step through. ' +
+  'Write one in the editor, e.g. "mmap buf 16K" then "read buf", or pick a scenario from the list.';
+
 /**
  * The step a freshly opened scenario starts at: the first step, from its first chapter on, where kernel code
  * runs (an event with a call chain), so the picture opens on something happening; else the first chapter.
@@ -154,7 +159,8 @@ export const useExplorer = create<ExplorerStore>()((set, get) => {
     load(source, options = {}) {
       const kernel = options.kernel === undefined ? null : options.kernel;
       const result = runSource(source, kernel);
-      applyRun(result, options.step, { source, kernelSpec: kernel, scenarioId: options.scenarioId ?? null, notice: options.notice ?? null, playing: false });
+      const empty = result.run !== undefined && result.run.lastStep === 0;
+      applyRun(result, options.step, { source, kernelSpec: kernel, scenarioId: options.scenarioId ?? null, notice: options.notice ?? (empty ? EMPTY_NOTICE : null), playing: false });
       if (!result.run && !get().run) {
         // Nothing good to show: fall back to the default scenario, and say why.
         const fallback = runSource(DEFAULT_SCENARIO.text, null);

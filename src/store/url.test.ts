@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { compressText, decodeLink, encodeLink, LINK_VERSION } from './url';
+import { compressText, decodeLink, encodeLink, LINK_VERSION, MAX_HASH_CHARS, MAX_TEXT_CHARS } from './url';
+import { runSource } from './explorer';
 
 describe('link codec', () => {
   it('round-trips text, kernel and step', async () => {
@@ -51,6 +52,65 @@ describe('link codec', () => {
       }),
       { numRuns: 200 },
     );
+  });
+
+  it('opens an empty scenario and one of only comments (issue 9)', async () => {
+    for (const text of ['', '# only a comment\n\n   # and another\n']) {
+      const back = await decodeLink(await encodeLink({ text }));
+      expect(back).toEqual({ ok: true, link: { text } });
+      // The store runs it to an empty picture: a run with no events, not an error.
+      const result = runSource(text, null);
+      expect(result.errors).toEqual([]);
+      expect(result.run?.lastStep).toBe(0);
+      expect(result.run?.snapshot(0).folios.length).toBeGreaterThan(0); // the zero page is always there
+    }
+  });
+
+  it('opens a text of exactly the length limit, even one that does not compress', async () => {
+    // Random printable words: deflate gains little on them.
+    let seed = 7;
+    const rnd = () => {
+      // mulberry32
+      let t = (seed = (seed + 0x6d2b79f5) >>> 0);
+      t = Math.imul(t ^ (t >>> 15), t | 1);
+      t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+      return ((t ^ (t >>> 14)) >>> 0) % 94;
+    };
+    let text = '';
+    while (text.length < MAX_TEXT_CHARS) text += `# ${Array.from({ length: 60 }, () => String.fromCharCode(33 + rnd())).join('')}\n`;
+    text = text.slice(0, MAX_TEXT_CHARS - 1) + '\n';
+    expect(text.length).toBe(MAX_TEXT_CHARS);
+    const hash = await encodeLink({ text });
+    expect(hash.length).toBeGreaterThan(120_000); // longer than the old hash limit
+    const back = await decodeLink(hash);
+    expect(back.ok === true && back.link.text.length).toBe(MAX_TEXT_CHARS);
+    expect((await decodeLink(await encodeLink({ text: `${text}x` }))).ok).toBe(false);
+  });
+
+  it('refuses a hash over the limit by its length, without decoding it', async () => {
+    // Not even valid base64: a decoder would call it damaged; the length check answers first.
+    const r = await decodeLink(`#v=1&s=${'%'.repeat(MAX_HASH_CHARS)}`);
+    expect(r.ok === false ? r.reason : '').toMatch(/too long/);
+    const big = await decodeLink(`#v=1&s=${'A'.repeat(2 * 1024 * 1024)}`);
+    expect(big.ok === false ? big.reason : '').toMatch(/too long/);
+  });
+
+  it('reports unknown kernels and toggles in k= and c= like every other error', async () => {
+    const s = (await encodeLink({ text: 'mmap buf 4K\n' })).split('s=')[1];
+    const cases: [string, RegExp][] = [
+      ['k=v6.5%20__proto__=x', /k=.*unknown toggle "__proto__"/],
+      ['k=v6.5%20constructor=x', /k=.*unknown toggle "constructor"/],
+      ['k=v99', /k=.*unknown kernel "v99"/],
+      ['k=v6.5%20zero-pin=sometimes', /k=.*zero-pin takes/],
+      ['c=v99', /c=.*unknown kernel "v99"/],
+      ['c=v6.5%20__proto__=x', /c=.*unknown toggle/],
+      ['c=%3Cb%3E', /c=.*malformed/],
+    ];
+    for (const [param, reason] of cases) {
+      const r = await decodeLink(`#v=1&${param}&s=${s}`);
+      expect({ param, reason: r.ok === false ? r.reason : 'accepted' }).toEqual({ param, reason: expect.stringMatching(reason) });
+    }
+    expect(await decodeLink(`#v=1&k=v6.1%20zero-pin=skip&c=v6.5&s=${s}`)).toMatchObject({ ok: true, link: { kernel: 'v6.1 zero-pin=skip', compare: 'v6.5' } });
   });
 });
 

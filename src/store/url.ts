@@ -3,9 +3,18 @@
 //   #v=1&k=v6.4&t=42&s=<base64url(deflate-raw(scenario text))>
 // Nothing decoded from a URL is ever executed or injected as HTML: it becomes plain text and numbers.
 
+import { parseKernelSpec, resolveKernel } from '../core';
+import { LIMITS } from '../scenario';
+
 export const LINK_VERSION = 1;
-const MAX_HASH_CHARS = 120_000;
-const MAX_TEXT_CHARS = 200_000;
+/** The longest scenario text a link carries: the parser's own limit, so a text at exactly the limit opens. */
+export const MAX_TEXT_CHARS = LIMITS.maxChars;
+/**
+ * The longest hash decoded: enough for a text at the limit that does not compress at all (3 UTF-8 bytes per
+ * character, deflate's stored blocks, base64's 4/3) plus the other parameters. Anything longer is refused by
+ * its length alone, before any parsing or decoding.
+ */
+export const MAX_HASH_CHARS = Math.ceil(((3 * MAX_TEXT_CHARS * 1.001 + 64) * 4) / 3) + 1_024;
 
 export interface LinkState {
   text: string;
@@ -103,6 +112,13 @@ const KERNEL_SPEC = /^[A-Za-z0-9._=\- ]{1,200}$/;
 const SCENARIO_ID = /^[a-z0-9][a-z0-9/_-]{0,100}$/;
 const PANEL = /^[a-z]{1,20}$/;
 
+/** Why a kernel setting from a link cannot be used (unknown preset or toggle, bad value), or undefined. */
+function kernelProblem(spec: string): string | undefined {
+  if (!KERNEL_SPEC.test(spec)) return 'is malformed';
+  const resolved = resolveKernel(parseKernelSpec(spec));
+  return resolved.ok ? undefined : `is not one pinscope knows: ${resolved.message}`;
+}
+
 /** Decode a location hash. Never throws; a damaged link gives a reason to show the user. */
 export async function decodeLink(hash: string): Promise<LinkDecode> {
   const raw = hash.startsWith('#') ? hash.slice(1) : hash;
@@ -119,11 +135,16 @@ export async function decodeLink(hash: string): Promise<LinkDecode> {
     const link: LinkState = { text };
     const kernel = params.get('k');
     if (kernel !== null) {
-      if (!KERNEL_SPEC.test(kernel)) return { ok: false, reason: 'the kernel in the link is malformed' };
+      const bad = kernelProblem(kernel);
+      if (bad) return { ok: false, reason: `the kernel in the link (k=) ${bad}` };
       link.kernel = kernel;
     }
     const compare = params.get('c');
-    if (compare !== null && KERNEL_SPEC.test(compare)) link.compare = compare;
+    if (compare !== null) {
+      const bad = kernelProblem(compare);
+      if (bad) return { ok: false, reason: `the compare kernel in the link (c=) ${bad}` };
+      link.compare = compare;
+    }
     // Added later than v=1's first fields: optional, and a malformed one is ignored rather than refused.
     const id = params.get('id');
     if (id !== null && SCENARIO_ID.test(id)) link.scenarioId = id;

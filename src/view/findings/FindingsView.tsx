@@ -51,7 +51,7 @@ export function FindingsView({ groups, step, collapsed, onToggle, onSeek }: Find
                       onClick={() => onSeek(e.step)}
                       title={`Go to step ${e.step}`}
                     >
-                      <span className="findings-where">{`step ${e.step} · line ${e.line}${e.count > 1 ? ` · ×${e.count.toLocaleString('en-US')}` : ''}`}</span>
+                      <span className="findings-where">{`step ${e.step} · line ${e.line}${e.count > 1 ? ` · ×${e.count.toLocaleString('en-US')}${e.lastStep !== undefined ? ` (steps ${e.step}–${e.lastStep})` : ''}` : ''}`}</span>
                       <span className="findings-message">{e.message}</span>
                       {e.holder && <span className="findings-holder">{`should have been released by: ${e.holder}`}</span>}
                     </button>

@@ -41,3 +41,11 @@ describe('groupFindings', () => {
     }
   });
 });
+
+describe('findings that summarize (issue 9)', () => {
+  it('a finding met many times keeps its count and its first and last step', () => {
+    const groups = groupFindings([{ step: 12, lastStep: 90_000, kind: 'gup-refused', message: 'GUP refused the zero page', line: 5, count: 428_564 }], []);
+    const entry = groups.flatMap((g) => g.entries)[0]!;
+    expect(entry).toMatchObject({ step: 12, lastStep: 90_000, count: 428_564 });
+  });
+});

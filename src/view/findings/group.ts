@@ -12,6 +12,8 @@ export interface FindingEntry {
   kind: string;
   message: string;
   count: number;
+  /** The last step it was met at, when the count spans several steps (`step` is the first). */
+  lastStep?: number;
   /** For a leak: the holder, in words. */
   holder?: string;
 }
@@ -33,7 +35,7 @@ const TITLES: Record<GroupKey, string> = {
 export function groupFindings(findings: readonly Finding[], expectations: readonly ExpectationResult[]): FindingGroup[] {
   const groups: Record<GroupKey, FindingEntry[]> = { violations: [], leaks: [], stale: [], expectations: [] };
   findings.forEach((f, i) => {
-    const entry: FindingEntry = { key: `f${i}`, step: f.step, line: f.line, kind: f.kind, message: f.message, count: f.count };
+    const entry: FindingEntry = { key: `f${i}`, step: f.step, line: f.line, kind: f.kind, message: f.message, count: f.count, ...(f.lastStep !== undefined && f.lastStep > f.step ? { lastStep: f.lastStep } : {}) };
     if (f.kind === 'leak') {
       if (f.holder) entry.holder = describeHolder(f.holder);
       groups.leaks.push(entry);
