@@ -12,9 +12,8 @@ import { exitTask, forkTask } from './fork';
 import { mprotect } from './mprotect';
 import { madvise } from './madvise';
 import { handleFault } from './fault';
-import { gupStatement, releaseStatement, vfioMap, vfioUnmap } from './handles';
-import { closePipe, createPipe, vmsplice } from './pipe';
-import { labelFolio } from './expect';
+import { gupStatement, releaseStatement } from './handles';
+import { runConceptStatement } from './statements';
 import { completeBios, createFile, directIo } from './dio';
 import { Run } from './run';
 import { PAGE_SIZE } from './state';
@@ -201,24 +200,6 @@ class Interpreter {
       case 'complete':
         completeBios(sim, st.bio);
         return;
-      case 'vfio-map':
-        vfioMap(sim, st.handle, st.name, st.off, st.len, st.write);
-        return;
-      case 'vfio-unmap':
-        vfioUnmap(sim, st.handle);
-        return;
-      case 'vmsplice':
-        vmsplice(sim, st.handle, st.name, st.off, st.len, st.nonblock);
-        return;
-      case 'pipe':
-        createPipe(sim, st.name, st.size);
-        return;
-      case 'label':
-        labelFolio(sim, st.name, st.mapping, st.offset);
-        return;
-      case 'close':
-        closePipe(sim, st.handle);
-        return;
       case 'writeback': {
         const mm = mmOf(sim, currentTask(sim));
         const vma = findVma(sim, mm, st.name);
@@ -263,6 +244,9 @@ class Interpreter {
         if (!outcome.ok) sim.find('expect', `line ${st.pos.line}: ${st.text} — actual ${outcome.actual}`);
         return;
       }
+      default:
+        runConceptStatement(sim, st);
+        return;
     }
   }
 

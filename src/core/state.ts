@@ -139,7 +139,7 @@ export interface HandlePage {
   readonly va: number;
 }
 
-export type HandleKind = 'pin' | 'get' | 'vfio' | 'pipe';
+export type HandleKind = 'pin' | 'get' | 'vfio' | 'pipe' | 'uring' | 'pvm';
 
 export interface Handle {
   name: string;

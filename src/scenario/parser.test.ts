@@ -518,6 +518,20 @@ describe('dio and complete', () => {
   });
 });
 
+describe('pvm and uring', () => {
+  it('reads pvm with and without a handle', () => {
+    expect(one('pvm read peer buf 0 16K')).toEqual({ op: 'pvm', dir: 'read', task: 'peer', name: 'buf', off: 0, len: 16384 });
+    expect(one('pvm write r peer buf 4K 4K')).toEqual({ op: 'pvm', dir: 'write', handle: 'r', task: 'peer', name: 'buf', off: 4096, len: 4096 });
+    expect(error('pvm raed peer buf 0 4K')).toBe('scenario.scn:1:5: expected read or write, got "raed" (did you mean "read"?)');
+  });
+  it('reads uring register and unregister', () => {
+    expect(one('uring register u buf 0 16K')).toEqual({ op: 'uring-register', handle: 'u', name: 'buf', off: 0, len: 16384 });
+    expect(one('uring unregister u')).toEqual({ op: 'uring-unregister', handle: 'u' });
+    expect(error('uring regster u buf 0 4K')).toBe('scenario.scn:1:7: expected register or unregister, got "regster" (did you mean "register"?)');
+    expect(error('urnig register u buf 0 4K')).toBe('scenario.scn:1:1: unknown statement "urnig" (did you mean "uring"?)');
+  });
+});
+
 describe('vfio, vmsplice, close', () => {
   it('reads vfio map and unmap', () => {
     expect(one('vfio map dma buf 0 2M')).toEqual({ op: 'vfio-map', handle: 'dma', name: 'buf', off: 0, len: 2 * 1024 * 1024, write: false });
@@ -954,6 +968,9 @@ describe('a scenario using every statement', () => {
       'vmsplice s buf 0 4K nonblock',
       'label l buf+0',
       'close s',
+      'pvm read kid buf 0 4K',
+      'uring register u buf 0 4K',
+      'uring unregister u',
       'writeback buf',
       'repeat 2',
       '  mark M',
@@ -966,7 +983,7 @@ describe('a scenario using every statement', () => {
     const ops = parseOk(text).statements.map((s: Statement | Trivia) => s.op);
     expect(ops).toEqual([
       'title', 'kernel', 'file', 'mmap', 'read', 'write', 'madvise', 'mprotect', 'fork', 'task', 'pin', 'get', 'unpin', 'put', 'dio',
-      'complete', 'vfio-map', 'vfio-unmap', 'pipe', 'vmsplice', 'label', 'close', 'writeback', 'repeat', 'expect', 'exit', 'munmap',
+      'complete', 'vfio-map', 'vfio-unmap', 'pipe', 'vmsplice', 'label', 'close', 'pvm', 'uring-register', 'uring-unregister', 'writeback', 'repeat', 'expect', 'exit', 'munmap',
     ]);
   });
 });

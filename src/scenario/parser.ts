@@ -34,7 +34,7 @@ export const LIMITS = {
 export const STATEMENT_KEYWORDS = [
   'title', 'kernel', 'mmap', 'file', 'read', 'write', 'munmap', 'madvise', 'mprotect', 'fork', 'task', 'exit',
   'pin', 'get', 'unpin', 'put', 'dio', 'complete', 'vfio', 'vmsplice', 'pipe', 'close', 'writeback', 'label',
-  'repeat', 'end', 'mark', 'note', 'expect',
+  'pvm', 'uring', 'repeat', 'end', 'mark', 'note', 'expect',
 ] as const;
 export type StatementKeyword = (typeof STATEMENT_KEYWORDS)[number];
 
@@ -110,6 +110,8 @@ const USAGE: Record<StatementKeyword, string> = {
   vfio: 'vfio map HANDLE NAME OFF LEN [write] | vfio unmap HANDLE',
   vmsplice: 'vmsplice PIPE NAME OFF LEN [nonblock]',
   pipe: 'pipe NAME [size=N]',
+  pvm: 'pvm read|write [HANDLE] TASK NAME OFF LEN',
+  uring: 'uring register HANDLE NAME OFF LEN | uring unregister HANDLE',
   close: 'close HANDLE',
   writeback: 'writeback NAME [OFF [LEN]]',
   label: 'label NAME MAPPING+OFF',
@@ -644,6 +646,42 @@ function parseVfio(ctx: LineContext): Statement {
   return { op: 'vfio-map', pos: ctx.pos, handle, name, off, len, write: options.has('write') };
 }
 
+function parsePvm(ctx: LineContext): Statement {
+  const { cursor, args } = ctx;
+  const dirWord = cursor.take('read|write');
+  if (dirWord.text !== 'read' && dirWord.text !== 'write') {
+    fail(dirWord.col, `expected read or write, got ${quote(dirWord.text)}${didYouMean(dirWord.text, ['read', 'write'])}`);
+  }
+  // Names never start with a digit: three names before the offset mean a handle was given.
+  const hasHandle = args.length >= 4 && !startsLikeNumber(args[3]);
+  const handle = hasHandle ? cursor.handleDefinition('HANDLE') : undefined;
+  const task = cursor.name('TASK');
+  const name = cursor.name('NAME');
+  const off = cursor.number('OFF');
+  const len = cursor.number('LEN', 1);
+  cursor.done();
+  return { op: 'pvm', pos: ctx.pos, dir: dirWord.text, ...(handle !== undefined ? { handle } : {}), task, name, off, len };
+}
+
+function parseUring(ctx: LineContext): Statement {
+  const { cursor } = ctx;
+  const action = cursor.take('register|unregister');
+  if (action.text === 'unregister') {
+    const handle = cursor.handleReference('HANDLE');
+    cursor.done();
+    return { op: 'uring-unregister', pos: ctx.pos, handle };
+  }
+  if (action.text !== 'register') {
+    fail(action.col, `expected register or unregister, got ${quote(action.text)}${didYouMean(action.text, ['register', 'unregister'])}`);
+  }
+  const handle = cursor.handleDefinition('HANDLE');
+  const name = cursor.name('NAME');
+  const off = cursor.number('OFF');
+  const len = cursor.number('LEN', 1);
+  cursor.done();
+  return { op: 'uring-register', pos: ctx.pos, handle, name, off, len };
+}
+
 /** One alternative of an `on` selector: a preset, a comparison with a preset, or toggle=value. */
 const KERNEL_SELECTOR = /^(?:(?:<=|>=|<|>)?(?:v\d+\.\d+|latest)|[a-z][a-z-]*=[a-z][a-z-]*)$/;
 
@@ -998,6 +1036,10 @@ class ScenarioParser {
         return parseComplete(ctx);
       case 'vfio':
         return parseVfio(ctx);
+      case 'pvm':
+        return parsePvm(ctx);
+      case 'uring':
+        return parseUring(ctx);
       case 'vmsplice': {
         const handle = cursor.handleDefinition('PIPE');
         const name = cursor.name('NAME');

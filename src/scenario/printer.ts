@@ -123,6 +123,12 @@ export function printStatement(st: Statement | Trivia): string {
       return `complete ${st.bio ?? 'all'}`;
     case 'vfio-map':
       return words('vfio map', st.handle, st.name, formatSize(st.off), formatSize(st.len), st.write && 'write');
+    case 'pvm':
+      return words('pvm', st.dir, st.handle, st.task, st.name, formatSize(st.off), formatSize(st.len));
+    case 'uring-register':
+      return words('uring register', st.handle, st.name, formatSize(st.off), formatSize(st.len));
+    case 'uring-unregister':
+      return `uring unregister ${st.handle}`;
     case 'vfio-unmap':
       return `vfio unmap ${st.handle}`;
     case 'vmsplice':
