@@ -14,7 +14,8 @@ import { madvise } from './madvise';
 import { handleFault } from './fault';
 import { gupStatement, releaseStatement } from './handles';
 import { runConceptStatement } from './statements';
-import { completeBios, createFile, directIo } from './dio';
+import { completeBios, directIo } from './dio';
+import { declareFile } from './filesystems';
 import { Run } from './run';
 import { PAGE_SIZE } from './state';
 import { maybeDmaPinned, setDirty } from './folio';
@@ -110,7 +111,7 @@ class Interpreter {
         return;
       }
       case 'file':
-        createFile(sim, st.name, st.size, st.fs, st.blocksize, st.holes);
+        declareFile(sim, st);
         return;
       case 'read':
       case 'write': {

@@ -181,6 +181,16 @@ export const TOGGLES = [
       { release: 'v6.12', value: 'folios', commit: 'a8edbb424b13', title: 'io_uring/rsrc: enable multi-hugepage buffer coalescing' },
     ],
   },
+  {
+    name: 'ext2-dio',
+    values: ['legacy', 'iomap'],
+    summary: 'Which direct-I/O engine ext2 uses (file fs=ext2-legacy)',
+    meanings: {
+      legacy: 'ext2_direct_IO calls blockdev_direct_IO: fs/direct-io.c',
+      iomap: 'ext2 does direct I/O through iomap_dio_rw, so fs=ext2-legacy does not exist (use fs=iomap)',
+    },
+    history: [{ release: 'v6.5', value: 'iomap', commit: 'fb5de4358e1a', title: 'ext2: Move direct-io to use iomap (inferred release)' }],
+  },
 ] as const satisfies readonly ToggleSpec[];
 
 export type ToggleName = (typeof TOGGLES)[number]['name'];
@@ -210,6 +220,7 @@ const V5_10: KernelPolicy = {
   'mprotect-writable': 'shared',
   'longterm-file-write': 'allow',
   'uring-coalesce': 'pages',
+  'ext2-dio': 'legacy',
 };
 
 function after(base: KernelPolicy, changes: Partial<KernelPolicy>): KernelPolicy {
@@ -220,7 +231,7 @@ const V5_19 = after(V5_10, { 'anon-exclusive': 'yes', unshare: 'anon', 'vfio-bat
 const V6_0 = after(V5_19, { 'vfio-unpin-zero': 'yes', 'mprotect-writable': 'dirty' });
 const V6_2 = after(V6_0, { unshare: 'cow', 'mprotect-writable': 'exclusive' });
 const V6_4 = after(V6_2, { 'uring-coalesce': 'folio' });
-const V6_5 = after(V6_4, { 'zero-pin': 'skip', dio: 'pin', 'longterm-file-write': 'refuse' });
+const V6_5 = after(V6_4, { 'zero-pin': 'skip', dio: 'pin', 'longterm-file-write': 'refuse', 'ext2-dio': 'iomap' });
 const V6_9 = after(V6_5, { 'vfio-unpin-zero': 'no', 'bio-dirty-large': 'dirty' });
 const V6_12 = after(V6_9, { 'bio-release': 'folios', 'uring-coalesce': 'folios' });
 const LATEST = after(V6_12, { 'huge-zero-wp': 'thp', 'huge-zero-special': 'yes' });

@@ -30,7 +30,8 @@ export interface FileDecl extends Base {
   op: 'file';
   name: string;
   size: number;
-  fs: 'legacy' | 'iomap' | 'blockdev';
+  /** An engine (`legacy`, `iomap`, `blockdev`) or a filesystem that uses fs/direct-io.c (extension). */
+  fs: 'legacy' | 'iomap' | 'blockdev' | 'udf' | 'fat' | 'ext2-legacy';
   blocksize: number;
   holes: boolean;
 }

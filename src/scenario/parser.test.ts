@@ -358,8 +358,11 @@ describe('file', () => {
   });
 
   it('suggests a filesystem and rejects holes on a block device', () => {
-    expect(error('file f 4K fs=iomapp')).toBe('scenario.scn:1:14: unknown fs "iomapp" (expected legacy, iomap or blockdev) (did you mean "iomap"?)');
-    expect(error('file f 4K fs=ext4')).toBe('scenario.scn:1:14: unknown fs "ext4" (expected legacy, iomap or blockdev)');
+    expect(error('file f 4K fs=iomapp')).toBe('scenario.scn:1:14: unknown fs "iomapp" (expected legacy, iomap, blockdev, udf, fat, ext2-legacy) (did you mean "iomap"?)');
+    expect(one('file f 4K fs=ext2-legacy')).toMatchObject({ op: 'file', fs: 'ext2-legacy' });
+    expect(error('file f 4K fs=fat holes')).toBe('scenario.scn:1:18: "holes" does not apply to fs=fat (FAT files are never sparse)');
+    expect(error('file f 4K fs=uff')).toBe('scenario.scn:1:14: unknown fs "uff" (expected legacy, iomap, blockdev, udf, fat, ext2-legacy) (did you mean "udf"?)');
+    expect(error('file f 4K fs=ext4')).toBe('scenario.scn:1:14: unknown fs "ext4" (expected legacy, iomap, blockdev, udf, fat, ext2-legacy)');
     expect(error('file f 4K fs=blockdev holes')).toBe('scenario.scn:1:23: "holes" does not apply to fs=blockdev (a block device has no holes)');
     expect(error('file f 4K hole')).toBe('scenario.scn:1:11: unknown option "hole" (did you mean "holes"?)');
   });

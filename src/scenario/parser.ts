@@ -69,7 +69,7 @@ export const RUN_SUBJECTS = ['violations', 'leaks'] as const;
 /** Values of `kind`; `none` (nothing mapped at NAME+OFF) is our extension. */
 export const FOLIO_KINDS = ['zero', 'hugezero', 'anon', 'file', 'none'] as const;
 export const COMPARE_OPS: readonly CompareOp[] = ['==', '!=', '<', '<=', '>', '>='];
-export const FS_KINDS = ['legacy', 'iomap', 'blockdev'] as const;
+export const FS_KINDS = ['legacy', 'iomap', 'blockdev', 'udf', 'fat', 'ext2-legacy'] as const;
 
 /** Linux errno names (asm-generic and the kernel-internal ones), so that `-ENOMEN` is caught as a typo. */
 export const ERRNO_NAMES: readonly string[] = (
@@ -92,7 +92,7 @@ const USAGE: Record<StatementKeyword, string> = {
   title: 'title TEXT...',
   kernel: 'kernel PRESET [TOGGLE=VALUE ...]',
   mmap: 'mmap NAME SIZE [anon | file=FILE | memfd] [private | shared] [rw | ro] [thp]',
-  file: 'file NAME SIZE [fs=legacy|iomap|blockdev] [blocksize=N] [holes]',
+  file: 'file NAME SIZE [fs=legacy|iomap|blockdev|udf|fat|ext2-legacy] [blocksize=N] [holes]',
   read: 'read NAME [OFF [LEN]]',
   write: 'write NAME [OFF [LEN]]',
   munmap: 'munmap NAME',
@@ -503,7 +503,7 @@ function parseFile(ctx: LineContext): Statement {
   if (fsOption !== undefined) {
     const known = FS_KINDS.find((k) => k === fsOption.value);
     if (known === undefined) {
-      fail(fsOption.valueCol, `unknown fs ${quote(fsOption.value)} (expected legacy, iomap or blockdev)${didYouMean(fsOption.value, FS_KINDS)}`);
+      fail(fsOption.valueCol, `unknown fs ${quote(fsOption.value)} (expected ${FS_KINDS.join(', ')})${didYouMean(fsOption.value, FS_KINDS)}`);
     }
     fs = known;
   }
@@ -521,6 +521,7 @@ function parseFile(ctx: LineContext): Statement {
   }
   const holes = options.get('holes');
   if (holes !== undefined && fs === 'blockdev') fail(holes.word.col, '"holes" does not apply to fs=blockdev (a block device has no holes)');
+  if (holes !== undefined && fs === 'fat') fail(holes.word.col, '"holes" does not apply to fs=fat (FAT files are never sparse)');
   return { op: 'file', pos: ctx.pos, name, size, fs, blocksize, holes: holes !== undefined };
 }
 
