@@ -937,11 +937,12 @@ describe('never throws (property)', () => {
     );
   });
 
-  it('handles a megabyte of text quickly', () => {
-    const started = Date.now();
+  // How fast is measured by bench/run.ts (parseLargeMs); here only that the answer is right.
+  it('handles a megabyte of text', () => {
     checkResult('read buf # padding\n'.repeat(60_000));
     checkResult(`${'repeat 1\n'.repeat(20_000)}`.slice(0, 199_999));
-    expect(Date.now() - started).toBeLessThan(2000);
+    const over = parseScenario('read buf # padding\n'.repeat(60_000), 'big.scn');
+    expect(over.ok ? 'parsed' : over.errors[0]!.message).toMatch(/characters|lines/);
   });
 });
 
