@@ -14,7 +14,8 @@ import { madvise } from './madvise';
 import { handleFault } from './fault';
 import { gupStatement, releaseStatement } from './handles';
 import { runConceptStatement } from './statements';
-import { completeBios, directIo } from './dio';
+import { completeBios } from './dio';
+import { dioStatement } from './iovec';
 import { declareFile } from './filesystems';
 import { Run } from './run';
 import { PAGE_SIZE } from './state';
@@ -196,7 +197,7 @@ class Interpreter {
         releaseStatement(sim, st.handle, st.op === 'unpin', st.dirty);
         return;
       case 'dio':
-        directIo(sim, { dir: st.dir, file: st.file, foff: st.foff, len: st.len, mapping: st.name, bufoff: st.bufoff, async: st.async });
+        dioStatement(sim, st);
         return;
       case 'complete':
         completeBios(sim, st.bio);

@@ -56,6 +56,8 @@ export interface Pin extends Base {
   fast: boolean;
 }
 export interface Release extends Base { op: 'unpin' | 'put'; handle: string; dirty: boolean /* unpin only */ }
+/** One iovec of a vectored dio: LEN bytes at OFF of mapping NAME. */
+export interface DioIovec { name: string; off: number; len: number; pos: Pos }
 export interface Dio extends Base {
   op: 'dio';
   dir: 'read' | 'write';
@@ -65,6 +67,11 @@ export interface Dio extends Base {
   name: string;
   bufoff: number;
   async: boolean;
+  /**
+   * Extension: preadv/pwritev with these iovecs, in order (`NAME+OFF:LEN ...`); `name` and `bufoff` are then
+   * the first iovec's. Absent for the one-buffer form.
+   */
+  iov?: DioIovec[];
 }
 export interface Complete extends Base { op: 'complete'; bio?: string /* "bio#3"; undefined means all */ }
 export interface VfioMap extends Base { op: 'vfio-map'; handle: string; name: string; off: number; len: number; write: boolean }

@@ -507,7 +507,7 @@ describe('dio and complete', () => {
 
   it('checks its words', () => {
     expect(error('dio wirte out 0 4K buf')).toBe('scenario.scn:1:5: expected read or write, got "wirte" (did you mean "write"?)');
-    expect(error('dio write out 0 4K')).toBe('scenario.scn:1:19: missing NAME (usage: dio read|write FILE FOFF LEN NAME [BUFOFF] [async])');
+    expect(error('dio write out 0 4K')).toBe('scenario.scn:1:19: missing NAME (usage: dio read|write FILE FOFF LEN (NAME [BUFOFF] | NAME+OFF:LEN ...) [async])');
     expect(error('dio write out 0 4K buf 1z')).toBe('scenario.scn:1:24: bad number "1z" for BUFOFF (use decimal, 0x hex, or a size such as 4K, 2M, 1G)');
     expect(error('dio write out 0 4K buf asink')).toBe('scenario.scn:1:24: unknown option "asink" (did you mean "async"?)');
   });
@@ -518,6 +518,22 @@ describe('dio and complete', () => {
     expect(one('complete bio#3')).toEqual({ op: 'complete', bio: 'bio#3' });
     expect(error('complete dio#1')).toBe('scenario.scn:1:10: expected bio#N or all, got "dio#1"');
     expect(error('complete bio#1 bio#2')).toBe('scenario.scn:1:16: unexpected "bio#2" (usage: complete [bio#N | all])');
+  });
+});
+
+describe('dio with iovecs', () => {
+  it('reads NAME+OFF:LEN iovecs after LEN, and leaves the one-buffer form as it was', () => {
+    expect(one('dio write out 0 8K buf+0:4K other+0x1000:4K async')).toMatchObject({
+      op: 'dio', dir: 'write', file: 'out', foff: 0, len: 8192, name: 'buf', bufoff: 0, async: true,
+      iov: [{ name: 'buf', off: 0, len: 4096 }, { name: 'other', off: 4096, len: 4096 }],
+    });
+    expect(one('dio read out 0 4K buf 512')).toEqual({ op: 'dio', dir: 'read', file: 'out', foff: 0, len: 4096, name: 'buf', bufoff: 512, async: false });
+  });
+  it('checks the iovecs', () => {
+    expect(error('dio write out 0 8K buf+0:4K')).toBe('scenario.scn:1:20: the iovecs add up to 4096 bytes, not LEN (8192)');
+    expect(error('dio write out 0 4K buf+0:4K 512')).toBe('scenario.scn:1:29: BUFOFF does not go with iovecs: give each iovec its offset (NAME+OFF:LEN)');
+    expect(error('dio write out 0 4K buf+0')).toBe('scenario.scn:1:20: expected an iovec NAME+OFF:LEN such as buf+0x1000:4K, got "buf+0"');
+    expect(error('dio write out 0 4K buf+0:4Q')).toMatch(/^scenario\.scn:1:26: /);
   });
 });
 

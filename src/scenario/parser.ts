@@ -4,6 +4,7 @@
 import type {
   Access,
   CompareOp,
+  DioIovec,
   Expect,
   ExpectValue,
   Kernel,
@@ -105,7 +106,7 @@ const USAGE: Record<StatementKeyword, string> = {
   get: 'get [HANDLE] NAME OFF LEN [write] [fast]',
   unpin: 'unpin HANDLE [dirty]',
   put: 'put HANDLE',
-  dio: 'dio read|write FILE FOFF LEN NAME [BUFOFF] [async]',
+  dio: 'dio read|write FILE FOFF LEN (NAME [BUFOFF] | NAME+OFF:LEN ...) [async]',
   complete: 'complete [bio#N | all]',
   vfio: 'vfio map HANDLE NAME OFF LEN [write] | vfio unmap HANDLE',
   vmsplice: 'vmsplice PIPE NAME OFF LEN [nonblock]',
@@ -612,11 +613,41 @@ function parseDio(ctx: LineContext): Statement {
   const file = cursor.name('FILE');
   const foff = cursor.number('FOFF');
   const len = cursor.number('LEN', 1);
+  if (cursor.peek()?.text.includes('+')) return parseDioIovecs(ctx, dirWord.text, file, foff, len);
   const name = cursor.name('NAME');
   const bufoffWord = cursor.takeIf(startsLikeNumber);
   const bufoff = bufoffWord === undefined ? 0 : checkNumber(bufoffWord, 'BUFOFF', 0, Number.MAX_SAFE_INTEGER);
   const options = readOptions(cursor.rest(), [{ name: 'async' }]);
   return { op: 'dio', pos: ctx.pos, dir: dirWord.text, file, foff, len, name, bufoff, async: options.has('async') };
+}
+
+/** One iovec of a dio: NAME+OFF:LEN. */
+function parseIovec(word: Word): DioIovec {
+  const m = /^([^+]*)\+([^:]*):(.*)$/.exec(word.text);
+  if (!m) fail(word.col, `expected an iovec NAME+OFF:LEN such as buf+0x1000:4K, got ${quote(word.text)}`);
+  const [, mapping, offText, lenText] = m;
+  if (!NAME.test(mapping!)) fail(word.col, `bad mapping name ${quote(mapping!)} in ${quote(word.text)}`);
+  const offCol = colInWord(word, mapping!.length + 1);
+  const lenCol = colInWord(word, mapping!.length + 1 + offText!.length + 1);
+  const off = checkNumber({ text: offText!, col: offCol, endCol: 0, quoted: false }, 'OFF', 0, Number.MAX_SAFE_INTEGER);
+  const len = checkNumber({ text: lenText!, col: lenCol, endCol: 0, quoted: false }, 'LEN', 1, Number.MAX_SAFE_INTEGER);
+  return { name: mapping!, off, len, pos: { line: 0, col: word.col } };
+}
+
+/** `dio read|write FILE FOFF LEN NAME+OFF:LEN [NAME+OFF:LEN ...] [async]`: preadv/pwritev with iovecs. */
+function parseDioIovecs(ctx: LineContext, dir: 'read' | 'write', file: string, foff: number, len: number): Statement {
+  const { cursor } = ctx;
+  const iov: DioIovec[] = [];
+  for (let w = cursor.peek(); w !== undefined && w.text.includes('+'); w = cursor.peek()) {
+    cursor.take('NAME+OFF:LEN');
+    iov.push({ ...parseIovec(w), pos: { line: ctx.pos.line, col: w.col } });
+  }
+  const total = iov.reduce((n, v) => n + v.len, 0);
+  if (total !== len) fail(iov[0]!.pos.col, `the iovecs add up to ${total} bytes, not LEN (${len})`);
+  const next = cursor.peek();
+  if (next !== undefined && startsLikeNumber(next)) fail(next.col, 'BUFOFF does not go with iovecs: give each iovec its offset (NAME+OFF:LEN)');
+  const options = readOptions(cursor.rest(), [{ name: 'async' }]);
+  return { op: 'dio', pos: ctx.pos, dir, file, foff, len, name: iov[0]!.name, bufoff: iov[0]!.off, async: options.has('async'), iov };
 }
 
 function parseComplete(ctx: LineContext): Statement {

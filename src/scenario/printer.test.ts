@@ -79,6 +79,7 @@ describe('printStatement', () => {
     ['pvm  write r peer buf 0x1000 4096', 'pvm write r peer buf 4K 4K'],
     ['uring register u buf 0 16K', 'uring register u buf 0 16K'],
     ['uring unregister u', 'uring unregister u'],
+    ['dio write out 0 8192 buf+0:4096 other+0x1000:4K async', 'dio write out 0 8K buf+0:4K other+0x1000:4K async'],
     ['close s', 'close s'],
     ['repeat 2097152\nend', 'repeat 2097152'],
     ['expect zero.refcount == 5', 'expect zero.refcount == 5'],

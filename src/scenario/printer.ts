@@ -115,8 +115,7 @@ export function printStatement(st: Statement | Trivia): string {
         st.file,
         formatSize(st.foff),
         formatSize(st.len),
-        st.name,
-        st.bufoff !== 0 && formatSize(st.bufoff),
+        ...(st.iov ? st.iov.map((v) => `${v.name}+${formatOffset(v.off)}:${formatSize(v.len)}`) : [st.name, st.bufoff !== 0 && formatSize(st.bufoff)]),
         st.async && 'async',
       );
     case 'complete':
