@@ -154,6 +154,27 @@ uring unregister u
     });
   }
 
+  for (const kernel of ALL) {
+    const refuse = policyOf(kernel)['longterm-file-write'] === 'refuse';
+    it(`${kernel}: registration fails with -EFAULT on a read-only mapping${refuse ? ' and on a MAP_SHARED regular file (writable_file_mapping_allowed)' : ''}, holding nothing`, () => {
+      const r = run(`
+mmap ro 8K ro
+read ro
+uring register a ro 0 8K
+expect a.result == -EFAULT
+expect a.pages == 0
+expect ro+0.refcount == 1
+file f 8K
+mmap sh 8K file=f shared
+read sh
+uring register b sh 0 8K
+expect b.result ${refuse ? '== -EFAULT' : '== 2'}
+expect sh+0.refcount ${refuse ? '== 2' : '== 1026'}
+`, kernel);
+      expect(failures(r)).toBe('');
+    });
+  }
+
   it('a fixed buffer pinned before fork stays with the parent; the child gets a copy (folio_try_dup_anon_rmap_pte)', () => {
     const r = run(`
 mmap buf 4K
