@@ -5,7 +5,7 @@
 import { parseScenario } from '../src/scenario';
 import { simulate, type Run } from '../src/core';
 
-const TARGETS = { overflowPinsMs: 1000, seekRandomP99Ms: 16 } as const;
+const TARGETS = { overflowPinsMs: 1000, seekRandomP99Ms: 16, parseLargeMs: 2000 } as const;
 
 function runOf(text: string): Run {
   const parsed = parseScenario(text, 'bench.scn');
@@ -124,6 +124,11 @@ for (let i = 0; i < 200; i++) {
   snapshotMs.push(time(() => busy.snapshot()).ms);
 }
 
+// The parser on hostile sizes: a megabyte of short lines (refused for its size) and 20,000 nested repeats.
+const LARGE_TEXTS = ['read buf # padding\n'.repeat(60_000), `${'repeat 1\n'.repeat(20_000)}`.slice(0, 199_999)];
+const parseLargeRuns = [0, 1, 2].map(() => time(() => LARGE_TEXTS.forEach((t) => parseScenario(t, 'large.scn'))).ms);
+const parseLargeMs = round(quantile([...parseLargeRuns].sort((a, b) => a - b), 0.5), 1);
+
 const seek = summary(seekMs);
 const overflowPinsMs = round(quantile([...overflowMs].sort((a, b) => a - b), 0.5), 1);
 const result = {
@@ -134,7 +139,9 @@ const result = {
   overflowPinsRunsMs: overflowMs.map((x) => round(x, 1)),
   seekRandomMs: { ...seek, jumps: seekMs.length, steps: busy.lastStep },
   snapshotMs: { ...summary(snapshotMs), samples: snapshotMs.length },
+  parseLargeMs,
   targets: {
+    parseLargeMs: { below: TARGETS.parseLargeMs, met: parseLargeMs < TARGETS.parseLargeMs },
     overflowPinsMs: { below: TARGETS.overflowPinsMs, met: overflowPinsMs < TARGETS.overflowPinsMs },
     seekRandomP99Ms: { below: TARGETS.seekRandomP99Ms, met: seek.p99 < TARGETS.seekRandomP99Ms },
   },

@@ -160,10 +160,12 @@ export function gupStatement(sim: Sim, spec: Omit<CallSpec, 'kind'> & { pin: boo
   return callIntoHandle(sim, { ...spec, kind: spec.pin ? 'pin' : 'get' }, (holder, mm, va, npages) => gup(sim, mm, va, npages, flags, holder, caller));
 }
 
+const RELEASE_BY_KIND: Record<HandleKind, string> = { pin: 'unpin', get: 'put', vfio: 'vfio unmap', pipe: 'close', uring: 'uring unregister', pvm: 'nothing (process_vm_readv/writev unpins before it returns)' };
+
 /** `unpin HANDLE [dirty]` / `put HANDLE`. */
 export function releaseStatement(sim: Sim, name: string, pin: boolean, dirty: boolean): void {
   const { handle, member } = requireHandle(sim, name);
-  if (handle.kind === 'vfio' || handle.kind === 'pipe') sim.error(`${name} is a ${handle.kind} handle: use ${handle.kind === 'vfio' ? 'vfio unmap' : 'close'}`);
+  if (handle.kind !== 'pin' && handle.kind !== 'get') sim.error(`${name} is a ${handle.kind} handle: use ${RELEASE_BY_KIND[handle.kind]}`);
   const fn = pin ? (dirty ? 'unpin_user_pages_dirty_lock' : 'unpin_user_pages') : 'put_page';
   const target = member && handle.perCall && handle.calls > 1 ? splitOut(sim, handle, name) : handle;
   const short = releaseShortfall(sim, target, pin);
@@ -328,7 +330,7 @@ export function vfioUnmap(sim: Sim, name: string): void {
 export function stalePins(sim: Sim): { handle: Handle; page: HandlePage; now: string }[] {
   const out: { handle: Handle; page: HandlePage; now: string }[] = [];
   for (const h of sim.state.handles.values()) {
-    if (h.released || (h.kind !== 'pin' && h.kind !== 'vfio') || h.result <= 0) continue;
+    if (h.released || (h.kind !== 'pin' && h.kind !== 'vfio' && h.kind !== 'uring') || h.result <= 0) continue;
     const mm = sim.state.mms.get(h.mm);
     const task = sim.state.tasks.get(h.task);
     if (!mm || !task?.alive) continue;

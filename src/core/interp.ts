@@ -12,10 +12,11 @@ import { exitTask, forkTask } from './fork';
 import { mprotect } from './mprotect';
 import { madvise } from './madvise';
 import { handleFault } from './fault';
-import { gupStatement, releaseStatement, vfioMap, vfioUnmap } from './handles';
-import { closePipe, createPipe, vmsplice } from './pipe';
-import { labelFolio } from './expect';
-import { completeBios, createFile, directIo } from './dio';
+import { gupStatement, releaseStatement } from './handles';
+import { runConceptStatement } from './statements';
+import { completeBios } from './dio';
+import { dioStatement } from './iovec';
+import { declareFile } from './filesystems';
 import { Run } from './run';
 import { PAGE_SIZE } from './state';
 import { maybeDmaPinned, setDirty } from './folio';
@@ -126,7 +127,7 @@ class Interpreter {
         return;
       }
       case 'file':
-        createFile(sim, st.name, st.size, st.fs, st.blocksize, st.holes);
+        declareFile(sim, st);
         return;
       case 'read':
       case 'write': {
@@ -212,28 +213,10 @@ class Interpreter {
         releaseStatement(sim, st.handle, st.op === 'unpin', st.dirty);
         return;
       case 'dio':
-        directIo(sim, { dir: st.dir, file: st.file, foff: st.foff, len: st.len, mapping: st.name, bufoff: st.bufoff, async: st.async });
+        dioStatement(sim, st);
         return;
       case 'complete':
         completeBios(sim, st.bio);
-        return;
-      case 'vfio-map':
-        vfioMap(sim, st.handle, st.name, st.off, st.len, st.write);
-        return;
-      case 'vfio-unmap':
-        vfioUnmap(sim, st.handle);
-        return;
-      case 'vmsplice':
-        vmsplice(sim, st.handle, st.name, st.off, st.len, st.nonblock);
-        return;
-      case 'pipe':
-        createPipe(sim, st.name, st.size);
-        return;
-      case 'label':
-        labelFolio(sim, st.name, st.mapping, st.offset);
-        return;
-      case 'close':
-        closePipe(sim, st.handle);
         return;
       case 'writeback': {
         const mm = mmOf(sim, currentTask(sim));
@@ -281,6 +264,9 @@ class Interpreter {
         if (!outcome.ok) sim.find('expect', `line ${st.pos.line}: ${st.text} — actual ${outcome.actual}`);
         return;
       }
+      default:
+        runConceptStatement(sim, st);
+        return;
     }
   }
 

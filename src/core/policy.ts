@@ -167,6 +167,30 @@ export const TOGGLES = [
       { release: 'v6.5', value: 'refuse', commit: '8ac268436e6d', title: 'mm/gup: disallow FOLL_LONGTERM GUP-nonfast writing to file-backed mappings' },
     ],
   },
+  {
+    name: 'uring-coalesce',
+    values: ['pages', 'folio', 'folios'],
+    summary: 'Whether io_uring buffer registration keeps one pin per large folio (IORING_REGISTER_BUFFERS)',
+    meanings: {
+      pages: 'every 4 KiB page of the buffer keeps its pin and its own bvec',
+      folio: 'a buffer lying in one large folio keeps one pin and one bvec; the other pages are unpinned at once',
+      folios: 'a buffer made of whole large folios of one size (the first and last may be partial) keeps one pin per folio (io_check_coalesce_buffer, io_coalesce_buffer)',
+    },
+    history: [
+      { release: 'v6.3', value: 'folio', commit: '57bebf807e2a', title: 'io_uring/rsrc: optimise registered huge pages' },
+      { release: 'v6.12', value: 'folios', commit: 'a8edbb424b13', title: 'io_uring/rsrc: enable multi-hugepage buffer coalescing' },
+    ],
+  },
+  {
+    name: 'ext2-dio',
+    values: ['legacy', 'iomap'],
+    summary: 'Which direct-I/O engine ext2 uses (file fs=ext2-legacy)',
+    meanings: {
+      legacy: 'ext2_direct_IO calls blockdev_direct_IO: fs/direct-io.c',
+      iomap: 'ext2 does direct I/O through iomap_dio_rw, so fs=ext2-legacy does not exist (use fs=iomap)',
+    },
+    history: [{ release: 'v6.5', value: 'iomap', commit: 'fb5de4358e1a', title: 'ext2: Move direct-io to use iomap (inferred release)' }],
+  },
 ] as const satisfies readonly ToggleSpec[];
 
 export type ToggleName = (typeof TOGGLES)[number]['name'];
@@ -195,6 +219,8 @@ const V5_10: KernelPolicy = {
   'huge-zero-special': 'no',
   'mprotect-writable': 'shared',
   'longterm-file-write': 'allow',
+  'uring-coalesce': 'pages',
+  'ext2-dio': 'legacy',
 };
 
 function after(base: KernelPolicy, changes: Partial<KernelPolicy>): KernelPolicy {
@@ -204,9 +230,10 @@ function after(base: KernelPolicy, changes: Partial<KernelPolicy>): KernelPolicy
 const V5_19 = after(V5_10, { 'anon-exclusive': 'yes', unshare: 'anon', 'vfio-batch': 'yes', 'gup-batching': 'folios' });
 const V6_0 = after(V5_19, { 'vfio-unpin-zero': 'yes', 'mprotect-writable': 'dirty' });
 const V6_2 = after(V6_0, { unshare: 'cow', 'mprotect-writable': 'exclusive' });
-const V6_5 = after(V6_2, { 'zero-pin': 'skip', dio: 'pin', 'longterm-file-write': 'refuse' });
+const V6_4 = after(V6_2, { 'uring-coalesce': 'folio' });
+const V6_5 = after(V6_4, { 'zero-pin': 'skip', dio: 'pin', 'longterm-file-write': 'refuse', 'ext2-dio': 'iomap' });
 const V6_9 = after(V6_5, { 'vfio-unpin-zero': 'no', 'bio-dirty-large': 'dirty' });
-const V6_12 = after(V6_9, { 'bio-release': 'folios' });
+const V6_12 = after(V6_9, { 'bio-release': 'folios', 'uring-coalesce': 'folios' });
 const LATEST = after(V6_12, { 'huge-zero-wp': 'thp', 'huge-zero-special': 'yes' });
 
 export const PRESETS: readonly Preset[] = [
@@ -215,7 +242,7 @@ export const PRESETS: readonly Preset[] = [
   { name: 'v6.0', elixir: 'v6.0', description: 'vfio type1 unpins zero pages right after pinning', policy: V6_0 },
   { name: 'v6.1', elixir: 'v6.1', description: 'LTS as released (v6.1.0: no zero-page backport; add zero-pin=skip for 6.1.135+)', policy: V6_0 },
   { name: 'v6.2', elixir: 'v6.2', description: 'R/O long-term pins in COW mappings unshare (no more zero page pins from vfio)', policy: V6_2 },
-  { name: 'v6.4', elixir: 'v6.4', description: 'the last release with FOLL_GET direct I/O and counted zero-page pins', policy: V6_2 },
+  { name: 'v6.4', elixir: 'v6.4', description: 'the last release with FOLL_GET direct I/O and counted zero-page pins', policy: V6_4 },
   { name: 'v6.5', elixir: 'v6.5', description: 'direct I/O pins (BIO_PAGE_PINNED); the zero page is never counted by pins', policy: V6_5 },
   { name: 'v6.9', elixir: 'v6.9', description: 'the vfio zero-page unpin loop reverted', policy: V6_9 },
   { name: 'v6.12', elixir: 'v6.12', description: 'LTS; bios unpin each folio span in one call', policy: V6_12 },

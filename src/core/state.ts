@@ -125,6 +125,8 @@ export interface FileObj {
   name: string;
   size: number;
   fs: 'legacy' | 'iomap' | 'blockdev';
+  /** The filesystem by name when it is more than its engine (src/core/filesystems.ts). */
+  filesystem?: 'legacy' | 'iomap' | 'blockdev' | 'udf' | 'fat' | 'ext2-legacy';
   blocksize: number;
   /** File block index → disk block number (in units of blocksize). */
   blocks: Map<number, number>;
@@ -139,7 +141,7 @@ export interface HandlePage {
   readonly va: number;
 }
 
-export type HandleKind = 'pin' | 'get' | 'vfio' | 'pipe';
+export type HandleKind = 'pin' | 'get' | 'vfio' | 'pipe' | 'uring' | 'pvm';
 
 export interface Handle {
   name: string;

@@ -30,7 +30,8 @@ export interface FileDecl extends Base {
   op: 'file';
   name: string;
   size: number;
-  fs: 'legacy' | 'iomap' | 'blockdev';
+  /** An engine (`legacy`, `iomap`, `blockdev`) or a filesystem that uses fs/direct-io.c (extension). */
+  fs: 'legacy' | 'iomap' | 'blockdev' | 'udf' | 'fat' | 'ext2-legacy';
   blocksize: number;
   holes: boolean;
 }
@@ -55,6 +56,8 @@ export interface Pin extends Base {
   fast: boolean;
 }
 export interface Release extends Base { op: 'unpin' | 'put'; handle: string; dirty: boolean /* unpin only */ }
+/** One iovec of a vectored dio: LEN bytes at OFF of mapping NAME. */
+export interface DioIovec { name: string; off: number; len: number; pos: Pos }
 export interface Dio extends Base {
   op: 'dio';
   dir: 'read' | 'write';
@@ -64,6 +67,11 @@ export interface Dio extends Base {
   name: string;
   bufoff: number;
   async: boolean;
+  /**
+   * Extension: preadv/pwritev with these iovecs, in order (`NAME+OFF:LEN ...`); `name` and `bufoff` are then
+   * the first iovec's. Absent for the one-buffer form.
+   */
+  iov?: DioIovec[];
 }
 export interface Complete extends Base { op: 'complete'; bio?: string /* "bio#3"; undefined means all */ }
 export interface VfioMap extends Base { op: 'vfio-map'; handle: string; name: string; off: number; len: number; write: boolean }
@@ -74,6 +82,15 @@ export interface Vmsplice extends Base { op: 'vmsplice'; handle: string; name: s
 export interface PipeDecl extends Base { op: 'pipe'; name: string; size?: number }
 /** Extension: `label NAME MAPPING+OFF` names the folio mapped there now, so `expect NAME.FIELD` can follow it. */
 export interface Label extends Base { op: 'label'; name: string; mapping: string; offset: number }
+/**
+ * Extension: `pvm read|write [HANDLE] TASK NAME OFF LEN`: process_vm_readv / process_vm_writev of LEN bytes at
+ * OFF in TASK's mapping NAME (the remote side; the caller's own buffer is not modelled). HANDLE keeps the result.
+ */
+export interface Pvm extends Base { op: 'pvm'; dir: 'read' | 'write'; handle?: string; task: string; name: string; off: number; len: number }
+/** Extension: `uring register HANDLE NAME OFF LEN`: IORING_REGISTER_BUFFERS of one buffer. */
+export interface UringRegister extends Base { op: 'uring-register'; handle: string; name: string; off: number; len: number }
+/** Extension: `uring unregister HANDLE`: IORING_UNREGISTER_BUFFERS. */
+export interface UringUnregister extends Base { op: 'uring-unregister'; handle: string }
 export interface Close extends Base { op: 'close'; handle: string }
 /** Extension: writeback (or reclaim) cleans the dirty folios mapped in the range, as if saved to swap/disk. */
 export interface Writeback extends Base { op: 'writeback'; name: string; off?: number; len?: number }
@@ -110,7 +127,8 @@ export interface Expect extends Base {
 
 export type Statement =
   | Title | Kernel | Mmap | FileDecl | Access | Munmap | Madvise | Mprotect | Fork | TaskSwitch | Exit
-  | Pin | Release | Dio | Complete | VfioMap | VfioUnmap | Vmsplice | PipeDecl | Close | Writeback | Label | Repeat | Mark | Note | Expect;
+  | Pin | Release | Dio | Complete | VfioMap | VfioUnmap | Vmsplice | PipeDecl | Close | Writeback | Label | Repeat | Mark | Note | Expect
+  | Pvm | UringRegister | UringUnregister;
 
 /** A blank or comment-only line, kept so the printer reproduces the author's layout. */
 export interface Trivia { op: 'trivia'; pos: Pos; comment?: string }

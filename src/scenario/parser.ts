@@ -4,6 +4,7 @@
 import type {
   Access,
   CompareOp,
+  DioIovec,
   Expect,
   ExpectValue,
   Kernel,
@@ -34,7 +35,7 @@ export const LIMITS = {
 export const STATEMENT_KEYWORDS = [
   'title', 'kernel', 'mmap', 'file', 'read', 'write', 'munmap', 'madvise', 'mprotect', 'fork', 'task', 'exit',
   'pin', 'get', 'unpin', 'put', 'dio', 'complete', 'vfio', 'vmsplice', 'pipe', 'close', 'writeback', 'label',
-  'repeat', 'end', 'mark', 'note', 'expect',
+  'pvm', 'uring', 'repeat', 'end', 'mark', 'note', 'expect',
 ] as const;
 export type StatementKeyword = (typeof STATEMENT_KEYWORDS)[number];
 
@@ -69,7 +70,7 @@ export const RUN_SUBJECTS = ['violations', 'leaks'] as const;
 /** Values of `kind`; `none` (nothing mapped at NAME+OFF) is our extension. */
 export const FOLIO_KINDS = ['zero', 'hugezero', 'anon', 'file', 'none'] as const;
 export const COMPARE_OPS: readonly CompareOp[] = ['==', '!=', '<', '<=', '>', '>='];
-export const FS_KINDS = ['legacy', 'iomap', 'blockdev'] as const;
+export const FS_KINDS = ['legacy', 'iomap', 'blockdev', 'udf', 'fat', 'ext2-legacy'] as const;
 
 /** Linux errno names (asm-generic and the kernel-internal ones), so that `-ENOMEN` is caught as a typo. */
 export const ERRNO_NAMES: readonly string[] = (
@@ -93,7 +94,7 @@ export const USAGE: Record<StatementKeyword, string> = {
   title: 'title TEXT...',
   kernel: 'kernel PRESET [TOGGLE=VALUE ...]',
   mmap: 'mmap NAME SIZE [anon | file=FILE | memfd] [private | shared] [rw | ro] [thp]',
-  file: 'file NAME SIZE [fs=legacy|iomap|blockdev] [blocksize=N] [holes]',
+  file: 'file NAME SIZE [fs=legacy|iomap|blockdev|udf|fat|ext2-legacy] [blocksize=N] [holes]',
   read: 'read NAME [OFF [LEN]]',
   write: 'write NAME [OFF [LEN]]',
   munmap: 'munmap NAME',
@@ -106,11 +107,13 @@ export const USAGE: Record<StatementKeyword, string> = {
   get: 'get [HANDLE] NAME OFF LEN [write] [fast]',
   unpin: 'unpin HANDLE [dirty]',
   put: 'put HANDLE',
-  dio: 'dio read|write FILE FOFF LEN NAME [BUFOFF] [async]',
+  dio: 'dio read|write FILE FOFF LEN (NAME [BUFOFF] | NAME+OFF:LEN ...) [async]',
   complete: 'complete [bio#N | all]',
   vfio: 'vfio map HANDLE NAME OFF LEN [write] | vfio unmap HANDLE',
   vmsplice: 'vmsplice PIPE NAME OFF LEN [nonblock]',
   pipe: 'pipe NAME [size=N]',
+  pvm: 'pvm read|write [HANDLE] TASK NAME OFF LEN',
+  uring: 'uring register HANDLE NAME OFF LEN | uring unregister HANDLE',
   close: 'close HANDLE',
   writeback: 'writeback NAME [OFF [LEN]]',
   label: 'label NAME MAPPING+OFF',
@@ -502,7 +505,7 @@ function parseFile(ctx: LineContext): Statement {
   if (fsOption !== undefined) {
     const known = FS_KINDS.find((k) => k === fsOption.value);
     if (known === undefined) {
-      fail(fsOption.valueCol, `unknown fs ${quote(fsOption.value)} (expected legacy, iomap or blockdev)${didYouMean(fsOption.value, FS_KINDS)}`);
+      fail(fsOption.valueCol, `unknown fs ${quote(fsOption.value)} (expected ${FS_KINDS.join(', ')})${didYouMean(fsOption.value, FS_KINDS)}`);
     }
     fs = known;
   }
@@ -520,6 +523,7 @@ function parseFile(ctx: LineContext): Statement {
   }
   const holes = options.get('holes');
   if (holes !== undefined && fs === 'blockdev') fail(holes.word.col, '"holes" does not apply to fs=blockdev (a block device has no holes)');
+  if (holes !== undefined && fs === 'fat') fail(holes.word.col, '"holes" does not apply to fs=fat (FAT files are never sparse)');
   return { op: 'file', pos: ctx.pos, name, size, fs, blocksize, holes: holes !== undefined };
 }
 
@@ -610,11 +614,41 @@ function parseDio(ctx: LineContext): Statement {
   const file = cursor.name('FILE');
   const foff = cursor.number('FOFF');
   const len = cursor.number('LEN', 1);
+  if (cursor.peek()?.text.includes('+')) return parseDioIovecs(ctx, dirWord.text, file, foff, len);
   const name = cursor.name('NAME');
   const bufoffWord = cursor.takeIf(startsLikeNumber);
   const bufoff = bufoffWord === undefined ? 0 : checkNumber(bufoffWord, 'BUFOFF', 0, Number.MAX_SAFE_INTEGER);
   const options = readOptions(cursor.rest(), [{ name: 'async' }]);
   return { op: 'dio', pos: ctx.pos, dir: dirWord.text, file, foff, len, name, bufoff, async: options.has('async') };
+}
+
+/** One iovec of a dio: NAME+OFF:LEN. */
+function parseIovec(word: Word): DioIovec {
+  const m = /^([^+]*)\+([^:]*):(.*)$/.exec(word.text);
+  if (!m) fail(word.col, `expected an iovec NAME+OFF:LEN such as buf+0x1000:4K, got ${quote(word.text)}`);
+  const [, mapping, offText, lenText] = m;
+  if (!NAME.test(mapping!)) fail(word.col, `bad mapping name ${quote(mapping!)} in ${quote(word.text)}`);
+  const offCol = colInWord(word, mapping!.length + 1);
+  const lenCol = colInWord(word, mapping!.length + 1 + offText!.length + 1);
+  const off = checkNumber({ text: offText!, col: offCol, endCol: 0, quoted: false }, 'OFF', 0, Number.MAX_SAFE_INTEGER);
+  const len = checkNumber({ text: lenText!, col: lenCol, endCol: 0, quoted: false }, 'LEN', 1, Number.MAX_SAFE_INTEGER);
+  return { name: mapping!, off, len, pos: { line: 0, col: word.col } };
+}
+
+/** `dio read|write FILE FOFF LEN NAME+OFF:LEN [NAME+OFF:LEN ...] [async]`: preadv/pwritev with iovecs. */
+function parseDioIovecs(ctx: LineContext, dir: 'read' | 'write', file: string, foff: number, len: number): Statement {
+  const { cursor } = ctx;
+  const iov: DioIovec[] = [];
+  for (let w = cursor.peek(); w !== undefined && w.text.includes('+'); w = cursor.peek()) {
+    cursor.take('NAME+OFF:LEN');
+    iov.push({ ...parseIovec(w), pos: { line: ctx.pos.line, col: w.col } });
+  }
+  const total = iov.reduce((n, v) => n + v.len, 0);
+  if (total !== len) fail(iov[0]!.pos.col, `the iovecs add up to ${total} bytes, not LEN (${len})`);
+  const next = cursor.peek();
+  if (next !== undefined && startsLikeNumber(next)) fail(next.col, 'BUFOFF does not go with iovecs: give each iovec its offset (NAME+OFF:LEN)');
+  const options = readOptions(cursor.rest(), [{ name: 'async' }]);
+  return { op: 'dio', pos: ctx.pos, dir, file, foff, len, name: iov[0]!.name, bufoff: iov[0]!.off, async: options.has('async'), iov };
 }
 
 function parseComplete(ctx: LineContext): Statement {
@@ -643,6 +677,42 @@ function parseVfio(ctx: LineContext): Statement {
   const len = cursor.number('LEN', 1);
   const options = readOptions(cursor.rest(), [{ name: 'write' }]);
   return { op: 'vfio-map', pos: ctx.pos, handle, name, off, len, write: options.has('write') };
+}
+
+function parsePvm(ctx: LineContext): Statement {
+  const { cursor, args } = ctx;
+  const dirWord = cursor.take('read|write');
+  if (dirWord.text !== 'read' && dirWord.text !== 'write') {
+    fail(dirWord.col, `expected read or write, got ${quote(dirWord.text)}${didYouMean(dirWord.text, ['read', 'write'])}`);
+  }
+  // Names never start with a digit: three names before the offset mean a handle was given.
+  const hasHandle = args.length >= 4 && !startsLikeNumber(args[3]);
+  const handle = hasHandle ? cursor.handleDefinition('HANDLE') : undefined;
+  const task = cursor.name('TASK');
+  const name = cursor.name('NAME');
+  const off = cursor.number('OFF');
+  const len = cursor.number('LEN', 1);
+  cursor.done();
+  return { op: 'pvm', pos: ctx.pos, dir: dirWord.text, ...(handle !== undefined ? { handle } : {}), task, name, off, len };
+}
+
+function parseUring(ctx: LineContext): Statement {
+  const { cursor } = ctx;
+  const action = cursor.take('register|unregister');
+  if (action.text === 'unregister') {
+    const handle = cursor.handleReference('HANDLE');
+    cursor.done();
+    return { op: 'uring-unregister', pos: ctx.pos, handle };
+  }
+  if (action.text !== 'register') {
+    fail(action.col, `expected register or unregister, got ${quote(action.text)}${didYouMean(action.text, ['register', 'unregister'])}`);
+  }
+  const handle = cursor.handleDefinition('HANDLE');
+  const name = cursor.name('NAME');
+  const off = cursor.number('OFF');
+  const len = cursor.number('LEN', 1);
+  cursor.done();
+  return { op: 'uring-register', pos: ctx.pos, handle, name, off, len };
 }
 
 /** One alternative of an `on` selector: a preset, a comparison with a preset, or toggle=value. */
@@ -999,6 +1069,10 @@ class ScenarioParser {
         return parseComplete(ctx);
       case 'vfio':
         return parseVfio(ctx);
+      case 'pvm':
+        return parsePvm(ctx);
+      case 'uring':
+        return parseUring(ctx);
       case 'vmsplice': {
         const handle = cursor.handleDefinition('PIPE');
         const name = cursor.name('NAME');

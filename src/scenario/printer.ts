@@ -115,14 +115,19 @@ export function printStatement(st: Statement | Trivia): string {
         st.file,
         formatSize(st.foff),
         formatSize(st.len),
-        st.name,
-        st.bufoff !== 0 && formatSize(st.bufoff),
+        ...(st.iov ? st.iov.map((v) => `${v.name}+${formatOffset(v.off)}:${formatSize(v.len)}`) : [st.name, st.bufoff !== 0 && formatSize(st.bufoff)]),
         st.async && 'async',
       );
     case 'complete':
       return `complete ${st.bio ?? 'all'}`;
     case 'vfio-map':
       return words('vfio map', st.handle, st.name, formatSize(st.off), formatSize(st.len), st.write && 'write');
+    case 'pvm':
+      return words('pvm', st.dir, st.handle, st.task, st.name, formatSize(st.off), formatSize(st.len));
+    case 'uring-register':
+      return words('uring register', st.handle, st.name, formatSize(st.off), formatSize(st.len));
+    case 'uring-unregister':
+      return `uring unregister ${st.handle}`;
     case 'vfio-unmap':
       return `vfio unmap ${st.handle}`;
     case 'vmsplice':

@@ -10,6 +10,7 @@ import { ERRNO } from '../events';
 import { afterSubmission, finishDio, type DioRequest, type FsKind } from './engine';
 import { ENGINES } from './engines';
 import { allocateBlocks } from './blocks';
+import { filesystemTakes } from '../filesystems';
 
 export type { DioRequest, DioEngine } from './engine';
 export { dioCurHolder, dioQueueHolder } from './engine';
@@ -70,6 +71,7 @@ export function directIo(sim: Sim, req: DioRequest): Dio {
     fallbackBytes: 0,
   };
   sim.journal.insertNew(sim.state.dios, id, dio);
+  if (filesystemTakes(sim, dio, file, req)) return dio;
   const syscall = req.dir === 'read' ? 'ksys_pread64' : 'ksys_pwrite64';
   sim.inContext([syscall], () =>
     sim.call(engine.entry, () => {

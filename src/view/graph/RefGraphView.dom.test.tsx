@@ -62,9 +62,8 @@ describe('RefGraphView in a DOM', () => {
     expect(edgesAt().sort()).toEqual(during.edges.map((e) => e.key).sort());
     const bio = host.querySelector('path[data-edge="bio:bio#1→1"]')!;
     expect(bio.getAttribute('d')).toBe(during.edges.find((e) => e.holder === 'bio:bio#1')!.d);
-    await new Promise((resolve) => setTimeout(resolve, 450));
-    // After the draw-in, no dash is left on the edge.
-    expect((bio as SVGPathElement).style.strokeDasharray).toBe('');
+    // After the draw-in, no dash is left on the edge (waited for, not slept for).
+    await vi.waitFor(() => expect((bio as SVGPathElement).style.strokeDasharray).toBe(''), { timeout: 2000, interval: 20 });
     const after = draw(run.lastStep, () => {});
     expect(after.edges.some((e) => e.holder === 'bio:bio#1')).toBe(false);
     expect(edgesAt().sort()).toEqual(after.edges.map((e) => e.key).sort());

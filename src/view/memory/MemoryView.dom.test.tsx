@@ -22,7 +22,8 @@ afterEach(() => {
   host.remove();
 });
 
-const wait = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+/** Wait for a condition instead of sleeping a fixed time (the count animation runs on animation frames). */
+const until = (check: () => void) => vi.waitFor(check, { timeout: 2000, interval: 20 });
 
 describe('MemoryView in a DOM', () => {
   const big = synthetic(262_144, 0);
@@ -80,14 +81,12 @@ describe('MemoryView in a DOM', () => {
     expect(text.getAttribute('data-value')).toBe('1025');
     // It starts from the previous value...
     expect(Number(text.textContent)).toBeLessThan(1025);
-    await wait(450);
     // ...and ends on the new one.
-    expect(text.textContent).toBe('1025');
+    await until(() => expect(text.textContent).toBe('1025'));
     // A new step in the middle of a count interrupts it and counts to the newest value.
     draw(2049);
-    await wait(60);
+    await until(() => expect(Number(text.textContent)).toBeGreaterThan(1025));
     draw(5);
-    await wait(450);
-    expect(text.textContent).toBe('5');
+    await until(() => expect(text.textContent).toBe('5'));
   });
 });
