@@ -13,10 +13,11 @@ log() { echo "fetch: $*" >&2; }
 need_tools() {
   local missing=()
   command -v qemu-system-x86_64 >/dev/null || missing+=(qemu-system-x86)
-  [ -x /bin/busybox ] && /bin/busybox --list 2>/dev/null | grep -qx insmod && file -L /bin/busybox 2>/dev/null | grep -q 'statically' || missing+=(busybox-static)
+  { [ -x /bin/busybox ] && [ -n "$(/bin/busybox --list 2>/dev/null | grep -x insmod)" ] && [ -n "$(file -L /bin/busybox 2>/dev/null | grep statically)" ]; } || missing+=(busybox-static)
   command -v mkudffs >/dev/null || missing+=(udftools)
   command -v mkfs.ext4 >/dev/null || missing+=(e2fsprogs)
   command -v xz >/dev/null || missing+=(xz-utils)
+  command -v file >/dev/null || missing+=(file)
   command -v cpio >/dev/null || missing+=(cpio)
   command -v gcc >/dev/null || missing+=(gcc libc6-dev)
   if [ "${#missing[@]}" -gt 0 ]; then
@@ -28,7 +29,7 @@ need_tools() {
       || { log "apt-get install ${missing[*]} failed (see $CACHE/apt-install.log)"; return 1; }
   fi
   # busybox-static installs /bin/busybox; make sure the one we copy is static
-  file -L /bin/busybox | grep -q statically || { log "/bin/busybox is not static"; return 1; }
+  [ -n "$(file -L /bin/busybox | grep statically)" ] || { log "/bin/busybox is not static"; return 1; }
 }
 
 # The machine's mirror, reused for bullseye (the machine's sources are not modified).

@@ -21,7 +21,8 @@ int main(void) {
   prelude();
   int pid = fork();
   if (pid < 0) die("fork");
-  if (pid == 0) { me = 0; ctl->pid[0] = getpid(); rt_reopen_pagemap(); run_tasks(); }
+  if (pid == 0) { me = 0; rt_reopen_pagemap(); run_tasks(); }
+  ctl->pid[0] = pid;
   /* supervisor: wait for the end (or a timeout), then collect every task */
   for (int i = 0; i < 60 * 1000 && !ctl->finished; i++) {
     int st;

@@ -213,9 +213,11 @@ static void measure(int line, const void *subj, const char *field) {
   if (pfn < 0) { out("@@X %d nothing mapped there on the real kernel", line); return; }
   if (!strcmp(field, "refcount")) out("@@M %d refcount %d", line, refcount_of(pfn));
   else if (!strcmp(field, "mapcount")) {
-    /* kpagecount reports page_mapcount(); the zero pages are never counted as mapped. */
-    int64_t c = kcount(subj == SUBJ_HUGEZERO || subj == SUBJ_ZERO ? pfn : pfn);
+    /* kpagecount reports page_mapcount(); the zero pages are never counted as mapped. For a large folio it is a
+     * per-page count that mixes PMD and PTE mappings, which does not give the folio's mapcount. */
+    int64_t c = kcount(pfn);
     if (pfn == zero_pfn || (int64_t)head_of(pfn) == hugezero_pfn) c = 0;
+    else if (is_large(head_of(pfn))) { out("@@X %d the mapcount of a large folio is not visible from /proc/kpagecount", line); return; }
     out("@@M %d mapcount %lld", line, (long long)c);
   } else if (!strcmp(field, "pincount")) out("@@M %d pincount %d", line, pincount_of(pfn));
   else if (!strcmp(field, "pinned")) {

@@ -45,6 +45,7 @@ static const void *inflight_subj[8];
 static int inflight_n;
 
 static void inflight_arm(const void **s, int n) {
+  drain_lru(); /* no LRU-batch reference in the counts read at submit_bio */
   inflight_n = n;
   for (int i = 0; i < n; i++) { inflight_subj[i] = s[i]; inflight_pfn[i] = subject_pfn(s[i]); }
   inflight_armed = probe_arm(s, n) == 0;
@@ -182,14 +183,14 @@ static void handle_measure(int line, int id, const char *field, const char *kind
 static void task_fork(int idx) {
   int pid = fork();
   if (pid < 0) die("fork");
-  if (pid == 0) { me = idx; ctl->pid[idx] = getpid(); rt_reopen_pagemap(); }
+  if (pid == 0) { me = idx; rt_reopen_pagemap(); }
+  else ctl->pid[idx] = pid; /* set by the parent, so a later exit statement always knows whom to wait for */
 }
 static volatile int gone_pid;
 static void task_exit(int idx) {
   if (idx < 0 || idx == me) {
     for (int t = 0; t < 16; t++) if (t != me && ctl->pid[t] && !ctl->exitreq[t]) { ctl->cur = t; break; }
     ctl->exitreq[me] = 1;
-    ctl->finished = ctl->finished; /* keep */
     __atomic_store_n(&((struct ctl *)ctl)->exitreq[15], getpid(), __ATOMIC_SEQ_CST); /* slot 15: pid to wait for */
     _exit(0);
   }

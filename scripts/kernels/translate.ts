@@ -38,6 +38,7 @@ export function translate(text: string, file = 'scenario.scn'): Translation {
 
   const files = new Map<string, FileInfo>();
   const maps = new Map<string, number>();
+  const fileBacked = new Set<string>();
   const tasks = new Map<string, number>([['main', 0]]);
   const handles = new Map<string, HandleInfo>();
   let childCounter = 1;
@@ -92,6 +93,7 @@ export function translate(text: string, file = 'scenario.scn'): Translation {
           if (!f) { stop(st, `no file ${st.backing.file}`); break; }
           fd = `file_open(${cstr(f.path)}, O_RDWR)`;
           if (f.base) { stop(st, 'mapping a block device at an offset is not translated'); break; }
+          fileBacked.add(st.name);
         }
         maps.set(st.name, st.size);
         steps.push(`  m_${st.name} = rt_mmap(${st.size}, ${st.writable ? 'PROT_READ | PROT_WRITE' : 'PROT_READ'}, ${flags}, ${fd}, ${st.thp ? 1 : 0});`);
@@ -145,6 +147,11 @@ export function translate(text: string, file = 'scenario.scn'): Translation {
       case 'pin': {
         if (st.fast) { stop(st, '`pin ... fast` (pin_user_pages_fast) has no user-space trigger that holds the pin'); break; }
         if (st.longterm && !st.write) { stop(st, 'a read-only long-term pin has no user-space trigger (io_uring always pins for write)'); break; }
+        if (!maps.has(st.name)) { stop(st, `no mapping ${st.name}`); break; }
+        if (st.longterm && fileBacked.has(st.name)) {
+          stop(st, 'io_uring (the stand-in for a long-term R/W pin) refuses file-backed buffers other than shmem and hugetlbfs before GUP decides');
+          break;
+        }
         const hname = st.handle ?? `pin#${handles.size + 1}`;
         if (st.longterm) {
           const id = handles.size;
@@ -166,6 +173,7 @@ export function translate(text: string, file = 'scenario.scn'): Translation {
         break;
       }
       case 'vmsplice': {
+        if (!maps.has(st.name)) { stop(st, `no mapping ${st.name}`); break; }
         const id = handles.size;
         handles.set(st.handle, { kind: 'pipe', id, len: st.len });
         prelude.push(`  pipe_make(${id});`);
