@@ -143,7 +143,7 @@ function compare(p: Program, kernelName: string, sim: Map<number, string> | stri
       else unknownDis.push(detail);
     }
   }
-  if (unknownDis.length) return { status: 'disagree', detail: unknownDis[0]! + (unknownDis.length > 1 ? ` (+${unknownDis.length - 1} more)` : '') };
+  if (unknownDis.length) return { status: 'disagree', detail: unknownDis[0]! + (unknownDis.length > 1 ? `; also ${unknownDis.slice(1).map((d) => d.replace(/ `.*`:/, ':')).join('; ')}` : '') };
   if (knownDis.length) return { status: 'disagree', known: knownDis[0]!, detail: knownDis[0]! + (knownDis.length > 1 ? ` (+${knownDis.length - 1} more)` : '') };
   if (measured === 0) return { status: 'not-runnable', reason: notMeasured[0] ?? 'nothing measured' };
   return { status: 'agree', measured, total: applicable.length };
