@@ -174,10 +174,14 @@ export function translate(text: string, file = 'scenario.scn'): Translation {
       }
       case 'vmsplice': {
         if (!maps.has(st.name)) { stop(st, `no mapping ${st.name}`); break; }
-        const id = handles.size;
-        handles.set(st.handle, { kind: 'pipe', id, len: st.len });
-        prelude.push(`  pipe_make(${id});`);
-        pipes++;
+        const old = handles.get(st.handle);
+        if (old && old.kind !== 'pipe') { stop(st, `${st.handle} is not a pipe`); break; }
+        const id = old?.id ?? handles.size;
+        if (!old) {
+          handles.set(st.handle, { kind: 'pipe', id, len: st.len });
+          prelude.push(`  pipe_make(${id});`);
+          pipes++;
+        }
         steps.push(`  pipe_vmsplice(${id}, m_${st.name} + ${st.off}, ${st.len});`);
         break;
       }
