@@ -44,8 +44,6 @@ export function translate(text: string, file = 'scenario.scn'): Translation {
   let childCounter = 1;
   let dioCount = 0;
   let blockdevBase = 0;
-  let pipes = 0;
-  let uffds = 0;
   const steps: string[] = [];
   const prelude: string[] = [];
   let stopped: { line: number; reason: string } | undefined;
@@ -160,7 +158,6 @@ export function translate(text: string, file = 'scenario.scn'): Translation {
         } else {
           const id = handles.size;
           handles.set(hname, { kind: 'pvm', id, len: st.len });
-          uffds++;
           steps.push(`  pvm_pin(${id}, m_${st.name} + ${st.off}, ${st.len}, ${st.write ? 1 : 0});`);
         }
         break;
@@ -180,7 +177,6 @@ export function translate(text: string, file = 'scenario.scn'): Translation {
         if (!old) {
           handles.set(st.handle, { kind: 'pipe', id, len: st.len });
           prelude.push(`  pipe_make(${id});`);
-          pipes++;
         }
         steps.push(`  pipe_vmsplice(${id}, m_${st.name} + ${st.off}, ${st.len});`);
         break;
@@ -265,7 +261,6 @@ export function translate(text: string, file = 'scenario.scn'): Translation {
     '}',
     '#include "main.h"',
   ].join('\n');
-  void pipes; void uffds;
   return { c, plans, ...(stopped ? { stoppedAt: stopped } : {}) };
 }
 
