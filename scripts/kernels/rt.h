@@ -260,6 +260,10 @@ static int probe_arm(const void **subjs, int n) {
   write_file(TRACING "/kprobe_events", "-:pinscope/sb\n", 1);
   if (write_file(TRACING "/kprobe_events", def, 1)) { out("@@I kprobe definition refused: %s", strerror(errno)); return -1; }
   write_file(TRACING "/trace", "", 0);
+  /* only this process's submissions (not writeback or another task's) */
+  char filt[64];
+  snprintf(filt, sizeof filt, "common_pid == %d\n", (int)getpid());
+  write_file(TRACING "/events/pinscope/sb/filter", filt, 0);
   if (write_file(TRACING "/events/pinscope/sb/enable", "1", 0)) return -1;
   probe_on = 1;
   return 0;
