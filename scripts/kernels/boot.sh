@@ -50,6 +50,7 @@ cp "$PROGS"/*.bin "$R/prog/"
   echo 'dd if=/img/ext4.img of=/dev/ram1 bs=1M 2>/dev/null; dd if=/img/udf.img of=/dev/ram2 bs=1M 2>/dev/null; rm -f /img/*.img'
   echo 'mount -t ext4 /dev/ram1 /mnt/iomap || echo "@@I cannot mount ext4"'
   echo 'mount -t udf -o noadinicb,bs=4096 /dev/ram2 /mnt/legacy || echo "@@I cannot mount udf"'
+  echo 'export PINSCOPE_VMEMMAP_SYM=$(grep " vmemmap_base$" /proc/kallsyms | cut -d" " -f1)'
   echo 'echo "@@READY $(cat /proc/sys/kernel/osrelease)"'
   echo 'for p in /prog/*.bin; do n=${p##*/}; n=${n%.bin}; echo "@@BEGIN $n"; "$p"; echo "@@END $n $?"; done'
   echo 'echo @@DONE; sync; poweroff -f'

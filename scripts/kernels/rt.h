@@ -31,7 +31,8 @@
 
 #define PAGE 4096UL
 #define HPAGE (2UL << 20)
-#define VMEMMAP_BASE 0xffffea0000000000UL
+#define VMEMMAP_DEFAULT 0xffffea0000000000UL /* 4-level paging without KASLR */
+static uint64_t vmemmap_base = VMEMMAP_DEFAULT;
 #define STRUCT_PAGE 64UL
 #define OFF_REFCOUNT 52UL
 
@@ -97,7 +98,26 @@ static int kread(uint64_t va, void *buf, size_t len) {
   return -1;
 }
 
-static uint64_t page_addr(uint64_t pfn) { return VMEMMAP_BASE + pfn * STRUCT_PAGE; }
+static uint64_t page_addr(uint64_t pfn) { return vmemmap_base + pfn * STRUCT_PAGE; }
+
+/* vmemmap_base is a kernel variable: find it in /proc/kallsyms and read its value through /proc/kcore, so the
+ * programs also work with KASLR or 5-level paging. Falls back to the nokaslr default. */
+static void rt_vmemmap(void) {
+  /* the address of the symbol may be given (the test initramfs looks it up once for all programs) */
+  const char *given = getenv("PINSCOPE_VMEMMAP_SYM");
+  uint64_t addr = given ? strtoull(given, NULL, 16) : 0;
+  FILE *f = addr ? NULL : fopen("/proc/kallsyms", "r");
+  char line[256];
+  while (f && fgets(line, sizeof line, f)) {
+    unsigned long long a;
+    char type, name[200];
+    if (sscanf(line, "%llx %c %199s", &a, &type, name) == 3 && !strcmp(name, "vmemmap_base")) { addr = a; break; }
+  }
+  if (f) fclose(f);
+  uint64_t v = 0;
+  if (addr && !kread(addr, &v, 8) && v) vmemmap_base = v;
+  out("@@I vmemmap_base 0x%llx%s", (unsigned long long)vmemmap_base, v ? "" : " (default)");
+}
 
 /* ---- pagemap, kpageflags, kpagecount ---- */
 static int pagemap_fd = -1, kflags_fd = -1, kcount_fd = -1;
@@ -338,6 +358,7 @@ static void rt_init(void) {
   setvbuf(stdout, NULL, _IONBF, 0);
   rt_version();
   rt_kcore();
+  rt_vmemmap();
   rt_proc();
   rt_tasks();
   write_file("/sys/kernel/mm/transparent_hugepage/enabled", "madvise", 0);
