@@ -354,8 +354,11 @@ static void wait_gone(int pid) {
   }
 }
 
+#include <sys/resource.h>
 static void rt_init(void) {
   setvbuf(stdout, NULL, _IONBF, 0);
+  struct rlimit rl = { 65536, 65536 }; /* one pipe per `get` */
+  setrlimit(RLIMIT_NOFILE, &rl);
   rt_version();
   rt_kcore();
   rt_vmemmap();

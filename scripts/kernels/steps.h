@@ -160,6 +160,29 @@ static void pipe_drain(int id) {
   while (read(pipe_r[id], buf, sizeof buf) > 0) {}
 }
 
+/* ---- `get`: FOLL_GET references held by a pipe (vmsplice), one pipe per call; `put` closes them ---- */
+static int *get_fds[MAXH];
+static int get_n[MAXH], get_cap[MAXH];
+static long get_pages[MAXH];
+static void get_do(int id, char *buf, size_t len) {
+  int fds[2];
+  if (pipe2(fds, O_NONBLOCK)) { h_result[id] = -errno; return; }
+  struct iovec iov = { buf, len };
+  long r = vmsplice(fds[1], &iov, 1, SPLICE_F_NONBLOCK);
+  close(fds[1]); /* the read end keeps the buffers and their references */
+  h_result[id] = r < 0 ? -errno : (r + PAGE - 1) / (long)PAGE;
+  if (r > 0) get_pages[id] += h_result[id];
+  if (get_n[id] == get_cap[id]) { get_cap[id] = get_cap[id] ? 2 * get_cap[id] : 16; get_fds[id] = realloc(get_fds[id], get_cap[id] * sizeof(int)); }
+  get_fds[id][get_n[id]++] = fds[0];
+}
+static void put_do(int id) {
+  /* Read each pipe empty (which drops its page references even when a forked task still has the fd), then close. */
+  static char sink[65536];
+  for (int i = 0; i < get_n[id]; i++) { while (read(get_fds[id][i], sink, sizeof sink) > 0) {} close(get_fds[id][i]); }
+  get_n[id] = 0;
+  get_pages[id] = 0;
+}
+
 static const char *errname(long e) {
   switch (-e) {
   case ENOMEM: return "-ENOMEM"; case EFAULT: return "-EFAULT"; case EAGAIN: return "-EAGAIN";
@@ -176,6 +199,7 @@ static void handle_measure(int line, int id, const char *field, const char *kind
   long pages = 0;
   if (!strcmp(kind, "pipe")) { int n = 0; ioctl(pipe_r[id], FIONREAD, &n); pages = (n + PAGE - 1) / PAGE; }
   else if (!strcmp(kind, "uring")) pages = h_fd[id] >= 0 ? h_result[id] : 0;
+  else if (!strcmp(kind, "get")) pages = get_pages[id];
   out("@@M %d pages %ld", line, pages);
 }
 

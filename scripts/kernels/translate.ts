@@ -24,7 +24,7 @@ const FOLIO_FIELDS = new Set(['refcount', 'mapcount', 'pincount', 'pinned', 'kin
 const INFLIGHT_FIELDS = new Set(['refcount', 'pincount', 'pinned']);
 
 interface FileInfo { idx: number; fs: 'legacy' | 'iomap' | 'blockdev'; size: number; holes: boolean; path: string; base: number }
-interface HandleInfo { kind: 'uring' | 'pvm' | 'pipe'; id: number; len: number }
+interface HandleInfo { kind: 'uring' | 'pvm' | 'pipe' | 'get'; id: number; len: number }
 
 function cstr(s: string): string {
   return JSON.stringify(s);
@@ -61,10 +61,11 @@ export function translate(text: string, file = 'scenario.scn'): Translation {
     return undefined;
   };
 
-  for (const st of stmts) {
+  let inRepeat = 0;
+  const visit = (st: Statement): void => {
     if (stopped) {
       if (st.op === 'expect') plans.set(st.pos.line, { line: st.pos.line, text: st.text, status: 'not-runnable', reason: `not reached: ${stopped.reason}` });
-      continue;
+      return;
     }
     const L = st.pos.line;
     switch (st.op) {
@@ -187,9 +188,26 @@ export function translate(text: string, file = 'scenario.scn'): Translation {
         steps.push(`  pipe_drain(${h.id});`);
         break;
       }
-      case 'get': case 'put':
-        stop(st, '`get`/`put` (get_user_pages) has no user-space trigger that holds the reference');
+      case 'get': {
+        // vmsplice takes plain FOLL_GET references (+1 per page) and holds them in the pipe: a get that is kept
+        // until `put`. Each call gets its own pipe, so the pipe's 16 buffers are never the limit for <= 64 KiB.
+        if (st.write) { stop(st, '`get ... write` has no user-space trigger (vmsplice asks for no write access)'); break; }
+        if (!maps.has(st.name)) { stop(st, `no mapping ${st.name}`); break; }
+        if (st.len > 16 * PAGE) { stop(st, 'a `get` of more than 64 KiB does not fit one pipe'); break; }
+        const hname = st.handle ?? `get#${handles.size + 1}`;
+        const old = handles.get(hname);
+        if (old && old.kind !== 'get') { stop(st, `${hname} is not a get handle`); break; }
+        const id = old?.id ?? handles.size;
+        if (!old) handles.set(hname, { kind: 'get', id, len: st.len });
+        steps.push(`  get_do(${id}, m_${st.name} + ${st.off}, ${st.len});`);
         break;
+      }
+      case 'put': {
+        const h = handles.get(st.handle);
+        if (!h || h.kind !== 'get') { stop(st, `put of ${st.handle}: not a translated get`); break; }
+        steps.push(`  put_do(${h.id});`);
+        break;
+      }
       case 'vfio-map': case 'vfio-unmap':
         stop(st, 'vfio needs a device to pass through');
         break;
@@ -197,12 +215,16 @@ export function translate(text: string, file = 'scenario.scn'): Translation {
         stop(st, '`writeback` of anonymous memory (swap) is not translated');
         break;
       case 'repeat':
-        stop(st, `\`repeat ${st.count}\` is not translated`);
+        if (st.count > 4096 || inRepeat) { stop(st, `\`repeat ${st.count}\` is not translated (only up to 4096 iterations, not nested)`); break; }
+        inRepeat++;
+        for (let i = 0; i < st.count && !stopped; i++) for (const b of st.body) if (b.op !== 'trivia') visit(b);
+        inRepeat--;
         break;
       case 'expect': {
         const e = st;
         const field = e.field ?? (e.subject.startsWith('dio#') || handles.has(e.subject) ? 'result' : e.subject.startsWith('bio#') ? 'state' : 'refcount');
         const nr = (reason: string) => plans.set(L, { line: L, text: e.text, status: 'not-runnable', reason });
+        if (inRepeat) { nr('an expectation inside a repeat is not measured'); break; }
         if (e.subject === 'violations' || e.subject === 'leaks') { nr(`${e.subject} is the model's own bookkeeping`); break; }
         if (e.subject.startsWith('bio#')) { nr('bio fields are not read from the real kernel in this version'); break; }
         if (e.subject.startsWith('dio#')) {
@@ -240,7 +262,8 @@ export function translate(text: string, file = 'scenario.scn'): Translation {
       default:
         stop(st, `statement ${(st as Statement).op} is not translated`);
     }
-  }
+  };
+  for (const st of stmts) visit(st);
 
   const measured = [...plans.values()].filter((p) => p.status === 'measure').length;
   if (measured === 0) return { plans, ...(stopped ? { stoppedAt: stopped } : {}) };
