@@ -24,7 +24,7 @@ int main(void) {
   if (pid == 0) { me = 0; rt_reopen_pagemap(); run_tasks(); }
   ctl->pid[0] = pid;
   /* supervisor: wait for the end (or a timeout), then collect every task */
-  for (int i = 0; i < 60 * 1000 && !ctl->finished; i++) {
+  for (int i = 0; i < 180 * 1000 && !ctl->finished; i++) { /* at most about 3 minutes */
     int st;
     if (waitpid(-1, &st, WNOHANG) > 0 && !ctl->finished) {
       int alive = 0;

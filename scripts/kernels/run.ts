@@ -126,6 +126,11 @@ function compare(p: Program, kernelName: string, sim: Map<number, string> | stri
   }
   if (applicable.length === 0) return { status: 'not-runnable', reason: p.stopped ?? 'no expectation for this kernel can be measured' };
   if (!out) return { status: 'error', detail: 'the program did not run (boot failed or timed out)' };
+  // A program that crashed, stopped early or could not read a count is a failure, not a skip.
+  if (out.errors.length) return { status: 'error', detail: `the program failed: ${out.errors[0]}` };
+  if (!out.ended) return { status: 'error', detail: 'the program did not finish (the boot timed out)' };
+  const stoppedEarly = out.info.find((i) => i.startsWith('stopped at statement') || i.startsWith('every task exited'));
+  if (stoppedEarly) return { status: 'error', detail: `the program ${stoppedEarly}` };
   let measured = 0;
   const notMeasured: string[] = [];
   const unknownDis: string[] = [];
