@@ -1,0 +1,296 @@
+// Translates a pinscope scenario into a small C program that does the same thing on a real kernel and measures
+// what each `expect` asks (see rt.h for how). Statements without a real counterpart stop the translation there:
+// every later expectation is "not runnable", with the reason. Used by run.ts; also runnable on its own:
+//   npx tsx scripts/kernels/translate.ts FILE.scn      (prints the C program and the plan)
+import { readFileSync } from 'node:fs';
+import { parseScenario } from '../../src/scenario';
+import type { Expect, Statement } from '../../src/scenario/ast';
+
+export type Plan =
+  | { line: number; text: string; status: 'measure'; inflight: boolean }
+  | { line: number; text: string; status: 'not-runnable'; reason: string };
+
+export interface Translation {
+  /** The C source, or undefined when nothing in the scenario can be measured. */
+  c?: string;
+  /** One entry per expect statement, by line. */
+  plans: Map<number, Plan>;
+  /** Why the translation stopped early (the first statement without a counterpart), if it did. */
+  stoppedAt?: { line: number; reason: string };
+}
+
+const PAGE = 4096;
+const FOLIO_FIELDS = new Set(['refcount', 'mapcount', 'pincount', 'pinned', 'kind']);
+const INFLIGHT_FIELDS = new Set(['refcount', 'pincount', 'pinned']);
+
+interface FileInfo { idx: number; fs: 'legacy' | 'iomap' | 'blockdev'; size: number; holes: boolean; path: string; base: number }
+interface HandleInfo { kind: 'uring' | 'pvm' | 'pipe' | 'get'; id: number; len: number }
+
+function cstr(s: string): string {
+  return JSON.stringify(s);
+}
+
+export function translate(text: string, file = 'scenario.scn'): Translation {
+  const parsed = parseScenario(text, file);
+  const plans = new Map<number, Plan>();
+  if (!parsed.ok) return { plans };
+  const stmts = parsed.scenario.statements.filter((s): s is Statement => s.op !== 'trivia');
+
+  const files = new Map<string, FileInfo>();
+  const maps = new Map<string, number>();
+  const fileBacked = new Set<string>();
+  const tasks = new Map<string, number>([['main', 0]]);
+  const handles = new Map<string, HandleInfo>();
+  let childCounter = 1;
+  let dioCount = 0;
+  let blockdevBase = 0;
+  const steps: string[] = [];
+  const prelude: string[] = [];
+  let stopped: { line: number; reason: string } | undefined;
+  // The in-flight window: after a dio and before the next complete, folio counts are read at submit_bio.
+  let window: { dio: number; fs: string; subjects: string[]; armIndex: number } | undefined;
+  let partial = false;
+
+  const stop = (st: Statement, reason: string) => {
+    if (!stopped) stopped = { line: st.pos.line, reason: `line ${st.pos.line}: ${reason}` };
+  };
+  const subjectExpr = (e: Expect): string | undefined => {
+    if (e.subject === 'zero') return 'SUBJ_ZERO';
+    if (e.subject === 'hugezero') return 'SUBJ_HUGEZERO';
+    if (e.offset !== undefined && maps.has(e.subject)) return `(const void *)(m_${e.subject} + ${e.offset})`;
+    return undefined;
+  };
+
+  let inRepeat = 0;
+  const visit = (st: Statement): void => {
+    if (stopped) {
+      if (st.op === 'expect') plans.set(st.pos.line, { line: st.pos.line, text: st.text, status: 'not-runnable', reason: `not reached: ${stopped.reason}` });
+      return;
+    }
+    const L = st.pos.line;
+    switch (st.op) {
+      case 'title': case 'kernel': case 'mark': case 'note':
+        break;
+      case 'file': {
+        if (st.fs !== 'blockdev' && st.blocksize !== PAGE) { stop(st, `fs=${st.fs} blocksize=${st.blocksize}: the test filesystems use 4 KiB blocks`); break; }
+        if (st.fs === 'blockdev' && st.holes) { stop(st, 'a block device has no holes'); break; }
+        const idx = files.size;
+        const path = st.fs === 'blockdev' ? '/dev/ram0' : st.fs === 'iomap' ? `/mnt/iomap/${st.name}` : `/mnt/legacy/${st.name}`;
+        const base = st.fs === 'blockdev' ? blockdevBase : 0;
+        if (st.fs === 'blockdev') blockdevBase += Math.ceil(st.size / (1 << 20)) * (1 << 20);
+        files.set(st.name, { idx, fs: st.fs, size: st.size, holes: st.holes, path, base });
+        prelude.push(`  file_make(${cstr(path)}, ${st.fs === 'blockdev' ? 1 : 0}, ${st.size}, ${st.holes ? 1 : 0}, ${base});`);
+        break;
+      }
+      case 'mmap': {
+        let fd = '-1';
+        let flags = st.shared ? 'MAP_SHARED' : 'MAP_PRIVATE';
+        if (st.backing.kind === 'anon') flags += ' | MAP_ANONYMOUS';
+        else if (st.backing.kind === 'memfd') fd = `memfd_make(${st.size})`;
+        else {
+          const f = files.get(st.backing.file);
+          if (!f) { stop(st, `no file ${st.backing.file}`); break; }
+          fd = `file_open(${cstr(f.path)}, O_RDWR)`;
+          if (f.base) { stop(st, 'mapping a block device at an offset is not translated'); break; }
+          fileBacked.add(st.name);
+        }
+        maps.set(st.name, st.size);
+        steps.push(`  m_${st.name} = rt_mmap(${st.size}, ${st.writable ? 'PROT_READ | PROT_WRITE' : 'PROT_READ'}, ${flags}, ${fd}, ${st.thp ? 1 : 0});`);
+        break;
+      }
+      case 'read': case 'write': {
+        if (!maps.has(st.name)) { stop(st, `no mapping ${st.name}`); break; }
+        const off = st.off ?? 0;
+        const len = st.len ?? maps.get(st.name)! - off;
+        steps.push(`  rt_${st.op}(m_${st.name} + ${off}, ${len});`);
+        break;
+      }
+      case 'munmap':
+        if (!maps.has(st.name)) { stop(st, `no mapping ${st.name}`); break; }
+        steps.push(`  munmap(m_${st.name}, ${maps.get(st.name)});`);
+        break;
+      case 'madvise':
+        if (!maps.has(st.name)) { stop(st, `no mapping ${st.name}`); break; }
+        steps.push(`  madvise(m_${st.name} + ${st.off ?? 0}, ${st.len ?? maps.get(st.name)! - (st.off ?? 0)}, MADV_DONTNEED);`);
+        break;
+      case 'fork': {
+        const name = st.child ?? (childCounter === 1 ? 'child' : `child${childCounter}`);
+        if (!st.child) childCounter++;
+        if (tasks.size >= 15) { stop(st, 'too many tasks'); break; }
+        tasks.set(name, tasks.size);
+        steps.push(`  task_fork(${tasks.get(name)});`);
+        break;
+      }
+      case 'task':
+        if (!tasks.has(st.name)) { stop(st, `no task ${st.name}`); break; }
+        steps.push(`  ctl->cur = ${tasks.get(st.name)};`);
+        break;
+      case 'exit':
+        steps.push(`  task_exit(${st.name ? tasks.get(st.name) ?? -1 : -1});`);
+        break;
+      case 'dio': {
+        const f = files.get(st.file);
+        if (!f) { stop(st, `no file ${st.file}`); break; }
+        if (!maps.has(st.name)) { stop(st, `no mapping ${st.name}`); break; }
+        dioCount++;
+        window = { dio: dioCount, fs: f.fs, subjects: [], armIndex: steps.length };
+        partial = false;
+        steps.push(''); // the probe arming, filled in when the window closes
+        steps.push(`  dio_do(${dioCount}, ${cstr(f.path)}, ${st.dir === 'write' ? 1 : 0}, m_${st.name} + ${st.bufoff}, ${st.len}, ${f.base + st.foff});`);
+        break;
+      }
+      case 'complete':
+        if (st.bio !== undefined) partial = true;
+        else { window = undefined; partial = false; }
+        break;
+      case 'pin': {
+        if (st.fast) { stop(st, '`pin ... fast` (pin_user_pages_fast) has no user-space trigger that holds the pin'); break; }
+        if (st.longterm && !st.write) { stop(st, 'a read-only long-term pin has no user-space trigger (io_uring always pins for write)'); break; }
+        if (!maps.has(st.name)) { stop(st, `no mapping ${st.name}`); break; }
+        if (st.longterm && fileBacked.has(st.name)) {
+          stop(st, 'io_uring (the stand-in for a long-term R/W pin) refuses file-backed buffers other than shmem and hugetlbfs before GUP decides');
+          break;
+        }
+        const hname = st.handle ?? `pin#${handles.size + 1}`;
+        if (st.longterm) {
+          const id = handles.size;
+          handles.set(hname, { kind: 'uring', id, len: st.len });
+          steps.push(`  h_fd[${id}] = uring_register(m_${st.name} + ${st.off}, ${st.len}, &h_result[${id}]);`);
+        } else {
+          const id = handles.size;
+          handles.set(hname, { kind: 'pvm', id, len: st.len });
+          steps.push(`  pvm_pin(${id}, m_${st.name} + ${st.off}, ${st.len}, ${st.write ? 1 : 0});`);
+        }
+        break;
+      }
+      case 'unpin': {
+        const h = handles.get(st.handle);
+        if (!h) { stop(st, `handle ${st.handle} was not translated`); break; }
+        if (h.kind === 'uring') steps.push(`  uring_unregister(${h.id});`);
+        else steps.push(`  pvm_unpin(${h.id});`);
+        break;
+      }
+      case 'vmsplice': {
+        if (!maps.has(st.name)) { stop(st, `no mapping ${st.name}`); break; }
+        const old = handles.get(st.handle);
+        if (old && old.kind !== 'pipe') { stop(st, `${st.handle} is not a pipe`); break; }
+        const id = old?.id ?? handles.size;
+        if (!old) {
+          handles.set(st.handle, { kind: 'pipe', id, len: st.len });
+          prelude.push(`  pipe_make(${id});`);
+        }
+        steps.push(`  pipe_vmsplice(${id}, m_${st.name} + ${st.off}, ${st.len});`);
+        break;
+      }
+      case 'close': {
+        const h = handles.get(st.handle);
+        if (!h || h.kind !== 'pipe') { stop(st, `close of ${st.handle}: not a translated pipe`); break; }
+        steps.push(`  pipe_drain(${h.id});`);
+        break;
+      }
+      case 'get': {
+        // vmsplice takes plain FOLL_GET references (+1 per page) and holds them in the pipe: a get that is kept
+        // until `put`. Each call gets its own pipe, so the pipe's 16 buffers are never the limit for <= 64 KiB.
+        if (st.write) { stop(st, '`get ... write` has no user-space trigger (vmsplice asks for no write access)'); break; }
+        if (!maps.has(st.name)) { stop(st, `no mapping ${st.name}`); break; }
+        if (st.len > 16 * PAGE) { stop(st, 'a `get` of more than 64 KiB does not fit one pipe'); break; }
+        const hname = st.handle ?? `get#${handles.size + 1}`;
+        const old = handles.get(hname);
+        if (old && old.kind !== 'get') { stop(st, `${hname} is not a get handle`); break; }
+        const id = old?.id ?? handles.size;
+        if (!old) handles.set(hname, { kind: 'get', id, len: st.len });
+        steps.push(`  get_do(${id}, m_${st.name} + ${st.off}, ${st.len});`);
+        break;
+      }
+      case 'put': {
+        const h = handles.get(st.handle);
+        if (!h || h.kind !== 'get') { stop(st, `put of ${st.handle}: not a translated get`); break; }
+        steps.push(`  put_do(${h.id});`);
+        break;
+      }
+      case 'vfio-map': case 'vfio-unmap':
+        stop(st, 'vfio needs a device to pass through');
+        break;
+      case 'writeback':
+        stop(st, '`writeback` of anonymous memory (swap) is not translated');
+        break;
+      case 'repeat':
+        if (st.count > 4096 || inRepeat) { stop(st, `\`repeat ${st.count}\` is not translated (only up to 4096 iterations, not nested)`); break; }
+        inRepeat++;
+        for (let i = 0; i < st.count && !stopped; i++) for (const b of st.body) if (b.op !== 'trivia') visit(b);
+        inRepeat--;
+        break;
+      case 'expect': {
+        const e = st;
+        const field = e.field ?? (e.subject.startsWith('dio#') || handles.has(e.subject) ? 'result' : e.subject.startsWith('bio#') ? 'state' : 'refcount');
+        const nr = (reason: string) => plans.set(L, { line: L, text: e.text, status: 'not-runnable', reason });
+        if (inRepeat) { nr('an expectation inside a repeat is not measured'); break; }
+        if (e.subject === 'violations' || e.subject === 'leaks') { nr(`${e.subject} is the model's own bookkeeping`); break; }
+        if (e.subject.startsWith('bio#')) { nr('bio fields are not read from the real kernel in this version'); break; }
+        if (e.subject.startsWith('dio#')) {
+          const n = Number(e.subject.slice(4));
+          if (field !== 'result' || !(n >= 1 && n <= dioCount)) { nr(`dio field ${field} is not measured`); break; }
+          steps.push(`  out("@@M ${L} result %ld", dio_result[${n}]);`);
+          plans.set(L, { line: L, text: e.text, status: 'measure', inflight: false });
+          break;
+        }
+        const h = handles.get(e.subject);
+        if (h) {
+          if (h.kind === 'pvm' && field === 'result') { nr('process_vm_readv returns only when the pin is released'); break; }
+          if (field !== 'result' && field !== 'pages') { nr(`handle field ${field} is not measured`); break; }
+          steps.push(`  handle_measure(${L}, ${h.id}, ${cstr(field)}, ${cstr(h.kind)});`);
+          plans.set(L, { line: L, text: e.text, status: 'measure', inflight: false });
+          break;
+        }
+        if (!FOLIO_FIELDS.has(field)) { nr(`folio field ${field} is not visible from user space`); break; }
+        const subj = subjectExpr(e);
+        if (!subj) { nr(`subject ${e.subject} is not translated`); break; }
+        if (window && INFLIGHT_FIELDS.has(field)) {
+          if (partial) { nr('a partial `complete` has no counterpart: brd completes every bio at once'); break; }
+          let i = window.subjects.indexOf(subj);
+          if (i < 0) { i = window.subjects.length; window.subjects.push(subj); }
+          if (i >= 8) { nr('too many in-flight subjects'); break; }
+          steps[window.armIndex] = `  { const void *s[] = { ${window.subjects.join(', ')} }; inflight_arm(s, ${window.subjects.length}); }`;
+          steps.push(`  inflight_measure(${L}, ${i}, ${subj}, ${cstr(field)}, ${window.fs === 'legacy' ? 1 : 0});`);
+          plans.set(L, { line: L, text: e.text, status: 'measure', inflight: true });
+          break;
+        }
+        steps.push(`  drain_lru(); measure(${L}, ${subj}, ${cstr(field)});`);
+        plans.set(L, { line: L, text: e.text, status: 'measure', inflight: false });
+        break;
+      }
+      default:
+        stop(st, `statement ${(st as Statement).op} is not translated`);
+    }
+  };
+  for (const st of stmts) visit(st);
+
+  const measured = [...plans.values()].filter((p) => p.status === 'measure').length;
+  if (measured === 0) return { plans, ...(stopped ? { stoppedAt: stopped } : {}) };
+  const body = steps.filter((s) => s !== '');
+  const c = [
+    '/* generated by scripts/kernels/translate.ts from ' + file.replace(/\*\//g, '') + ' */',
+    '#include "rt.h"',
+    '#include "steps.h"',
+    ...[...maps.keys()].map((m) => `static char *m_${m};`),
+    `#define NSTEPS ${body.length}`,
+    'static void step(int pc) {',
+    '  switch (pc) {',
+    ...body.map((s, i) => `  case ${i}:\n${s}\n    break;`),
+    '  }',
+    '}',
+    'static void prelude(void) {',
+    ...prelude,
+    '}',
+    '#include "main.h"',
+  ].join('\n');
+  return { c, plans, ...(stopped ? { stoppedAt: stopped } : {}) };
+}
+
+if (process.argv[1]?.endsWith('translate.ts')) {
+  const f = process.argv[2];
+  if (!f) { console.error('usage: npx tsx scripts/kernels/translate.ts FILE.scn'); process.exit(2); }
+  const t = translate(readFileSync(f, 'utf8'), f);
+  console.log(t.c ?? '/* nothing runnable */');
+  for (const p of t.plans.values()) console.error(`line ${p.line}: ${p.status}${p.status === 'not-runnable' ? ` (${p.reason})` : p.inflight ? ' (in flight)' : ''}  ${p.text}`);
+}
