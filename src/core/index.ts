@@ -6,7 +6,24 @@ export type { SimEvent, EventKind, Finding, FindingKind, ExpectationResult, Chap
 export { VIOLATION_KINDS, ERRNO, errnoName, elixirLink } from './events';
 export { PRESETS, TOGGLES, DEFAULT_PRESET, findPreset, resolveKernel, parseKernelSpec, type KernelConfig, type KernelPolicy, type Preset, type ToggleSpec, type ResolvedKernel } from './policy';
 export { walkIndices, LEVELS } from './mm';
-export { describeHolder, holderKind } from './folio';
+export {
+  HOLDER_KINDS,
+  HOLDER_KIND_LABELS,
+  describeHolder,
+  holder,
+  holderClass,
+  holderKey,
+  holderKind,
+  isLeak,
+  kindsOfClass,
+  leakOwner,
+  parseHolder,
+  shortHolderLabel,
+  type Holder,
+  type HolderClass,
+  type HolderKey,
+  type HolderKind,
+} from './holders';
 export { GUP_PIN_COUNTING_BIAS, PAGE_SIZE, PMD_SIZE, type FolioKind } from './state';
 export { formatTrace } from './trace';
 export type { Catalog, CatalogFolio, CatalogHolder } from './catalog';
