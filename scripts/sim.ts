@@ -4,7 +4,7 @@
 
 import { readFileSync } from 'node:fs';
 import { formatError, parseScenario } from '../src/scenario';
-import { errnoName, formatTrace, parseKernelSpec, simulate, type Run, type Snapshot } from '../src/core';
+import { checkKernelSpec, errnoName, formatKernelSpecError, formatTrace, simulate, type KernelConfig, type Run, type Snapshot } from '../src/core';
 
 interface Args {
   file?: string;
@@ -46,6 +46,15 @@ function main(): number {
     return 2;
   }
   const file = args.file!;
+  let kernel: KernelConfig | undefined;
+  if (args.kernel !== undefined) {
+    const check = checkKernelSpec(args.kernel);
+    if (!check.ok) {
+      for (const e of check.errors) console.error(formatKernelSpecError(e));
+      return 2;
+    }
+    kernel = check.config;
+  }
   let text: string;
   try {
     text = readFileSync(file, 'utf8');
@@ -58,7 +67,7 @@ function main(): number {
     for (const e of parsed.errors) console.error(formatError(e));
     return 2;
   }
-  const outcome = simulate(parsed.scenario, { file, ...(args.kernel !== undefined ? { kernel: parseKernelSpec(args.kernel) } : {}) });
+  const outcome = simulate(parsed.scenario, { file, ...(kernel !== undefined ? { kernel } : {}) });
   if (!outcome.ok) {
     console.error(formatError(outcome.error));
     return 2;

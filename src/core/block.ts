@@ -7,11 +7,12 @@ import type { Bio, Bvec, Folio } from './state';
 import { PAGE_SIZE, SECTOR_SIZE } from './state';
 import { folioName, putRef, setDirty } from './folio';
 import { gupPutFolio } from './gup';
+import { holder } from './holders';
 
 export const BIO_MAX_VECS = 256;
 
 export function bioHolder(bio: Bio): string {
-  return `bio:${bio.name}`;
+  return holder.bio(bio);
 }
 
 export function newBio(sim: Sim, spec: Pick<Bio, 'op' | 'file' | 'sector' | 'endIo' | 'pinned' | 'noPageRef' | 'dirtyAtCompletion' | 'checkDirty' | 'zeroing'> & { dio?: number }): Bio {

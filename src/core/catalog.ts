@@ -4,7 +4,7 @@
 import type { Sim } from './sim';
 import type { Bio, Folio, FolioKind, Mm, SimState } from './state';
 import { ABSENT } from './journal';
-import { describeHolder, holderKind } from './folio';
+import { describeHolder, holderKind } from './holders';
 
 export interface CatalogFolio {
   id: number;

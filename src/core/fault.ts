@@ -4,6 +4,7 @@
 // wp_page_copy, wp_page_reuse), mm/huge_memory.c (do_huge_pmd_anonymous_page, do_huge_pmd_wp_page).
 
 import type { Sim } from './sim';
+import { holder as holderOf } from './holders';
 import type { FileObj, Folio, Mm, Vma } from './state';
 import { PAGE_SIZE, PMD_ORDER, PMD_SIZE } from './state';
 import { allocFolio, folioName, incEntireMapcount, incPageMapcount, decPageMapcount, putRef, setDirty, setExclusive } from './folio';
@@ -184,9 +185,9 @@ export function pageCacheFolio(sim: Sim, file: FileObj, index: number): Folio {
     if (f) return f;
   }
   return sim.call('filemap_fault', () => {
-    const f = allocFolio(sim, 'file', 0, `cache:${file.name}`, { file: file.name, index });
+    const f = allocFolio(sim, 'file', 0, holderOf.cache(file), { file: file.name, index });
     sim.journal.mapSet(file.cache, index, f.id);
-    sim.emit('ref', () => ({ text: `${folioName(f)} holds page ${index} of ${file.name} in the page cache; the cache owns its reference.`, folio: f.id, holder: `cache:${file.name}` }));
+    sim.emit('ref', () => ({ text: `${folioName(f)} holds page ${index} of ${file.name} in the page cache; the cache owns its reference.`, folio: f.id, holder: holderOf.cache(file) }));
     return f;
   });
 }

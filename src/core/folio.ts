@@ -6,6 +6,7 @@ import type { Sim } from './sim';
 import type { Folio, FolioKind, Hold } from './state';
 import { GUP_PIN_COUNTING_BIAS } from './state';
 import { newFolio } from './init';
+import { describeHolder, holder as holderOf } from './holders';
 
 const INT32_MAX = 0x7fffffff;
 
@@ -172,12 +173,12 @@ export function moveHold(sim: Sim, f: Folio, from: string, to: string, hold?: Ho
 export function orphanHolds(sim: Sim, f: Folio, holder: string, reason: string): void {
   const h = f.holds.get(holder);
   if (!h) return;
-  moveHold(sim, f, holder, `leak:${holder}`, h);
+  moveHold(sim, f, holder, holderOf.leak(holder), h);
   sim.find('leak', `${describeHolder(holder)} went away still holding ${h.refs} reference(s) on ${folioName(f)}: ${reason}`, { folio: f.id, holder });
   sim.emit('ref', () => ({
     text: `${describeHolder(holder)} is gone but its ${h.refs} reference(s) on ${folioName(f)} are never released (${reason}): a leak.`,
     folio: f.id,
-    holder: `leak:${holder}`,
+    holder: holderOf.leak(holder),
     delta: 0,
   }));
 }
@@ -241,45 +242,5 @@ export function setDirty(sim: Sim, f: Folio, dirty: boolean, why: string): void 
 
 // ---- holders ---------------------------------------------------------------------------------------------
 
-/** Holder keys are "<kind>:<detail>"; this turns one into words. */
-export function describeHolder(key: string): string {
-  const colon = key.indexOf(':');
-  const kind = key.slice(0, colon);
-  const rest = key.slice(colon + 1);
-  switch (kind) {
-    case 'map': {
-      const [task, va] = rest.split('@');
-      return `the PTE at ${va} in ${task}`;
-    }
-    case 'pmd': {
-      const [task, va] = rest.split('@');
-      return `the PMD at ${va} in ${task}`;
-    }
-    case 'cache':
-      return `the page cache of ${rest}`;
-    case 'gup':
-      return rest;
-    case 'bio':
-      return rest;
-    case 'dioq':
-      return `${rest}'s page queue`;
-    case 'diocur':
-      return `${rest}'s current page`;
-    case 'vfio':
-      return `vfio mapping ${rest}`;
-    case 'pipe':
-      return `pipe ${rest}`;
-    case 'kernel':
-      return rest === 'zero-page' ? 'the kernel (the zero page is reserved)' : rest === 'huge-zero' ? 'the kernel (huge zero folio)' : `the kernel (${rest})`;
-    case 'leak':
-      return `leaked by ${describeHolder(rest)}`;
-    case 'tmp':
-      return `a temporary reference (${rest})`;
-    default:
-      return key;
-  }
-}
-
-export function holderKind(key: string): string {
-  return key.slice(0, key.indexOf(':'));
-}
+// Holder keys are built, parsed and described in holders.ts; these names stay exported from here too.
+export { describeHolder, holderKind } from './holders';

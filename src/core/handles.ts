@@ -10,9 +10,10 @@ import { PAGE_SIZE } from './state';
 import { folioName, moveHold, orphanHolds, pinWeight } from './folio';
 import { gup, gupPutFolio, releasePages, type GupFlags, type GupResult } from './gup';
 import { currentTask, findVma, lookup, mmOf } from './mm';
+import { holder as holderOf } from './holders';
 
 export function handleHolder(name: string, kind: HandleKind): string {
-  return kind === 'vfio' ? `vfio:${name}` : kind === 'pipe' ? `pipe:${name}` : `gup:${name}`;
+  return kind === 'vfio' ? holderOf.vfio(name) : kind === 'pipe' ? holderOf.pipe(name) : holderOf.gup(name);
 }
 
 /** A handle by name; `pin#7` also finds the auto handle whose run of calls includes call 7. */
@@ -283,7 +284,7 @@ export function vfioMap(sim: Sim, name: string, mapping: string, off: number, le
         }
         result = pages.length;
         if (leakedProbes > 0) {
-          sim.find('leak', `vfio mapping ${name}: ${leakedProbes} probe pin(s) of a reserved page were handed to put_pfn, which does not unpin reserved pages`, { folio: sim.state.zeroFolio, holder: `vfio:${name}` });
+          sim.find('leak', `vfio mapping ${name}: ${leakedProbes} probe pin(s) of a reserved page were handed to put_pfn, which does not unpin reserved pages`, { folio: sim.state.zeroFolio, holder: holderOf.vfio(name) });
         }
       }
       sim.call('vfio_iommu_map', () => sim.emit('vfio', () => ({ text: `The IOMMU now maps ${pages.length} page(s) for the device${pages.some((p) => sim.state.folios.get(p.folio)?.kind === 'zero') ? ', including the shared zero page (a reserved pfn, so not charged to locked_vm)' : ''}.`, handle: name })));
@@ -300,7 +301,7 @@ function putPfn(sim: Sim, f: import('./state').Folio, holder: string, write: boo
   if (f.reserved) {
     sim.emit('vfio', () => ({ text: `put_pfn skips ${folioName(f)} (${why}): it is a reserved page, so it is not unpinned.`, folio: f.id, holder }));
     if (probe && (f.holds.get(holder)?.pins ?? 0) > 0) {
-      moveHold(sim, f, holder, `leak:${holder}`, { refs: f.order > 0 ? 1 : 1024, pins: 1 });
+      moveHold(sim, f, holder, holderOf.leak(holder), { refs: f.order > 0 ? 1 : 1024, pins: 1 });
       return true;
     }
     return false;

@@ -6,6 +6,7 @@ import type { Folio } from './state';
 import { folioName, hasPincount } from './folio';
 import { displayName, stalePins } from './handles';
 import { hex } from './mm';
+import { holder, isLeak } from './holders';
 
 /** Mismatches already reported, so a lasting one is reported once until it changes. */
 export class InvariantChecker {
@@ -57,7 +58,7 @@ export class InvariantChecker {
       const pinned = sim.state.folios.get(s.page.folio);
       sim.find('stale-pin', `${displayName(s.handle)} pinned ${pinned ? folioName(pinned) : `F${s.page.folio}`} at ${hex(s.page.va)}, but ${s.now} is mapped there now: the pin no longer sees what the task sees`, {
         folio: s.page.folio,
-        holder: `gup:${s.handle.name}`,
+        holder: holder.gup(s.handle.name),
       });
     }
   }
@@ -66,6 +67,6 @@ export class InvariantChecker {
 /** References held by holders that are gone (`leak:` holders). */
 export function leakedRefs(sim: Sim): number {
   let total = 0;
-  for (const f of sim.state.folios.values()) for (const [k, h] of f.holds) if (k.startsWith('leak:')) total += h.refs;
+  for (const f of sim.state.folios.values()) for (const [k, h] of f.holds) if (isLeak(k)) total += h.refs;
   return total;
 }

@@ -10,7 +10,7 @@
 import { describe, expect, it } from 'vitest';
 import { parseScenario } from '../scenario';
 import { simulate, type Run, type Snapshot } from './index';
-import { parseKernelSpec } from './policy';
+import { parseKernelSpec } from './kernelspec';
 
 // The GUP-fast entry point by release: internal_get_user_pages_fast (v5.10), lockless_pages_from_mm (to v6.9), gup_fast.
 const FAST_PATH_NAMES = new Set(['gup_fast', 'lockless_pages_from_mm', 'internal_get_user_pages_fast']);

@@ -4,6 +4,7 @@
 import type { Sim } from './sim';
 import type { Folio, Mm, PmdLeaf, Pte, Task, Vma } from './state';
 import { PAGE_SIZE, PMD_SIZE } from './state';
+import { holder } from './holders';
 import {
   decPageMapcount,
   folioName,
@@ -42,11 +43,11 @@ export function pmdKey(va: number): number {
 }
 
 export function mapHolder(mm: Mm, va: number): string {
-  return `map:${mm.owner}@${hex(va)}`;
+  return holder.pte(mm, va);
 }
 
 export function pmdHolder(mm: Mm, va: number): string {
-  return `pmd:${mm.owner}@${hex(pmdKey(va) * PMD_SIZE)}`;
+  return holder.pmd(mm, pmdKey(va) * PMD_SIZE);
 }
 
 // ---- lookups ---------------------------------------------------------------------------------------------

@@ -1,5 +1,8 @@
 // Kernel releases as data. Each preset is a set of named behaviours (toggles); the simulator asks the policy,
 // never the version number. A toggle on the `kernel` line overrides one behaviour of the preset.
+// Kernel selections as text (`v6.1 zero-pin=skip`) are parsed in kernelspec.ts.
+
+import { didYouMean } from './suggest';
 
 export interface ToggleSpec {
   name: string;
@@ -251,6 +254,9 @@ export const PRESETS: readonly Preset[] = [
 
 export const DEFAULT_PRESET = 'latest';
 
+export const PRESET_NAMES: readonly string[] = PRESETS.map((p) => p.name);
+export const TOGGLE_NAMES: readonly string[] = TOGGLES.map((t) => t.name);
+
 export function findPreset(name: string): Preset | undefined {
   return PRESETS.find((p) => p.name === name);
 }
@@ -274,64 +280,35 @@ export interface ResolvedKernel {
 
 export type KernelResolution = { ok: true; kernel: ResolvedKernel } | { ok: false; message: string; at: 'preset' | string };
 
+// The messages for a kernel selection that names what pinscope does not have, each with a suggestion.
+export function unknownPreset(name: string): string {
+  return `unknown kernel "${name}"${didYouMean(name, PRESET_NAMES)}`;
+}
+export function unknownToggle(name: string): string {
+  return `unknown toggle "${name}"${didYouMean(name, TOGGLE_NAMES)}`;
+}
+export function badToggleValue(spec: ToggleSpec, value: string): string {
+  return `toggle ${spec.name} takes ${spec.values.join(' | ')}, not "${value}"${didYouMean(value, spec.values)}`;
+}
+
 /** Resolve a preset name and toggle overrides, with a suggestion for near-misses. */
 export function resolveKernel(config: KernelConfig): KernelResolution {
   const preset = findPreset(config.preset);
   if (!preset) {
-    return { ok: false, at: 'preset', message: `unknown kernel "${config.preset}"${suggest(config.preset, PRESETS.map((p) => p.name))}` };
+    return { ok: false, at: 'preset', message: unknownPreset(config.preset) };
   }
   const overrides: Partial<KernelPolicy> = {};
   for (const [name, value] of Object.entries(config.overrides)) {
     const spec = findToggle(name);
-    if (!spec) return { ok: false, at: name, message: `unknown toggle "${name}"${suggest(name, TOGGLES.map((t) => t.name))}` };
+    if (!spec) return { ok: false, at: name, message: unknownToggle(name) };
     if (!spec.values.includes(value as string)) {
-      return { ok: false, at: name, message: `toggle ${name} takes ${spec.values.join(' | ')}, not "${String(value)}"${suggest(String(value), spec.values)}` };
+      return { ok: false, at: name, message: badToggleValue(spec, String(value)) };
     }
     (overrides as Record<string, string>)[name] = value as string;
   }
   const policy = { ...preset.policy, ...overrides };
   const label = [preset.name, ...Object.entries(overrides).map(([k, v]) => `${k}=${v}`)].join(' ');
   return { ok: true, kernel: { preset, overrides, policy, label } };
-}
-
-/** Parse `v6.1 zero-pin=skip` (the command line's --kernel). */
-export function parseKernelSpec(spec: string): KernelConfig {
-  const [preset = '', ...rest] = spec.trim().split(/\s+/);
-  // No prototype: a toggle named `__proto__` is then an unknown toggle like any other, not a prototype change.
-  const overrides: Record<string, string> = Object.create(null) as Record<string, string>;
-  for (const word of rest) {
-    const eq = word.indexOf('=');
-    if (eq > 0) overrides[word.slice(0, eq)] = word.slice(eq + 1);
-    else overrides[word] = '';
-  }
-  return { preset, overrides: overrides as Partial<KernelPolicy> };
-}
-
-export function editDistance(a: string, b: string): number {
-  const prev = Array.from({ length: b.length + 1 }, (_, i) => i);
-  for (let i = 1; i <= a.length; i++) {
-    let diag = prev[0]!;
-    prev[0] = i;
-    for (let j = 1; j <= b.length; j++) {
-      const up = prev[j]!;
-      prev[j] = Math.min(up + 1, prev[j - 1]! + 1, diag + (a[i - 1] === b[j - 1] ? 0 : 1));
-      diag = up;
-    }
-  }
-  return prev[b.length]!;
-}
-
-export function suggest(word: string, candidates: readonly string[]): string {
-  let best: string | undefined;
-  let bestDistance = Infinity;
-  for (const c of candidates) {
-    const d = editDistance(word.toLowerCase(), c.toLowerCase());
-    if (d < bestDistance) {
-      bestDistance = d;
-      best = c;
-    }
-  }
-  return best !== undefined && bestDistance <= Math.max(2, Math.floor(word.length / 3)) ? ` (did you mean "${best}"?)` : '';
 }
 
 /**
@@ -348,14 +325,14 @@ export function selectorMatches(word: string, kernel: ResolvedKernel): boolean |
       const name = alt.slice(0, eq);
       const value = alt.slice(eq + 1);
       const spec = findToggle(name);
-      if (!spec) return { error: `unknown toggle "${name}"${suggest(name, TOGGLES.map((t) => t.name))}` };
+      if (!spec) return { error: unknownToggle(name) };
       if (!spec.values.includes(value)) return { error: `toggle ${name} takes ${spec.values.join(' | ')}, not "${value}"` };
       if ((kernel.policy as Record<string, string>)[name] === value) return true;
       continue;
     }
     const m = /^(<=|>=|<|>)?(.+)$/.exec(alt)!;
     const target = order(m[2]!);
-    if (target < 0) return { error: `unknown kernel "${m[2]}"${suggest(m[2]!, PRESETS.map((p) => p.name))}` };
+    if (target < 0) return { error: unknownPreset(m[2]!) };
     const op = m[1];
     const ok = op === '<' ? current < target : op === '<=' ? current <= target : op === '>' ? current > target : op === '>=' ? current >= target : current === target;
     if (ok) return true;

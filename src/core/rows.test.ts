@@ -20,7 +20,8 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { parseScenario, type Scenario, type Statement, type Trivia } from '../scenario';
 import { simulate, VIOLATION_KINDS, type Run } from './index';
-import { parseKernelSpec, resolveKernel } from './policy';
+import { resolveKernel } from './policy';
+import { parseKernelSpec } from './kernelspec';
 
 const SCENARIOS = join(dirname(fileURLToPath(import.meta.url)), '../../scenarios');
 const ROWS = join(SCENARIOS, 'rows');

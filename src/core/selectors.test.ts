@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { parseScenario, printScenario } from '../scenario';
-import { parseKernelSpec, resolveKernel, selectorMatches, type ResolvedKernel } from './policy';
+import { resolveKernel, selectorMatches, type ResolvedKernel } from './policy';
+import { parseKernelSpec } from './kernelspec';
 import { simulate } from './index';
 
 function kernel(spec: string): ResolvedKernel {

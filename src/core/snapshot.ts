@@ -5,7 +5,8 @@ import type { Sim } from './sim';
 import type { Run } from './run';
 import type { FolioKind } from './state';
 import { PAGE_SIZE, PMD_SIZE } from './state';
-import { describeHolder, hasPincount, holderKind, mapcountOf, maybeDmaPinned } from './folio';
+import { hasPincount, mapcountOf, maybeDmaPinned } from './folio';
+import { describeHolder, holderKind, isLeak } from './holders';
 import { bioBytes, bvecPages } from './block';
 import { displayName } from './handles';
 import { leakedRefs } from './invariants';
@@ -158,7 +159,7 @@ export function buildSnapshot(sim: Sim, run: Run): Snapshot {
   const folios: FolioView[] = [...s.folios.values()]
     .map((f) => {
       const holders: HolderView[] = [...f.holds.entries()]
-        .map(([key, h]) => ({ key, kind: holderKind(key), label: describeHolder(key), refs: h.refs, pins: h.pins, leaked: key.startsWith('leak:') }))
+        .map(([key, h]) => ({ key, kind: holderKind(key), label: describeHolder(key), refs: h.refs, pins: h.pins, leaked: isLeak(key) }))
         .sort((a, b) => a.key.localeCompare(b.key));
       return {
         id: f.id,

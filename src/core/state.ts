@@ -2,6 +2,8 @@
 // Objects refer to each other by id, never by reference, so the state is a tree that can be diffed.
 // Values held in Maps or fields as arrays (`Pte`, `Hold`, `Bvec[]`, ...) are immutable: replace, never edit.
 
+import { holder } from './holders';
+
 export const PAGE_SIZE = 4096;
 export const PAGE_SHIFT = 12;
 export const PMD_SIZE = 2 * 1024 * 1024;
@@ -284,5 +286,5 @@ export interface SimState {
 }
 
 export const MAIN_TASK = 'main';
-export const ZERO_HOLDER = 'kernel:zero-page';
-export const HUGE_ZERO_HOLDER = 'kernel:huge-zero';
+export const ZERO_HOLDER = holder.zeroPage();
+export const HUGE_ZERO_HOLDER = holder.hugeZero();

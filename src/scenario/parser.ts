@@ -22,6 +22,10 @@ import type {
   Writeback,
 } from './ast';
 import { parseErrnoName, readNumber, readSignedNumber } from './numbers';
+import { didYouMean, suggest } from '../core/suggest';
+import { checkKernelSpec, checkKernelWords } from '../core/kernelspec';
+
+export { suggest };
 
 export const LIMITS = {
   maxChars: 200_000,
@@ -131,8 +135,6 @@ const NAME = /^[A-Za-z_][A-Za-z0-9_-]*$/;
 // A handle reference may be one the simulator assigned: pin#1, get#2, dio#1, bio#3.
 const HANDLE_REF = /^[A-Za-z_][A-Za-z0-9_-]*(#[0-9]+)?$/;
 const BIO_REF = /^bio#[0-9]+$/;
-const KERNEL_WORD = /^[A-Za-z0-9_][A-Za-z0-9_.+-]*$/;
-const TOGGLE_NAME = /^[A-Za-z_][A-Za-z0-9_-]*$/;
 const VALUE_WORD = /^[A-Za-z_][A-Za-z0-9_#-]*$/;
 const EMBEDDED_OPERATOR = /==|!=|<=|>=|<|>/;
 const RESERVED_HANDLES: ReadonlySet<string> = new Set(['zero', 'hugezero', 'violations', 'leaks', 'all']);
@@ -148,60 +150,11 @@ export function isWordSeparator(ch: string): boolean {
   return ch === ' ' || ch === '\t' || ch === '\r' || ch === '\f' || ch === '\v';
 }
 
-/** Damerau (optimal string alignment) distance, so that a swapped pair ("longtrem") counts as one edit. */
-function editDistance(a: string, b: string): number {
-  const rows: number[][] = [];
-  for (let i = 0; i <= a.length; i++) {
-    const row: number[] = [i];
-    for (let j = 1; j <= b.length; j++) {
-      if (i === 0) {
-        row.push(j);
-        continue;
-      }
-      const above = rows[i - 1] ?? [];
-      const cost = a.charAt(i - 1) === b.charAt(j - 1) ? 0 : 1;
-      let best = Math.min((above[j] ?? 0) + 1, (row[j - 1] ?? 0) + 1, (above[j - 1] ?? 0) + cost);
-      if (i > 1 && j > 1 && a.charAt(i - 1) === b.charAt(j - 2) && a.charAt(i - 2) === b.charAt(j - 1)) {
-        best = Math.min(best, (rows[i - 2]?.[j - 2] ?? 0) + 1);
-      }
-      row.push(best);
-    }
-    rows.push(row);
-  }
-  return rows[a.length]?.[b.length] ?? Math.max(a.length, b.length);
-}
-
-/** The closest candidate within a few edits (case-insensitive), or undefined. */
-export function suggest(word: string, candidates: readonly string[]): string | undefined {
-  if (word.length === 0 || word.length > 64) return undefined;
-  const lower = word.toLowerCase();
-  const letters = (w: string): string => [...w].sort().join('');
-  let best: string | undefined;
-  let bestScore = Infinity;
-  for (const candidate of candidates) {
-    const distance = editDistance(lower, candidate.toLowerCase());
-    const longer = Math.max(lower.length, candidate.length);
-    // Never suggest a word that shares nothing with the one typed ("~" is not a typo of "<").
-    const allowed = Math.min(longer - 1, Math.max(1, Math.round(longer / 3)));
-    // Among equally close candidates prefer an anagram: "=<" is "<=" typed backwards, not "==".
-    const score = distance * 2 + (letters(lower) === letters(candidate.toLowerCase()) ? 0 : 1);
-    if (distance <= allowed && score < bestScore) {
-      best = candidate;
-      bestScore = score;
-    }
-  }
-  return best;
-}
-
 /** A word for an error message: quoted and escaped like JSON, shortened when huge. */
 function quote(word: string): string {
   return JSON.stringify(word.length > 40 ? `${word.slice(0, 40)}...` : word);
 }
 
-function didYouMean(word: string, candidates: readonly string[]): string {
-  const guess = suggest(word, candidates);
-  return guess === undefined ? '' : ` (did you mean ${quote(guess)}?)`;
-}
 
 interface Word {
   text: string;
@@ -454,19 +407,12 @@ function restOfLine(ctx: LineContext): string {
 function parseKernel(ctx: LineContext): Kernel {
   const { cursor } = ctx;
   const presetWord = cursor.take('PRESET');
-  if (!KERNEL_WORD.test(presetWord.text)) fail(presetWord.col, `bad kernel preset ${quote(presetWord.text)} (such as v6.1 or latest)`);
-  const toggles: Kernel['toggles'] = [];
-  for (const word of cursor.rest()) {
-    const eq = word.text.indexOf('=');
-    if (eq < 0) fail(word.col, `expected TOGGLE=VALUE, got ${quote(word.text)} (usage: ${USAGE.kernel})`);
-    const name = word.text.slice(0, eq);
-    const value = word.text.slice(eq + 1);
-    if (!TOGGLE_NAME.test(name)) fail(word.col, `bad toggle name ${quote(name)}`);
-    if (value === '') fail(colInWord(word, eq + 1), `missing value for toggle ${quote(name)}`);
-    if (!KERNEL_WORD.test(value)) fail(colInWord(word, eq + 1), `bad value ${quote(value)} for toggle ${quote(name)}`);
-    if (toggles.some((t) => t.name === name)) fail(word.col, `toggle ${quote(name)} given twice`);
-    toggles.push({ name, value, pos: { line: ctx.pos.line, col: word.col } });
-  }
+  // The one kernel-selection checker (shared with --kernel and links), for the words' shape only: whether
+  // the preset and toggles exist is the simulator's to judge (see checkKernelWords).
+  const check = checkKernelWords([presetWord, ...cursor.rest()], { names: false });
+  const first = check.errors[0];
+  if (first) fail(first.col, first.message);
+  const toggles = check.toggles.map((t) => ({ name: t.name, value: t.value, pos: { line: ctx.pos.line, col: t.col } }));
   return { op: 'kernel', pos: ctx.pos, preset: presetWord.text, toggles };
 }
 
@@ -1158,21 +1104,12 @@ export function parseScenario(text: string, file = 'scenario.scn'): ParseResult 
 }
 
 /**
- * Parses a kernel selection such as `v6.1 zero-pin=skip` (the `--kernel` option of the command line),
- * with the same rules as a `kernel` line. Columns are relative to the given text.
+ * Parses a kernel selection such as `v6.1 zero-pin=skip` (the `--kernel` option of the command line) into a
+ * `kernel` statement, with the core's kernel-selection checker. Columns are relative to the given text.
  */
 export function parseKernelSpec(spec: string, file = '--kernel'): { ok: true; kernel: Kernel } | { ok: false; errors: ScenarioError[] } {
-  const prefix = 'kernel ';
-  if (spec.includes('\n') || spec.includes('#')) {
-    return { ok: false, errors: [{ file, line: 1, col: 1, message: 'a kernel selection is one line: PRESET [TOGGLE=VALUE ...]' }] };
-  }
-  const result = parseScenario(prefix + spec, file);
-  const shift = (col: number): number => Math.max(1, col - prefix.length);
-  if (!result.ok) return { ok: false, errors: result.errors.map((e) => ({ ...e, col: shift(e.col) })) };
-  const kernel = result.scenario.statements.find((s): s is Kernel => s.op === 'kernel');
-  if (kernel === undefined) return { ok: false, errors: [{ file, line: 1, col: 1, message: 'missing PRESET' }] };
-  return {
-    ok: true,
-    kernel: { ...kernel, pos: { line: 1, col: 1 }, toggles: kernel.toggles.map((t) => ({ ...t, pos: { line: 1, col: shift(t.pos.col) } })) },
-  };
+  const check = checkKernelSpec(spec);
+  if (!check.ok) return { ok: false, errors: check.errors.map((e) => ({ file, line: 1, col: e.col, message: e.message })) };
+  const pos = { line: 1, col: 1 };
+  return { ok: true, kernel: { op: 'kernel', pos, preset: check.config.preset, toggles: check.toggles.map((t) => ({ name: t.name, value: t.value, pos: { line: 1, col: t.col } })) } };
 }

@@ -6,6 +6,7 @@ import type { Sim } from '../sim';
 import type { Bio, Dio, FileObj, Mm } from '../state';
 import { PAGE_SIZE } from '../state';
 import { ERRNO } from '../events';
+import { holder } from '../holders';
 
 export type FsKind = FileObj['fs'];
 
@@ -69,10 +70,10 @@ export interface DioEngine {
 }
 
 export function dioQueueHolder(dio: Dio): string {
-  return `dioq:${dio.name}`;
+  return holder.dioQueue(dio);
 }
 export function dioCurHolder(dio: Dio): string {
-  return `diocur:${dio.name}`;
+  return holder.dioCur(dio);
 }
 
 export function userPagesOf(bufVa: number, len: number): number {

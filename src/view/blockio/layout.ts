@@ -3,7 +3,7 @@
 // sideways between lanes (building → in flight → completion), and its bvecs are segments sized by bytes.
 
 import { scaleBand, scaleLinear } from 'd3-scale';
-import type { BioView, BvecView, Catalog, DioView, FolioKind, FolioView, Snapshot } from '../../core';
+import { holder, type BioView, type BvecView, type Catalog, type DioView, type FolioKind, type FolioView, type Snapshot } from '../../core';
 
 export const LANES = ['building', 'inflight', 'completion'] as const;
 export type Lane = (typeof LANES)[number];
@@ -118,7 +118,7 @@ export function scaleBytes(bios: readonly (BioView | undefined)[]): number {
  * once the bio has completed.
  */
 export function bvecStatuses(bio: BioView, folios: readonly FolioView[]): BvecStatus[] {
-  const key = `bio:${bio.name}`;
+  const key = holder.bio(bio);
   const left = new Map<number, number>();
   for (const f of folios) {
     const h = f.holders.find((x) => x.key === key);

@@ -1,6 +1,6 @@
 // Colours and names shared by every view. The zero page and the huge zero folio must be unmistakable.
 
-import type { FolioKind } from '../../core';
+import { HOLDER_KIND_LABELS, type FolioKind } from '../../core';
 
 export const KIND_COLOR: Record<FolioKind, string> = {
   zero: 'var(--kind-zero)',
@@ -17,19 +17,8 @@ export const KIND_LABEL: Record<FolioKind, string> = {
 };
 
 /** Holder kinds (the prefix of a holder key) in words, for legends. */
-export const HOLDER_KIND_LABEL: Record<string, string> = {
-  map: 'PTE mapping',
-  pmd: 'PMD mapping',
-  cache: 'page cache',
-  gup: 'GUP pin/get',
-  bio: 'bio',
-  dioq: 'dio page queue',
-  diocur: 'dio current page',
-  vfio: 'vfio DMA mapping',
-  pipe: 'pipe buffer',
-  kernel: 'kernel',
-  leak: 'leaked',
-};
+/** Holder kinds in a few words (the core's holder module owns the list). */
+export const HOLDER_KIND_LABEL: Readonly<Record<string, string>> = HOLDER_KIND_LABELS;
 
 export const HOLDER_KIND_COLOR: Record<string, string> = {
   map: 'var(--holder-map)',

@@ -6,7 +6,7 @@
 import { linkHorizontal } from 'd3-shape';
 import { scaleLog } from 'd3-scale';
 import type { Catalog, CatalogFolio, CatalogHolder, FolioView, Snapshot } from '../../core';
-import { GUP_PIN_COUNTING_BIAS } from '../../core';
+import { GUP_PIN_COUNTING_BIAS, holder, holderClass, kindsOfClass, shortHolderLabel, type HolderClass } from '../../core';
 import { formatCount } from '../common/palette';
 
 export interface HolderGroup {
@@ -17,20 +17,20 @@ export interface HolderGroup {
 
 /** Holder groups, top to bottom. Leaked references sit in their own group at the bottom, in red. */
 export const HOLDER_GROUPS: readonly HolderGroup[] = [
-  { id: 'map', label: 'PTE / PMD mappings', kinds: ['map', 'pmd'] },
-  { id: 'cache', label: 'page cache', kinds: ['cache'] },
-  { id: 'gup', label: 'GUP handles', kinds: ['gup'] },
-  { id: 'bio', label: 'bios', kinds: ['bio'] },
-  { id: 'dio', label: 'dio queue / current page', kinds: ['dioq', 'diocur'] },
-  { id: 'vfio', label: 'vfio', kinds: ['vfio'] },
-  { id: 'pipe', label: 'pipes', kinds: ['pipe'] },
-  { id: 'kernel', label: 'kernel', kinds: ['kernel', 'tmp'] },
-  { id: 'leak', label: 'leaked: owner gone', kinds: ['leak'] },
+  { id: 'map', label: 'PTE / PMD mappings', kinds: kindsOfClass('map') },
+  { id: 'cache', label: 'page cache', kinds: kindsOfClass('cache') },
+  { id: 'gup', label: 'GUP handles', kinds: kindsOfClass('gup') },
+  { id: 'bio', label: 'bios', kinds: kindsOfClass('bio') },
+  { id: 'dio', label: 'dio queue / current page', kinds: kindsOfClass('dio') },
+  { id: 'vfio', label: 'vfio', kinds: kindsOfClass('vfio') },
+  { id: 'pipe', label: 'pipes', kinds: kindsOfClass('pipe') },
+  { id: 'kernel', label: 'kernel', kinds: kindsOfClass('kernel') },
+  { id: 'leak', label: 'leaked: owner gone', kinds: kindsOfClass('leak') },
   { id: 'other', label: 'other', kinds: [] },
-];
+] satisfies readonly (HolderGroup & { id: HolderClass })[];
 
 export function groupOf(kind: string): string {
-  return HOLDER_GROUPS.find((g) => g.kinds.includes(kind))?.id ?? 'other';
+  return holderClass(kind);
 }
 
 /** Vertical metrics. */
@@ -46,42 +46,8 @@ export const MAX_HOLDER_SLOTS = 160;
 /** Folios the focus view shows at most. */
 export const FOCUS_FOLIOS = 12;
 
-/** A short label for a holder key (the full sentence goes in the tooltip). */
-export function shortHolderLabel(key: string): string {
-  const colon = key.indexOf(':');
-  const kind = key.slice(0, colon);
-  const rest = key.slice(colon + 1);
-  switch (kind) {
-    case 'map':
-    case 'pmd': {
-      const [task, va] = rest.split('@');
-      return `${kind === 'pmd' ? 'PMD ' : ''}${va ?? ''} · ${task ?? ''}`;
-    }
-    case 'cache':
-      return `cache of ${rest}`;
-    case 'dioq':
-      return `${rest} queue`;
-    case 'diocur':
-      return `${rest} current page`;
-    case 'vfio':
-      return `vfio ${rest}`;
-    case 'pipe':
-      return `pipe ${rest}`;
-    case 'kernel':
-      return rest === 'zero-page' ? 'zero page (reserved)' : rest === 'huge-zero' ? 'huge zero folio' : rest;
-    case 'tmp':
-      return `temporary (${rest})`;
-    case 'leak':
-      return `leaked by ${shortHolderLabel(rest)}`;
-    default:
-      return rest || key;
-  }
-}
-
-/** The holder that should have released a leaked reference (`leak:vfio:dma` → `vfio:dma`). */
-export function leakOwner(key: string): string | undefined {
-  return key.startsWith('leak:') ? key.slice(5) : undefined;
-}
+// Short labels and leak owners come from the core's holder module, like every other reading of a key.
+export { leakOwner, shortHolderLabel } from '../../core';
 
 // ---- slots (per run) ------------------------------------------------------------------------------------
 
@@ -340,7 +306,7 @@ export function eventHolder(snapshot: Snapshot): string | undefined {
   if (e.holder !== undefined) return e.holder;
   if (e.bio !== undefined && e.folio !== undefined) {
     const bio = snapshot.bios.find((b) => b.id === e.bio);
-    if (bio) return `bio:${bio.name}`;
+    if (bio) return holder.bio(bio);
   }
   return undefined;
 }

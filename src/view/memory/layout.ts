@@ -7,7 +7,7 @@
 // rows are uniform so the rows in view are found by division, and only those rows become SVG. For large
 // catalogs a dense overview (one canvas cell per folio, or per bucket of folios) shows the whole of memory.
 
-import type { Catalog, CatalogFolio, FolioView, HolderView, SimEvent } from '../../core';
+import { HOLDER_KINDS, type Catalog, type CatalogFolio, type FolioView, type HolderView, type SimEvent } from '../../core';
 
 /** One cell (a small folio's block), the gap between cells and the height of a row. */
 export const CELL_W = 140;
@@ -310,7 +310,7 @@ export interface BarSegment {
 }
 
 /** Holder kinds in the order the bar stacks them (mappings first, leaks last). */
-export const BAR_ORDER = ['kernel', 'tmp', 'map', 'pmd', 'cache', 'gup', 'bio', 'dioq', 'diocur', 'vfio', 'pipe', 'leak'];
+export const BAR_ORDER: readonly string[] = HOLDER_KINDS;
 
 function barRank(kind: string): number {
   const i = BAR_ORDER.indexOf(kind);

@@ -3,7 +3,7 @@
 // Only imported by tests (which read the scenario files and pass the text).
 
 import { parseScenario } from '../../scenario';
-import { simulate, type Catalog, type CatalogFolio, type FolioView, type Run, type Snapshot } from '../../core';
+import { holder, simulate, type Catalog, type CatalogFolio, type FolioView, type Run, type Snapshot } from '../../core';
 
 export const BUILTIN = {
   dioWrite: 'scenarios/builtin/01-dio-write-zero-page.scn',
@@ -47,7 +47,7 @@ export function synthetic(frames: number, freedEvery = 0): Synthetic {
   for (let i = 0; i < frames; i++) folios.push({ id: 3 + i, kind: 'anon', order: 0, pfn: 1048582 + 2 * i });
   const view = (f: CatalogFolio): FolioView => {
     const special = f.kind !== 'anon';
-    const key = special ? `kernel:${f.kind === 'zero' ? 'zero-page' : 'huge-zero'}` : `map:main@0x${(0x7f0000000000 + (f.id - 3) * 4096).toString(16)}`;
+    const key = special ? (f.kind === 'zero' ? holder.zeroPage() : holder.hugeZero()) : holder.pte('main', 0x7f0000000000 + (f.id - 3) * 4096);
     return {
       id: f.id,
       kind: f.kind,
@@ -67,10 +67,10 @@ export function synthetic(frames: number, freedEvery = 0): Synthetic {
   const alive = folios.filter((f) => !(freedEvery > 0 && f.kind === 'anon' && (f.id - 3) % freedEvery === freedEvery - 1));
   const views = alive.map(view);
   const holders = [
-    { key: 'kernel:huge-zero', kind: 'kernel', label: 'the kernel (huge zero folio)' },
-    { key: 'kernel:zero-page', kind: 'kernel', label: 'the kernel (the zero page is reserved)' },
+    { key: holder.hugeZero(), kind: 'kernel', label: 'the kernel (huge zero folio)' },
+    { key: holder.zeroPage(), kind: 'kernel', label: 'the kernel (the zero page is reserved)' },
     ...folios.slice(2).map((f) => {
-      const key = `map:main@0x${(0x7f0000000000 + (f.id - 3) * 4096).toString(16)}`;
+      const key = holder.pte('main', 0x7f0000000000 + (f.id - 3) * 4096);
       return { key, kind: 'map', label: key };
     }),
   ];

@@ -3,7 +3,7 @@
 
 import { scaleLinear, scaleSymlog, type ScaleLinear, type ScaleSymLog } from 'd3-scale';
 import { area, curveStepAfter, line } from 'd3-shape';
-import { describeHolder, type FolioView, type HolderView } from '../../core';
+import { describeHolder, leakOwner, type FolioView, type HolderView } from '../../core';
 
 // ---- holders --------------------------------------------------------------------------------------------
 
@@ -27,7 +27,7 @@ export interface HolderTable {
 export function holderTable(folio: FolioView): HolderTable {
   const rows: HolderRow[] = folio.holders.map((h) => {
     const row: HolderRow = { key: h.key, kind: h.kind, label: h.label, refs: h.refs, pins: h.pins, leaked: h.leaked };
-    if (h.leaked) row.owner = describeHolder(h.key.slice(h.key.indexOf(':') + 1));
+    if (h.leaked) row.owner = describeHolder(leakOwner(h.key) ?? h.key.slice(h.key.indexOf(':') + 1));
     return row;
   });
   rows.sort((a, b) => Math.abs(b.refs) - Math.abs(a.refs) || a.key.localeCompare(b.key));
