@@ -132,3 +132,18 @@ describe('findings summarize', () => {
     expect(failed[0]!.count).toBe(5);
   });
 });
+
+describe('an exited task runs nothing more (do_exit does not return)', () => {
+  it('a mapping or a pin after the only task exited is a located error, not a mapping nobody can tear down', () => {
+    for (const action of ['mmap m 4K', 'read buf', 'pin buf 0 4K', 'fork']) {
+      const outcome = failed(`kernel v6.5\nmmap buf 4K\nwrite buf\nexit\n${action}\n`);
+      expect(outcome.error).toMatchObject({ line: 5, col: 1, message: expect.stringMatching(/task "main" has exited/) });
+    }
+  });
+
+  it('releasing what it pinned and completing its I/O still work after the exit', () => {
+    const r = ok('kernel v6.5\nmmap buf 4K\nwrite buf\npin p buf 0 4K\nexit\nunpin p\ncomplete all\nexpect leaks == 0\n');
+    expect(r.expectations[0]!.ok).toBe(true);
+  });
+});
+

@@ -46,6 +46,9 @@ export const DEFAULT_LIMITS = { maxEvents: 2_000_000, maxStatements: 50_000_000,
 
 export type SimulateOutcome = { ok: true; run: Run } | { ok: false; error: ScenarioError; run?: Run };
 
+/** Statements that are the current task's own actions (system calls, memory accesses). */
+const RUNS_IN_TASK: ReadonlySet<string> = new Set(['mmap', 'read', 'write', 'munmap', 'madvise', 'fork', 'pin', 'get', 'dio', 'vfio-map', 'vmsplice', 'writeback']);
+
 const LOUD_HEAD = 2;
 const LOUD_TAIL = 2;
 
@@ -78,6 +81,12 @@ class Interpreter {
     if (++this.executed > this.maxStatements) sim.error(`the scenario runs more than ${this.maxStatements.toLocaleString('en-US')} statements; make the repeat smaller`);
     if (sim.events.length > this.maxEvents) sim.error(`the scenario records more than ${this.maxEvents.toLocaleString('en-US')} events; make it smaller`);
     sim.charge(1);
+    if (RUNS_IN_TASK.has(st.op)) {
+      // do_exit() does not return: an exited task runs nothing more (releasing handles, completing I/O and
+      // switching tasks still work; they are not the task's own code).
+      const t = currentTask(sim);
+      if (!t.alive) sim.error(`task "${t.name}" has exited, so it cannot run ${st.op === 'vfio-map' ? 'vfio map' : st.op}; switch to a live task first (task NAME) or fork before the exit`);
+    }
     const firstEvent = sim.events.length;
     this.execute(st);
     if (st.op !== 'note' && this.pendingNote !== undefined && sim.events.length > firstEvent) {
