@@ -5,7 +5,8 @@
 import { describe, expect, it } from 'vitest';
 import { parseScenario } from '../scenario';
 import { simulate, type Run } from './index';
-import { PRESETS, parseKernelSpec } from './policy';
+import { PRESETS } from './policy';
+import { parseKernelSpec } from './kernelspec';
 
 function outcome(text: string, kernel: string) {
   const parsed = parseScenario(text.trim() + '\n', 'check.scn');

@@ -3,7 +3,8 @@
 import { describe, expect, it } from 'vitest';
 import { parseScenario } from '../scenario';
 import { simulate, type Run } from './index';
-import { PRESETS, parseKernelSpec, resolveKernel } from './policy';
+import { PRESETS, resolveKernel } from './policy';
+import { parseKernelSpec } from './kernelspec';
 
 const ALL = PRESETS.map((p) => p.name);
 
