@@ -110,7 +110,7 @@ function callIntoHandle(sim: Sim, spec: CallSpec, take: (holder: string, mm: Mm,
   if (accumulate) {
     sim.journal.set(accumulate, 'calls', accumulate.calls + 1);
     // Copying the pages so far costs their number: a named handle accumulating in a long repeat is charged for it.
-    if (r.result > 0) sim.charge(accumulate.pages.length);
+    if (r.result > 0) sim.addWork(accumulate.pages.length);
     if (r.result > 0) sim.journal.set(accumulate, 'pages', [...accumulate.pages, ...r.pages]);
     sim.journal.set(accumulate, 'result', r.result);
     return accumulate;

@@ -83,6 +83,8 @@ export class Sim {
   }
 
   emit(kind: EventKind, build: () => EventDetail): void {
+    // A budget ran out: stop here, between two operations, so the partial run stays consistent.
+    if (this.pendingStop !== undefined) this.overBudget(this.pendingStop);
     if (this.journal.isMuted) return;
     const d = build();
     const event: SimEvent = { kind, chain: this.stack.slice(), line: this.line, stmt: this.stmt, patchEnd: this.journal.length, ...d };
@@ -109,16 +111,27 @@ export class Sim {
     this.limits = limits;
     this.started = Date.now();
     this.journal.writeLimit = limits.maxWork;
-    this.journal.onOverrun = () => this.overWorkBudget();
+    // Inside an operation (between a refcount and its holder, say) the run cannot stop: the journal only
+    // notes the overrun, and the next event or statement stops the run.
+    this.journal.onOverrun = () => (this.pendingStop ??= this.workMessage());
     this.journal.onTick = () => this.checkTime();
   }
 
-  /** `n` units of work that change nothing (or, for events, that the journal does not count). */
-  charge(n: number): void {
+  /** Why the run must stop at its next safe point (a budget ran out), if it must. */
+  private pendingStop: string | undefined;
+
+  /** `n` units of work that change nothing; noted only (safe inside an operation). */
+  addWork(n: number): void {
     const before = this.work;
     this.work += n;
-    if (this.work + this.journal.writes > this.limits.maxWork) this.overWorkBudget();
+    if (this.work + this.journal.writes > this.limits.maxWork) this.pendingStop ??= this.workMessage();
     if (before >>> 12 !== this.work >>> 12) this.checkTime();
+  }
+
+  /** `n` units of work at a safe point (a statement's start, before a loop): stops the run when over budget. */
+  charge(n: number): void {
+    this.addWork(n);
+    if (this.pendingStop !== undefined) this.overBudget(this.pendingStop);
   }
 
   /**
@@ -127,19 +140,20 @@ export class Sim {
    */
   private checkTime(): void {
     if (Date.now() - this.started <= this.limits.maxMillis) return;
-    this.overBudget(`the scenario takes more than ${(this.limits.maxMillis / 1000).toLocaleString('en-US')} seconds to simulate; make it or its repeats smaller`);
+    this.pendingStop ??= `the scenario takes more than ${(this.limits.maxMillis / 1000).toLocaleString('en-US')} seconds to simulate; make it or its repeats smaller`;
   }
 
   /** Stop the run; the budgets are lifted so that ending it (the last muted span's event) can go through. */
   private overBudget(message: string): never {
+    this.pendingStop = undefined;
     this.limits = { maxWork: Infinity, maxEvents: Infinity, maxBytes: Infinity, maxMillis: Infinity };
     this.journal.writeLimit = Infinity;
     this.journal.onTick = undefined;
     this.error(message);
   }
 
-  private overWorkBudget(): never {
-    this.overBudget(`the scenario does more than ${this.limits.maxWork.toLocaleString('en-US')} units of work (state changes and page accesses); make it or its repeats smaller`);
+  private workMessage(): string {
+    return `the scenario does more than ${this.limits.maxWork.toLocaleString('en-US')} units of work (state changes and page accesses); make it or its repeats smaller`;
   }
 
   /** A rough estimate of the memory the run keeps: its events, its recorded changes and its folios. */
