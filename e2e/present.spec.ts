@@ -97,7 +97,22 @@ test('?mode=present links open in presentation mode on every built-in scenario',
     // Full screen needs a user gesture: refused on load, the layout is still the presentation's, with a button.
     await expect(page.getByRole('button', { name: 'full screen' })).toBeVisible();
     await expect(app.caption).not.toBeEmpty();
-    await page.screenshot({ path: test.info().outputPath(`present-1024-${id}.png`) });
+    await page.screenshot({ path: (`test-results/present-shots/present-1024-${id}.png`) });
+  }
+});
+
+test('at 1024×768 in presentation mode no visible text is under 16 CSS px', async ({ page }) => {
+  const app = new PresentPage(page);
+  await page.setViewportSize({ width: 1024, height: 768 });
+  for (const id of BUILTINS) {
+    await app.goto(`?scenario=${id}&mode=present`);
+    await app.expectPresenting(true);
+    const last = await app.lastStep();
+    for (const step of [Math.floor(last / 3), Math.floor((2 * last) / 3), last]) {
+      await app.seek(step);
+      await page.waitForTimeout(400);
+      expect(await app.smallText(16), `${id} at step ${step}`).toEqual([]);
+    }
   }
 });
 
@@ -109,9 +124,28 @@ test('screenshots at 1920×1080 and blanked', async ({ page }) => {
     await app.expectPresenting(true);
     await app.seek(Math.floor((await app.lastStep()) / 2));
     await page.waitForTimeout(400);
-    await page.screenshot({ path: test.info().outputPath(`present-1920-${id}.png`) });
+    await page.screenshot({ path: (`test-results/present-shots/present-1920-${id}.png`) });
   }
   await app.click('b');
   await expect(app.blank).toBeVisible();
-  await page.screenshot({ path: test.info().outputPath('present-blanked.png') });
+  await page.screenshot({ path: 'test-results/present-shots/present-blanked.png' });
+});
+
+test('the projector theme never carries zero page, huge zero, pinned or leaked by colour alone', async ({ page }) => {
+  const app = new PresentPage(page);
+  await page.setViewportSize({ width: 1920, height: 1080 });
+  await app.goto('?scenario=vfio-zero-page&mode=present');
+  await app.expectPresenting(true);
+  // After the long-term pin and the leak: every state has a text label, the two zero folios also a hatching.
+  await app.seek(await app.lastStep());
+  const memory = page.locator('.memory-svg');
+  await expect(memory.getByText('ZERO PAGE', { exact: true })).toBeVisible();
+  await expect(memory.getByText('HUGE ZERO', { exact: true })).toBeVisible();
+  await expect(memory.getByText('pinned', { exact: true }).first()).toBeVisible();
+  await expect(page.locator('.graph-svg').getByText(/leaked/i).first()).toBeVisible();
+  const hatched = await page.evaluate(() =>
+    Array.from(document.querySelectorAll('.memory-svg .mb-bg')).map((r) => getComputedStyle(r).fill.match(/mem-hatch-[a-z]+/)?.[0] ?? 'plain'),
+  );
+  expect(hatched).toContain('mem-hatch-zero');
+  expect(hatched).toContain('mem-hatch-hugezero');
 });
