@@ -29,6 +29,8 @@ export interface LinkState {
   folio?: number;
   /** The side panel that is open (`p=`): `findings`. */
   panel?: string;
+  /** `mode=present`: open in presentation mode (a public contract; `?mode=present` in the query works too). */
+  mode?: 'present';
 }
 
 export type LinkDecode = { ok: true; link: LinkState } | { ok: false; reason: string } | { ok: 'empty' };
@@ -104,6 +106,7 @@ export async function encodeLink(link: LinkState): Promise<string> {
   if (link.scenarioId) params.set('id', link.scenarioId);
   if (link.folio !== undefined) params.set('f', String(link.folio));
   if (link.panel) params.set('p', link.panel);
+  if (link.mode) params.set('mode', link.mode);
   params.set('s', await compressText(link.text));
   return `#${params.toString()}`;
 }
@@ -152,6 +155,7 @@ export async function decodeLink(hash: string): Promise<LinkDecode> {
     if (f !== null && /^\d{1,9}$/.test(f)) link.folio = Number(f);
     const panel = params.get('p');
     if (panel !== null && PANEL.test(panel)) link.panel = panel;
+    if (params.get('mode') === 'present') link.mode = 'present';
     const t = params.get('t');
     if (t !== null) {
       const step = Number(t);

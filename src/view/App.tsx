@@ -19,6 +19,9 @@ import { PanelBoundary } from './common/PanelBoundary';
 import { DraftBar } from './DraftBar';
 import { usePrefs } from './prefs';
 import { useViewZoom } from './common/useViewZoom';
+import { PresentChrome } from './present/PresentChrome';
+import { usePresentation } from './present/usePresentation';
+import { usePresent } from './present/presentStore';
 
 installTestApi();
 
@@ -28,13 +31,15 @@ export function App() {
   usePlayback();
   useFileDrop();
   useViewZoom();
+  usePresentation();
+  const presenting = usePresent((p) => p.presenting);
   const editorCollapsed = usePrefs((p) => p.editorCollapsed);
   const notice = useExplorer((s) => s.notice);
   const hasRun = useExplorer((s) => s.run !== null);
   const comparing = useExplorer((s) => s.compareSpec !== null);
   const folioSelected = useExplorer((s) => s.selectedFolio !== null);
   return (
-    <div className="app">
+    <div className={`app${presenting ? ' presenting' : ''}`}>
       <TopBar />
       <div className="notices">
         {notice && (
@@ -93,6 +98,7 @@ export function App() {
           <Timeline />
         </PanelBoundary>
       </footer>
+      {presenting && <PresentChrome />}
       <HelpOverlay />
     </div>
   );

@@ -8,6 +8,7 @@ import { BUILTIN_SCENARIOS, LIBRARY_SCENARIOS, comparePair, findBuiltin, findLib
 import { releaseFocus } from './actions';
 import { replaceText } from './draft';
 import { textAsShown, type ShownKernel } from './share/exportText';
+import { PresentButton } from './present/PresentChrome';
 
 export function TopBar() {
   return (
@@ -20,6 +21,7 @@ export function TopBar() {
       <CompareSelector />
       <div className="spacer" />
       <ShareMenu />
+      <PresentButton />
       <button type="button" className="icon-button" aria-label="Keyboard shortcuts" title="Keyboard shortcuts (?)" onClick={() => useExplorer.getState().setHelpOpen(true)}>
         ?
       </button>

@@ -7,6 +7,7 @@ import { DEFAULT_SCENARIO, findBuiltin, findLibrary } from '../store/scenarios';
 import { actionForKey } from './actions';
 import { usePrefs } from './prefs';
 import { readDraft, refuseDrop, replaceText, useDrafts } from './draft';
+import { usePresent } from './present/presentStore';
 
 /** Advance one event at a time at the chosen speed while playing. */
 export function usePlayback(): void {
@@ -116,6 +117,9 @@ export function useUrlSync(): void {
     const unsubscribePrefs = usePrefs.subscribe((p, prev) => {
       if (p.findingsOpen !== prev.findingsOpen && useExplorer.getState().run) schedule();
     });
+    const unsubscribePresent = usePresent.subscribe((p, prev) => {
+      if (p.presenting !== prev.presenting && useExplorer.getState().run) schedule();
+    });
     function schedule() {
       clearTimeout(timer);
       const write = async () => {
@@ -129,6 +133,7 @@ export function useUrlSync(): void {
           ...(scenarioId ? { scenarioId } : {}),
           ...(selectedFolio !== null ? { folio: selectedFolio } : {}),
           ...(panel ? { panel } : {}),
+          ...(usePresent.getState().presenting ? { mode: 'present' as const } : {}),
         });
         if (hash === lastHash) return;
         lastHash = hash;
@@ -140,6 +145,7 @@ export function useUrlSync(): void {
       clearTimeout(timer);
       unsubscribe();
       unsubscribePrefs();
+      unsubscribePresent();
     };
   }, []);
 }

@@ -19,6 +19,8 @@ export interface PinscopeTestApi {
   /** Start playback from the current step at `speed` events per second. */
   play(speed?: number): void;
   pause(): void;
+  /** The event that step `step` shows (its statement execution `stmt`, source line and text), or null. */
+  eventAt(step: number): { stmt: number; line: number; text: string } | null;
 }
 
 declare global {
@@ -46,5 +48,9 @@ export function installTestApi(): void {
       s().play();
     },
     pause: () => s().pause(),
+    eventAt: (step) => {
+      const ev = step > 0 ? s().run?.events[step - 1] : undefined;
+      return ev ? { stmt: ev.stmt, line: ev.line, text: ev.text } : null;
+    },
   };
 }

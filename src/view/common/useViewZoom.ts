@@ -14,12 +14,20 @@ export function useViewZoom(): void {
   useLayoutEffect(() => {
     const root = document.documentElement;
     const update = () => {
-      const px = parseFloat(getComputedStyle(root).fontSize) || 16;
-      const zoom = String(viewZoomFor(px));
+      const style = getComputedStyle(root);
+      const px = parseFloat(style.fontSize) || 16;
+      // A theme may draw the pictures larger (the projector theme sets --view-zoom-scale).
+      const scale = parseFloat(style.getPropertyValue('--view-zoom-scale')) || 1;
+      const zoom = String(Math.round(viewZoomFor(px) * scale * 1000) / 1000);
       if (root.style.getPropertyValue('--view-zoom') !== zoom) root.style.setProperty('--view-zoom', zoom);
     };
     update();
     window.addEventListener('resize', update);
-    return () => window.removeEventListener('resize', update);
+    const themes = new MutationObserver(update);
+    themes.observe(root, { attributes: true, attributeFilter: ['data-theme'] });
+    return () => {
+      window.removeEventListener('resize', update);
+      themes.disconnect();
+    };
   }, []);
 }

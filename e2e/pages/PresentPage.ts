@@ -1,0 +1,78 @@
+// Page object for presentation mode: the clicker keys, the audience layout, the blanking and the stops.
+import { expect, type Locator, type Page } from '@playwright/test';
+import { ExplorerPage } from './ExplorerPage';
+
+export class PresentPage extends ExplorerPage {
+  readonly app: Locator;
+  readonly chapter: Locator;
+  readonly caption: Locator;
+  readonly blank: Locator;
+  readonly enterButton: Locator;
+
+  constructor(page: Page) {
+    super(page);
+    this.app = page.locator('.app');
+    this.chapter = page.locator('.present-chapter');
+    this.caption = page.locator('.present-caption');
+    this.blank = page.locator('.present-blank');
+    this.enterButton = page.getByRole('button', { name: 'Present', exact: true });
+  }
+
+  /** A key as a clicker sends it, with the focus on the page (not on a button or the editor). */
+  async click(key: string): Promise<void> {
+    await this.page.evaluate(() => (document.activeElement as HTMLElement | null)?.blur());
+    await this.page.keyboard.press(key);
+  }
+
+  async expectPresenting(on: boolean): Promise<void> {
+    if (on) await expect(this.app).toHaveClass(/\bpresenting\b/);
+    else await expect(this.app).not.toHaveClass(/\bpresenting\b/);
+    if (on) await expect(this.page.locator('html')).toHaveAttribute('data-theme', 'projector');
+    else await expect(this.page.locator('html')).not.toHaveAttribute('data-theme', 'projector');
+  }
+
+  /** The statement (stmt sequence number and source line) of the current step's event. */
+  statement(): Promise<{ stmt: number; line: number } | null> {
+    return this.page.evaluate(() => {
+      const ev = (window as unknown as { __pinscope: { snapshot(): { event?: { stmt: number; line: number } } | null } }).__pinscope.snapshot()?.event;
+      return ev ? { stmt: ev.stmt, line: ev.line } : null;
+    });
+  }
+
+  /** The statement execution (stmt) of the event at `step` (the step's own event), or null at 0 / past the end. */
+  stmtAt(step: number): Promise<number | null> {
+    return this.page.evaluate((s) => (window as unknown as { __pinscope: { eventAt(s: number): { stmt: number } | null } }).__pinscope.eventAt(s)?.stmt ?? null, step);
+  }
+
+  /** Visible text elements whose computed font size is below `px`. */
+  smallText(px: number): Promise<{ text: string; size: number; tag: string }[]> {
+    return this.page.evaluate((min) => {
+      const out: { text: string; size: number; tag: string }[] = [];
+      const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+      const seen = new Set<Element>();
+      for (let n = walker.nextNode(); n; n = walker.nextNode()) {
+        const el = n.parentElement;
+        if (!el || seen.has(el) || !n.nodeValue?.trim()) continue;
+        seen.add(el);
+        const rect = el.getBoundingClientRect();
+        if (rect.width === 0 || rect.height === 0) continue;
+        const style = getComputedStyle(el);
+        if (style.visibility === 'hidden' || Number(style.opacity) === 0) continue;
+        // Effective size on screen: the computed size times any CSS zoom and SVG scale on the way up.
+        const size = (el as Element & { currentCSSZoom?: number }).currentCSSZoom !== undefined
+          ? parseFloat(style.fontSize) * ((el as Element & { currentCSSZoom: number }).currentCSSZoom)
+          : parseFloat(style.fontSize);
+        const svg = el.closest('svg');
+        let scale = 1;
+        if (svg && el instanceof SVGGraphicsElement) {
+          const m = el.getScreenCTM();
+          const zoom = (el as Element & { currentCSSZoom?: number }).currentCSSZoom ?? 1;
+          if (m) scale = Math.hypot(m.a, m.b) / zoom;
+        }
+        const onScreen = size * scale;
+        if (onScreen < min - 0.01) out.push({ text: n.nodeValue.trim().slice(0, 40), size: Math.round(onScreen * 10) / 10, tag: el.tagName });
+      }
+      return out;
+    }, px);
+  }
+}
