@@ -213,9 +213,13 @@ static void drain_lru(void) {
 #define SUBJ_ZERO ((const void *)1)
 #define SUBJ_HUGEZERO ((const void *)2)
 
+/* `label NAME MAPPING+OFF`: the PFN mapped there when the label ran (-1: nothing was mapped) */
+static int64_t label_pfn[16];
+#define SUBJ_LABEL(i) ((const void *)(uintptr_t)(0x100 + (i)))
 static int64_t subject_pfn(const void *s) {
   if (s == SUBJ_ZERO) return zero_pfn;
   if (s == SUBJ_HUGEZERO) return hugezero_pfn;
+  if ((uintptr_t)s >= 0x100 && (uintptr_t)s < 0x110) return label_pfn[(uintptr_t)s - 0x100];
   return pfn_of(s);
 }
 

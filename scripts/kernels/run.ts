@@ -7,6 +7,7 @@
 // Known model bugs being fixed elsewhere are listed in expected-disagreements.txt: reported, not failing.
 // Last line: `N passed, N failed, N skipped` (one count per scenario and kernel). Exit 1 when anything failed.
 // Environment: PINSCOPE_KERNELS="5.10 6.12" runs a subset; PINSCOPE_KERNEL_TIMEOUT (seconds per boot, 400).
+// Options (for iterating): --only TEXT (scenarios whose path contains TEXT; repeatable), --kernel NAME (repeatable).
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
@@ -23,7 +24,18 @@ const KERNELS: { name: string; preset: string }[] = [
   { name: '6.1', preset: 'v6.1 zero-pin=skip' },
   { name: '6.12', preset: 'v6.12' },
 ];
-const only = process.env.PINSCOPE_KERNELS?.split(/[\s,]+/).filter(Boolean);
+function argValues(flag: string): string[] {
+  const out: string[] = [];
+  const a = process.argv.slice(2);
+  for (let i = 0; i < a.length; i++) {
+    if (a[i] === flag && a[i + 1] !== undefined) out.push(a[++i]!);
+    else if (a[i]!.startsWith(`${flag}=`)) out.push(a[i]!.slice(flag.length + 1));
+  }
+  return out;
+}
+const onlyFiles = argValues('--only');
+const argKernels = argValues('--kernel');
+const only = argKernels.length ? argKernels : process.env.PINSCOPE_KERNELS?.split(/[\s,]+/).filter(Boolean);
 const kernels = only ? KERNELS.filter((k) => only.includes(k.name)) : KERNELS;
 const timeout = Number(process.env.PINSCOPE_KERNEL_TIMEOUT ?? 400);
 
@@ -42,7 +54,7 @@ function scenarioFiles(): string[] {
   for (const dir of ['scenarios/library', 'scenarios/rows', 'scenarios/real']) {
     const d = join(root, dir);
     if (!existsSync(d)) continue;
-    for (const f of readdirSync(d).sort()) if (f.endsWith('.scn')) out.push(join(dir, f));
+    for (const f of readdirSync(d).sort()) if (f.endsWith('.scn') && (!onlyFiles.length || onlyFiles.some((o) => join(dir, f).includes(o)))) out.push(join(dir, f));
   }
   return out;
 }
@@ -235,7 +247,7 @@ function main(): number {
   console.log('details (first differing value, or why not runnable):');
   for (const d of details) console.log(d);
   // Listed disagreements that no kernel showed any more: the list should be trimmed.
-  const stale = [...known.keys()].filter((k) => !usedKnown.has(k) && (!k.split(' ')[1] || k.split(' ')[1] === '*' || kernels.some((x) => x.name === k.split(' ')[1])));
+  const stale = [...known.keys()].filter((k) => !usedKnown.has(k) && files.some((f) => basename(f) === k.split(' ')[0]) && (!k.split(' ')[1] || k.split(' ')[1] === '*' || kernels.some((x) => x.name === k.split(' ')[1])));
   if (stale.length) console.log(`expected-disagreements.txt: no longer seen (remove them): ${stale.join(', ')}`);
   console.log('');
   console.log(`boot and run: ${times.join(', ')}; total ${((Date.now() - t0) / 1000).toFixed(0)} s`);

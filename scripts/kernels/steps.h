@@ -10,6 +10,7 @@ static long dio_result[64];
 static int h_fd[MAXH];
 static long h_result[MAXH];
 static size_t h_len[MAXH];
+static long h_bytes[MAXH]; /* a vmsplice's return value in bytes (or -errno) */
 
 /* ---- files ---- */
 static void file_make(const char *path, int blockdev, size_t size, int holes, long base) {
@@ -24,6 +25,20 @@ static void file_make(const char *path, int blockdev, size_t size, int holes, lo
     fsync(fd);
   }
   posix_fadvise(fd, 0, 0, POSIX_FADV_DONTNEED);
+  close(fd);
+}
+/* fs=blockdev: partition PNO of /dev/ram0, LEN bytes from START, so the device ends where the scenario says.
+ * The first one of a program removes what an earlier program left. */
+#include <linux/blkpg.h>
+static void blk_part(int pno, long start, long len) {
+  int fd = open("/dev/ram0", O_RDWR);
+  if (fd < 0) die("/dev/ram0");
+  struct blkpg_partition part = { .start = start, .length = len, .pno = pno };
+  struct blkpg_ioctl_arg arg = { .op = BLKPG_DEL_PARTITION, .datalen = sizeof part, .data = &part };
+  if (pno == 1) for (int i = 1; i <= 15; i++) { struct blkpg_partition d = { .pno = i }; arg.data = &d; ioctl(fd, BLKPG, &arg); }
+  arg.op = BLKPG_ADD_PARTITION;
+  arg.data = &part;
+  if (ioctl(fd, BLKPG, &arg)) die("BLKPG_ADD_PARTITION");
   close(fd);
 }
 static int file_open(const char *path, int flags) {
@@ -128,6 +143,15 @@ static void pvm_pin(int id, char *remote, size_t len, int write) {
   struct uffd_msg msg;
   if (read(p->uffd, &msg, sizeof msg) != sizeof msg) die("read uffd");
 }
+/* `pvm read|write`: one process_vm_readv/_writev call into task TASK's memory; the result is in bytes. */
+static void pvm_call(int id, int task, char *remote, size_t len, int write) {
+  char *local = malloc(len);
+  memset(local, 'p', len);
+  struct iovec l = { local, len }, r = { remote, len };
+  long n = write ? process_vm_writev(ctl->pid[task], &l, 1, &r, 1, 0) : process_vm_readv(ctl->pid[task], &l, 1, &r, 1, 0);
+  h_result[id] = n < 0 ? -errno : n;
+  free(local);
+}
 static void pvm_unpin(int id) {
   struct pvm *p = &pvms[id];
   if (!p->active) return;
@@ -149,10 +173,15 @@ static void pipe_make(int id) {
   if (pipe2(fds, O_NONBLOCK)) die("pipe");
   pipe_r[id] = fds[0]; pipe_w[id] = fds[1];
 }
+/* `pipe NAME size=N`: F_SETPIPE_SZ (the kernel rounds up to a power of two of pages, as pipe_set_size does) */
+static void pipe_size(int id, long size) {
+  if (fcntl(pipe_w[id], F_SETPIPE_SZ, (int)size) < 0) out("@@E F_SETPIPE_SZ %ld: %s", size, strerror(errno));
+}
 static void pipe_vmsplice(int id, char *buf, size_t len) {
   struct iovec iov = { buf, len };
   long r = vmsplice(pipe_w[id], &iov, 1, SPLICE_F_NONBLOCK);
   h_result[id] = r < 0 ? -errno : r / (long)PAGE;
+  h_bytes[id] = r < 0 ? h_result[id] : r;
 }
 /* `close`: reading the pipe empty releases the page references its buffers hold. */
 static void pipe_drain(int id) {
@@ -196,9 +225,13 @@ static void handle_measure(int line, int id, const char *field, const char *kind
     else out("@@M %d result %ld", line, h_result[id]);
     return;
   }
+  if (!strcmp(field, "bytes")) {
+    if (h_bytes[id] < 0) out("@@M %d bytes %s", line, errname(h_bytes[id]));
+    else out("@@M %d bytes %ld", line, h_bytes[id]);
+    return;
+  }
   long pages = 0;
   if (!strcmp(kind, "pipe")) { int n = 0; ioctl(pipe_r[id], FIONREAD, &n); pages = (n + PAGE - 1) / PAGE; }
-  else if (!strcmp(kind, "uring")) pages = h_fd[id] >= 0 ? h_result[id] : 0;
   else if (!strcmp(kind, "get")) pages = get_pages[id];
   out("@@M %d pages %ld", line, pages);
 }

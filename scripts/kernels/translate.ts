@@ -23,8 +23,10 @@ const PAGE = 4096;
 const FOLIO_FIELDS = new Set(['refcount', 'mapcount', 'pincount', 'pinned', 'kind']);
 const INFLIGHT_FIELDS = new Set(['refcount', 'pincount', 'pinned']);
 
-interface FileInfo { idx: number; fs: 'legacy' | 'iomap' | 'blockdev'; size: number; holes: boolean; path: string; base: number }
-interface HandleInfo { kind: 'uring' | 'pvm' | 'pipe' | 'get'; id: number; len: number }
+interface FileInfo { idx: number; fs: string; size: number; holes: boolean; path: string; base: number }
+interface HandleInfo { kind: 'uring' | 'pvm' | 'pvmcall' | 'pipe' | 'get'; id: number; len: number }
+
+const MADVICE: Record<string, string> = { dontneed: 'MADV_DONTNEED', dontfork: 'MADV_DONTFORK', dofork: 'MADV_DOFORK', wipeonfork: 'MADV_WIPEONFORK', keeponfork: 'MADV_KEEPONFORK' };
 
 function cstr(s: string): string {
   return JSON.stringify(s);
@@ -44,6 +46,21 @@ export function translate(text: string, file = 'scenario.scn'): Translation {
   let childCounter = 1;
   let dioCount = 0;
   let blockdevBase = 0;
+  let blockdevParts = 0;
+  // `label NAME MAPPING+OFF`: the PFN is remembered in the task that ran the label (not shared between tasks).
+  const labels = new Map<string, { idx: number; task: string }>();
+  let curTask = 'main';
+  // Which task holds a mapping at its address: the one that made it, and tasks forked from it afterwards.
+  let clock = 0;
+  const mapMade = new Map<string, { task: string; at: number }>();
+  const forked = new Map<string, { parent: string; at: number }>();
+  const holds = (task: string, name: string, at = Infinity): boolean => {
+    const m = mapMade.get(name);
+    if (!m) return false;
+    if (m.task === task) return m.at < at;
+    const f = forked.get(task);
+    return !!f && holds(f.parent, name, Math.min(at, f.at));
+  };
   const steps: string[] = [];
   const prelude: string[] = [];
   let stopped: { line: number; reason: string } | undefined;
@@ -58,6 +75,8 @@ export function translate(text: string, file = 'scenario.scn'): Translation {
     if (e.subject === 'zero') return 'SUBJ_ZERO';
     if (e.subject === 'hugezero') return 'SUBJ_HUGEZERO';
     if (e.offset !== undefined && maps.has(e.subject)) return `(const void *)(m_${e.subject} + ${e.offset})`;
+    const lb = labels.get(e.subject);
+    if (lb && e.offset === undefined && lb.task === curTask) return `SUBJ_LABEL(${lb.idx})`;
     return undefined;
   };
 
@@ -75,12 +94,20 @@ export function translate(text: string, file = 'scenario.scn'): Translation {
         if (st.fs !== 'blockdev' && st.fs !== 'iomap' && st.fs !== 'legacy') { stop(st, `fs=${st.fs} is not translated yet`); break; }
         if (st.fs !== 'blockdev' && st.blocksize !== PAGE) { stop(st, `fs=${st.fs} blocksize=${st.blocksize}: the test filesystems use 4 KiB blocks`); break; }
         if (st.fs === 'blockdev' && st.holes) { stop(st, 'a block device has no holes'); break; }
+        if (st.fs === 'ext2-legacy') { stop(st, 'fs=ext2-legacy is not translated (no ext2 filesystem in the test guests)'); break; }
+        if (st.fs === 'blockdev' && st.size % 512) { stop(st, 'a block device is a whole number of 512-byte sectors'); break; }
         const idx = files.size;
-        const path = st.fs === 'blockdev' ? '/dev/ram0' : st.fs === 'iomap' ? `/mnt/iomap/${st.name}` : `/mnt/legacy/${st.name}`;
-        const base = st.fs === 'blockdev' ? blockdevBase : 0;
-        if (st.fs === 'blockdev') blockdevBase += Math.ceil(st.size / (1 << 20)) * (1 << 20);
-        files.set(st.name, { idx, fs: st.fs, size: st.size, holes: st.holes, path, base });
-        prelude.push(`  file_make(${cstr(path)}, ${st.fs === 'blockdev' ? 1 : 0}, ${st.size}, ${st.holes ? 1 : 0}, ${base});`);
+        // A block device is a partition of /dev/ram0 of exactly the file's size (BLKPG_ADD_PARTITION), so its
+        // end is where the scenario puts it. UDF and the engine `legacy` share the UDF mount; FAT has its own.
+        const part = st.fs === 'blockdev' ? ++blockdevParts : 0;
+        const path = st.fs === 'blockdev' ? `/dev/ram0p${part}` : st.fs === 'iomap' ? `/mnt/iomap/${st.name}` : st.fs === 'fat' ? `/mnt/fat/${st.name.toUpperCase()}` : `/mnt/legacy/${st.name}`;
+        if (st.fs === 'blockdev') {
+          if (part > 15) { stop(st, 'more than 15 block devices'); break; }
+          prelude.push(`  blk_part(${part}, ${blockdevBase}, ${st.size});`);
+          blockdevBase += Math.ceil(st.size / (1 << 20)) * (1 << 20);
+        }
+        files.set(st.name, { idx, fs: st.fs === 'udf' ? 'legacy' : st.fs === 'fat' ? 'legacy' : st.fs, size: st.size, holes: st.holes, path, base: 0 });
+        prelude.push(`  file_make(${cstr(path)}, ${st.fs === 'blockdev' ? 1 : 0}, ${st.size}, ${st.holes ? 1 : 0}, 0);`);
         break;
       }
       case 'mmap': {
@@ -92,10 +119,10 @@ export function translate(text: string, file = 'scenario.scn'): Translation {
           const f = files.get(st.backing.file);
           if (!f) { stop(st, `no file ${st.backing.file}`); break; }
           fd = `file_open(${cstr(f.path)}, O_RDWR)`;
-          if (f.base) { stop(st, 'mapping a block device at an offset is not translated'); break; }
           fileBacked.add(st.name);
         }
         maps.set(st.name, st.size);
+        mapMade.set(st.name, { task: curTask, at: clock++ });
         steps.push(`  m_${st.name} = rt_mmap(${st.size}, ${st.writable ? 'PROT_READ | PROT_WRITE' : 'PROT_READ'}, ${flags}, ${fd}, ${st.thp ? 1 : 0});`);
         break;
       }
@@ -112,18 +139,65 @@ export function translate(text: string, file = 'scenario.scn'): Translation {
         break;
       case 'madvise':
         if (!maps.has(st.name)) { stop(st, `no mapping ${st.name}`); break; }
-        steps.push(`  madvise(m_${st.name} + ${st.off ?? 0}, ${st.len ?? maps.get(st.name)! - (st.off ?? 0)}, MADV_DONTNEED);`);
+        steps.push(`  if (madvise(m_${st.name} + ${st.off ?? 0}, ${st.len ?? maps.get(st.name)! - (st.off ?? 0)}, ${MADVICE[st.advice]})) out("@@E line ${L}: madvise: %s", strerror(errno));`);
         break;
+      case 'mprotect':
+        if (!maps.has(st.name)) { stop(st, `no mapping ${st.name}`); break; }
+        steps.push(`  if (mprotect(m_${st.name} + ${st.off ?? 0}, ${st.len ?? maps.get(st.name)! - (st.off ?? 0)}, ${st.writable ? 'PROT_READ | PROT_WRITE' : 'PROT_READ'})) out("@@E line ${L}: mprotect: %s", strerror(errno));`);
+        break;
+      case 'label': {
+        if (!maps.has(st.mapping)) { stop(st, `no mapping ${st.mapping}`); break; }
+        const idx = labels.get(st.name)?.idx ?? labels.size;
+        if (idx >= 16) { stop(st, 'too many labels'); break; }
+        labels.set(st.name, { idx, task: curTask });
+        steps.push(`  label_pfn[${idx}] = pfn_of(m_${st.mapping} + ${st.offset});`);
+        break;
+      }
+      case 'pipe': {
+        if (handles.has(st.name)) { stop(st, `${st.name} is already a handle`); break; }
+        const id = handles.size;
+        handles.set(st.name, { kind: 'pipe', id, len: 0 });
+        prelude.push(`  pipe_make(${id});`);
+        if (st.size !== undefined) prelude.push(`  pipe_size(${id}, ${st.size});`);
+        break;
+      }
+      case 'pvm': {
+        // process_vm_readv/_writev from the current task into TASK's mapping (the local side is a buffer of
+        // the caller's own). Both tasks must have the mapping at the same address: made before the fork.
+        if (!tasks.has(st.task)) { stop(st, `no task ${st.task}`); break; }
+        if (!maps.has(st.name) || !holds(st.task, st.name)) { stop(st, `${st.name} of task ${st.task}: its address is not known to the caller`); break; }
+        const hname = st.handle ?? `pvm#${handles.size + 1}`;
+        const id = handles.get(hname)?.id ?? handles.size;
+        handles.set(hname, { kind: 'pvmcall', id, len: st.len });
+        steps.push(`  pvm_call(${id}, ${tasks.get(st.task)}, m_${st.name} + ${st.off}, ${st.len}, ${st.dir === 'write' ? 1 : 0});`);
+        break;
+      }
+      case 'uring-register': {
+        if (!maps.has(st.name)) { stop(st, `no mapping ${st.name}`); break; }
+        if (handles.has(st.handle)) { stop(st, `${st.handle} is already a handle`); break; }
+        const id = handles.size;
+        handles.set(st.handle, { kind: 'uring', id, len: st.len });
+        steps.push(`  h_fd[${id}] = uring_register(m_${st.name} + ${st.off}, ${st.len}, &h_result[${id}]);`);
+        break;
+      }
+      case 'uring-unregister': {
+        const h = handles.get(st.handle);
+        if (!h || h.kind !== 'uring') { stop(st, `${st.handle} is not a translated io_uring registration`); break; }
+        steps.push(`  uring_unregister(${h.id});`);
+        break;
+      }
       case 'fork': {
         const name = st.child ?? (childCounter === 1 ? 'child' : `child${childCounter}`);
         if (!st.child) childCounter++;
         if (tasks.size >= 15) { stop(st, 'too many tasks'); break; }
         tasks.set(name, tasks.size);
+        forked.set(name, { parent: curTask, at: clock++ });
         steps.push(`  task_fork(${tasks.get(name)});`);
         break;
       }
       case 'task':
         if (!tasks.has(st.name)) { stop(st, `no task ${st.name}`); break; }
+        curTask = st.name;
         steps.push(`  ctl->cur = ${tasks.get(st.name)};`);
         break;
       case 'exit':
@@ -133,6 +207,9 @@ export function translate(text: string, file = 'scenario.scn'): Translation {
         const f = files.get(st.file);
         if (!f) { stop(st, `no file ${st.file}`); break; }
         if (!maps.has(st.name)) { stop(st, `no mapping ${st.name}`); break; }
+        if (st.iov && !st.iov.every((v, i) => v.name === st.name && v.off === st.bufoff + st.iov!.slice(0, i).reduce((a, w) => a + w.len, 0))) {
+          stop(st, 'iovecs that are not one contiguous buffer are not translated'); break;
+        }
         dioCount++;
         window = { dio: dioCount, fs: f.fs, subjects: [], armIndex: steps.length };
         partial = false;
@@ -218,7 +295,10 @@ export function translate(text: string, file = 'scenario.scn'): Translation {
       case 'repeat':
         if (st.count > 4096 || inRepeat) { stop(st, `\`repeat ${st.count}\` is not translated (only up to 4096 iterations, not nested)`); break; }
         inRepeat++;
-        for (let i = 0; i < st.count && !stopped; i++) for (const b of st.body) if (b.op !== 'trivia') visit(b);
+        for (let i = 0; i < st.count; i++) {
+          if (stopped) break; // set by visit() through the closure
+          for (const b of st.body) if (b.op !== 'trivia') visit(b);
+        }
         inRepeat--;
         break;
       case 'expect': {
@@ -231,18 +311,21 @@ export function translate(text: string, file = 'scenario.scn'): Translation {
         if (e.subject.startsWith('dio#')) {
           const n = Number(e.subject.slice(4));
           if (field !== 'result' || !(n >= 1 && n <= dioCount)) { nr(`dio field ${field} is not measured`); break; }
-          steps.push(`  out("@@M ${L} result %ld", dio_result[${n}]);`);
+          steps.push(`  if (dio_result[${n}] < 0) out("@@M ${L} result %s", errname(dio_result[${n}])); else out("@@M ${L} result %ld", dio_result[${n}]);`);
           plans.set(L, { line: L, text: e.text, status: 'measure', inflight: false });
           break;
         }
         const h = handles.get(e.subject);
         if (h) {
           if (h.kind === 'pvm' && field === 'result') { nr('process_vm_readv returns only when the pin is released'); break; }
-          if (field !== 'result' && field !== 'pages') { nr(`handle field ${field} is not measured`); break; }
+          if (h.kind === 'uring' && field === 'pages') { nr('io_uring does not tell user space how many pages (bvecs) a registration keeps'); break; }
+          if (field === 'bytes' && h.kind !== 'pipe') { nr(`handle field ${field} is not measured`); break; }
+          if (field !== 'result' && field !== 'pages' && field !== 'bytes') { nr(`handle field ${field} is not measured`); break; }
           steps.push(`  handle_measure(${L}, ${h.id}, ${cstr(field)}, ${cstr(h.kind)});`);
           plans.set(L, { line: L, text: e.text, status: 'measure', inflight: false });
           break;
         }
+        if (field.startsWith('pte.')) { nr(`${field}: /proc/PID/pagemap has no writable, dirty or PMD bit for a PTE`); break; }
         if (!FOLIO_FIELDS.has(field)) { nr(`folio field ${field} is not visible from user space`); break; }
         const subj = subjectExpr(e);
         if (!subj) { nr(`subject ${e.subject} is not translated`); break; }
