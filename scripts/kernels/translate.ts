@@ -91,7 +91,6 @@ export function translate(text: string, file = 'scenario.scn'): Translation {
       case 'title': case 'kernel': case 'mark': case 'note':
         break;
       case 'file': {
-        if (st.fs !== 'blockdev' && st.fs !== 'iomap' && st.fs !== 'legacy') { stop(st, `fs=${st.fs} is not translated yet`); break; }
         if (st.fs !== 'blockdev' && st.blocksize !== PAGE) { stop(st, `fs=${st.fs} blocksize=${st.blocksize}: the test filesystems use 4 KiB blocks`); break; }
         if (st.fs === 'blockdev' && st.holes) { stop(st, 'a block device has no holes'); break; }
         if (st.fs === 'ext2-legacy') { stop(st, 'fs=ext2-legacy is not translated (no ext2 filesystem in the test guests)'); break; }
