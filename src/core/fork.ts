@@ -2,12 +2,13 @@
 // Kernel: kernel/fork.c (dup_mmap), mm/memory.c (vma_needs_copy, copy_page_range, copy_present_ptes,
 // copy_present_page), mm/huge_memory.c (copy_huge_pmd), mm/rmap.c (anon_vma_fork), mm/mmap.c (exit_mmap).
 
+import type { Exit, Fork, TaskSwitch } from '../scenario/ast';
 import type { Sim } from './sim';
 import type { Mm, Pte, Task, Vma } from './state';
 import { PAGE_SIZE, PMD_SIZE } from './state';
 import { allocFolio, folioName, folioOf, getRef, incEntireMapcount, incPageMapcount, maybeDmaPinned, setExclusive } from './folio';
 import { newMm } from './init';
-import { ensureTables, hex, isCow, mapHolder, mmOf, pmdHolder, removeVma, setPmd, setPte, splitPmd, vpn, writableAt } from './mm';
+import { currentTask, ensureTables, hex, isCow, mapHolder, mmOf, pmdHolder, removeVma, setPmd, setPte, splitPmd, vpn, writableAt } from './mm';
 
 /** fork(): copy the VMAs and, for private mappings, the present PTEs (copy_page_range). */
 export function forkTask(sim: Sim, parent: Task, childName: string): Task {
@@ -135,4 +136,38 @@ export function exitTask(sim: Sim, task: Task): void {
   });
   sim.journal.set(task, 'alive', false);
   sim.emit('task', () => ({ text: `${task.name} has exited; its address space is gone.`, task: task.name }));
+}
+
+/** `fork [CHILD]`: the current task forks; an unnamed child is called child, child2, … */
+export function forkStatement(sim: Sim, st: Fork): void {
+  const parent = currentTask(sim);
+  let name = st.child;
+  if (!name) {
+    const n = sim.state.counters.child;
+    sim.journal.set(sim.state.counters, 'child', n + 1);
+    name = n === 1 ? 'child' : `child${n}`;
+  }
+  const childName = name;
+  sim.inContext(['kernel_clone', 'copy_process', 'dup_mm', 'dup_mmap'], () => forkTask(sim, parent, childName));
+}
+
+/** `task NAME`: the statements that follow run in that task. */
+export function switchTaskStatement(sim: Sim, st: TaskSwitch): void {
+  const t = sim.state.tasks.get(st.name);
+  if (!t) sim.error(`no task "${st.name}" (tasks: ${[...sim.state.tasks.keys()].join(', ')})`);
+  if (!t.alive) sim.error(`task "${st.name}" has exited`);
+  sim.journal.set(sim.state.cur, 'task', st.name);
+  sim.emit('task', () => ({ text: `The following statements run in ${st.name}.`, task: st.name }));
+}
+
+/** `exit [TASK]`: the task exits (its mm goes away); a live task, if any, becomes the current one. */
+export function exitStatement(sim: Sim, st: Exit): void {
+  const t = st.name ? sim.state.tasks.get(st.name) : currentTask(sim);
+  if (!t) sim.error(`no task "${st.name}"`);
+  if (!t.alive) sim.error(`task "${t.name}" has already exited`);
+  sim.inContext(['do_exit', 'exit_mm', 'mmput'], () => exitTask(sim, t));
+  if (sim.state.cur.task === t.name) {
+    const other = [...sim.state.tasks.values()].find((x) => x.alive);
+    if (other) sim.journal.set(sim.state.cur, 'task', other.name);
+  }
 }

@@ -7,19 +7,9 @@ import { resolveKernel, selectorMatches, type KernelConfig, type KernelPolicy } 
 import { ScenarioRunError, Sim } from './sim';
 import { InvariantChecker } from './invariants';
 import { evaluateExpect } from './expect';
-import { addVma, currentTask, findVma, mmOf, writableAt, zapRange } from './mm';
-import { exitTask, forkTask } from './fork';
-import { mprotect } from './mprotect';
-import { madvise } from './madvise';
-import { handleFault } from './fault';
-import { gupStatement, releaseStatement } from './handles';
 import { runConceptStatement } from './statements';
-import { completeBios } from './dio';
-import { dioStatement } from './iovec';
-import { declareFile } from './filesystems';
+import { currentTask } from './mm';
 import { Run } from './run';
-import { PAGE_SIZE } from './state';
-import { maybeDmaPinned, setDirty } from './folio';
 import { applyIterations, isSteady, netChanges, safeIterations } from './fastforward';
 
 export interface SimulateOptions {
@@ -119,137 +109,6 @@ class Interpreter {
         this.chapters.push({ title: st.text, line: st.pos.line, step: sim.events.length + 1 });
         sim.emit('mark', () => ({ text: `Chapter: ${st.text}` }));
         return;
-      case 'mmap': {
-        const mm = mmOf(sim, currentTask(sim));
-        if (st.backing.kind === 'file' && !sim.state.files.has(st.backing.file)) sim.error(`no file "${st.backing.file}" (declare it first with: file ${st.backing.file} SIZE)`);
-        sim.call('do_mmap', () =>
-          addVma(sim, mm, {
-            name: st.name,
-            size: st.size,
-            backing: st.backing.kind,
-            ...(st.backing.kind === 'file' ? { file: st.backing.file } : {}),
-            shared: st.shared,
-            writable: st.writable,
-            thp: st.thp,
-          }),
-        );
-        return;
-      }
-      case 'file':
-        declareFile(sim, st);
-        return;
-      case 'read':
-      case 'write': {
-        const mm = mmOf(sim, currentTask(sim));
-        const vma = findVma(sim, mm, st.name);
-        const off = st.off ?? 0;
-        const len = st.len ?? vma.size - off;
-        if (off + len > vma.size || len <= 0) sim.error(`${off}+${len} is outside "${st.name}" (${vma.size} bytes)`);
-        const first = Math.floor((vma.start + off) / PAGE_SIZE);
-        const last = Math.floor((vma.start + off + len - 1) / PAGE_SIZE);
-        for (let p = first; st.op === 'write' && p <= last; p++) if (!writableAt(vma, p * PAGE_SIZE)) sim.error(`"${st.name}" is read-only${vma.prot.length ? ` at offset ${p * PAGE_SIZE - vma.start}` : ''}: a store would get SIGSEGV`);
-        sim.charge(last - first + 1);
-        sim.inContext([st.op === 'read' ? 'CPU load' : 'CPU store', 'exc_page_fault'], () => {
-          for (let p = first; p <= last; p++) {
-            const va = p * PAGE_SIZE;
-            const pte = mm.ptes.get(p);
-            const pmd = mm.pmds.get(Math.floor(va / (2 * 1024 * 1024)));
-            const mapped = pte ?? pmd;
-            const needsFault = !mapped || (st.op === 'write' && !mapped.rw);
-            if (needsFault) handleFault(sim, mm, vma, va, st.op);
-            else if (st.op === 'write' && pte && !pte.dirty) handleFault(sim, mm, vma, va, 'write');
-          }
-        });
-        if (st.op === 'write') sim.emit('task', () => ({ text: `${mm.owner} has written ${len} bytes to "${st.name}"${off ? ` at offset ${off}` : ''}.`, task: mm.owner }));
-        else sim.emit('task', () => ({ text: `${mm.owner} has read ${len} bytes of "${st.name}"${off ? ` at offset ${off}` : ''}.`, task: mm.owner }));
-        return;
-      }
-      case 'munmap': {
-        const mm = mmOf(sim, currentTask(sim));
-        const vma = findVma(sim, mm, st.name);
-        sim.call('__vm_munmap', () => {
-          zapRange(sim, mm, vma.start, vma.size, 'munmap');
-          sim.journal.mapDelete(mm.vmas, vma.name);
-          sim.emit('vma', () => ({ text: `"${vma.name}" is unmapped from ${mm.owner}.`, task: mm.owner, va: vma.start }));
-        });
-        return;
-      }
-      case 'madvise':
-        madvise(sim, st.name, st.advice, st.off, st.len);
-        return;
-      case 'mprotect':
-        mprotect(sim, st.name, st.writable, st.off, st.len);
-        return;
-      case 'fork': {
-        const parent = currentTask(sim);
-        let name = st.child;
-        if (!name) {
-          const n = sim.state.counters.child;
-          sim.journal.set(sim.state.counters, 'child', n + 1);
-          name = n === 1 ? 'child' : `child${n}`;
-        }
-        const childName = name;
-        sim.inContext(['kernel_clone', 'copy_process', 'dup_mm', 'dup_mmap'], () => forkTask(sim, parent, childName));
-        return;
-      }
-      case 'task': {
-        const t = sim.state.tasks.get(st.name);
-        if (!t) sim.error(`no task "${st.name}" (tasks: ${[...sim.state.tasks.keys()].join(', ')})`);
-        if (!t.alive) sim.error(`task "${st.name}" has exited`);
-        sim.journal.set(sim.state.cur, 'task', st.name);
-        sim.emit('task', () => ({ text: `The following statements run in ${st.name}.`, task: st.name }));
-        return;
-      }
-      case 'exit': {
-        const t = st.name ? sim.state.tasks.get(st.name) : currentTask(sim);
-        if (!t) sim.error(`no task "${st.name}"`);
-        if (!t.alive) sim.error(`task "${t.name}" has already exited`);
-        sim.inContext(['do_exit', 'exit_mm', 'mmput'], () => exitTask(sim, t));
-        if (sim.state.cur.task === t.name) {
-          const other = [...sim.state.tasks.values()].find((x) => x.alive);
-          if (other) sim.journal.set(sim.state.cur, 'task', other.name);
-        }
-        return;
-      }
-      case 'pin':
-      case 'get':
-        sim.inContext([], () =>
-          gupStatement(sim, { pin: st.op === 'pin', name: st.handle, mapping: st.name, off: st.off, len: st.len, write: st.write, longterm: st.longterm, fast: st.fast }),
-        );
-        return;
-      case 'unpin':
-      case 'put':
-        releaseStatement(sim, st.handle, st.op === 'unpin', st.dirty);
-        return;
-      case 'dio':
-        dioStatement(sim, st);
-        return;
-      case 'complete':
-        completeBios(sim, st.bio);
-        return;
-      case 'writeback': {
-        const mm = mmOf(sim, currentTask(sim));
-        const vma = findVma(sim, mm, st.name);
-        const off = st.off ?? 0;
-        const len = st.len ?? vma.size - off;
-        if (off + len > vma.size || len <= 0) sim.error(`${off}+${len} is outside "${st.name}" (${vma.size} bytes)`);
-        sim.charge(Math.ceil(len / PAGE_SIZE));
-        sim.call('writeback', () => {
-          for (let va = vma.start + off; va < vma.start + off + len; va += PAGE_SIZE) {
-            const pte = mm.ptes.get(va / PAGE_SIZE);
-            const f = pte && !pte.special ? sim.state.folios.get(pte.folio) : undefined;
-            if (!f) continue;
-            // Reclaim cannot unmap an exclusive anon page that may be pinned (folio_try_share_anon_rmap_pte
-            // refuses), so it is never swapped out and stays dirty.
-            if (f.kind === 'anon' && sim.policy['anon-exclusive'] === 'yes' && f.anonExclusive[pte!.page] === 1 && maybeDmaPinned(f)) {
-              sim.emit('flag', () => ({ text: `${f.kind === 'anon' ? `F${f.id}` : ''} may be pinned and is exclusive: reclaim cannot unmap it, so it is not written out and stays dirty.`, folio: f.id }));
-              continue;
-            }
-            setDirty(sim, f, false, 'by writeback (its contents are now saved, e.g. to swap)');
-          }
-        });
-        return;
-      }
       case 'repeat':
         this.runRepeat(st.count, st.body, st.pos.line);
         return;

@@ -65,7 +65,7 @@ export function CompareView(props: CompareViewProps) {
     <section className="panel compare" aria-label="Compare kernels">
       <header className="panel-title compare-title">
         <span>{`Compare: ${a.label} vs ${b?.label ?? '…'}`}</span>
-        <div className="compare-tabs" role="tablist" aria-label="View to compare" onKeyDown={onTabKey}>
+        <div className="compare-tabs" role="tablist" tabIndex={-1} aria-label="View to compare" onKeyDown={onTabKey}>
           {TABS.map((t) => (
             <button key={t} type="button" role="tab" data-tab={t} className="compare-tab" aria-selected={t === tab} tabIndex={t === tab ? 0 : -1} onClick={() => setTab(t)}>
               {TAB_LABEL[t]}
