@@ -4,7 +4,7 @@
 //   npx tsx scripts/kernels/translate.ts FILE.scn      (prints the C program and the plan)
 import { readFileSync } from 'node:fs';
 import { parseScenario } from '../../src/scenario';
-import type { Expect, Statement } from '../../src/scenario/ast';
+import type { Expect, Statement } from '../../src/core/ast';
 
 export type Plan =
   | { line: number; text: string; status: 'measure'; inflight: boolean }

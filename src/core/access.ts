@@ -3,7 +3,7 @@
 // Kernel: mm/mmap.c (do_mmap, __vm_munmap), arch/x86/mm/fault.c (exc_page_fault), mm/vmscan.c and
 // mm/page-writeback.c for writeback; faults themselves are modelled in fault.ts.
 
-import type { Access, Mmap, Munmap, Writeback } from '../scenario/ast';
+import type { Access, Mmap, Munmap, Writeback } from './ast';
 import type { Sim } from './sim';
 import { PAGE_SIZE } from './state';
 import { addVma, currentTask, findVma, mmOf, writableAt, zapRange } from './mm';

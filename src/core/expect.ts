@@ -1,7 +1,7 @@
 // `expect SUBJECT[.FIELD] OP VALUE`: resolve the subject in the current state and compare; and `label`, which
 // names a folio for later expectations.
 
-import type { Expect } from '../scenario/ast';
+import type { Expect } from './ast';
 import type { Sim } from './sim';
 import type { Folio, FolioLabel } from './state';
 import { ERRNO, errnoName } from './events';

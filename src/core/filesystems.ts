@@ -4,7 +4,7 @@
 // Kernel: fs/udf/inode.c (udf_direct_IO), fs/fat/inode.c (fat_direct_IO), fs/ext2/inode.c (ext2_direct_IO,
 // before the iomap conversion), fs/direct-io.c (__blockdev_direct_IO).
 
-import type { FileDecl } from '../scenario/ast';
+import type { FileDecl } from './ast';
 import type { Sim } from './sim';
 import type { Dio, FileObj } from './state';
 import type { DioRequest } from './dio';

@@ -2,7 +2,7 @@
 // Kernel: kernel/fork.c (dup_mmap), mm/memory.c (vma_needs_copy, copy_page_range, copy_present_ptes,
 // copy_present_page), mm/huge_memory.c (copy_huge_pmd), mm/rmap.c (anon_vma_fork), mm/mmap.c (exit_mmap).
 
-import type { Exit, Fork, TaskSwitch } from '../scenario/ast';
+import type { Exit, Fork, TaskSwitch } from './ast';
 import type { Sim } from './sim';
 import type { Mm, Pte, Task, Vma } from './state';
 import { PAGE_SIZE, PMD_SIZE } from './state';

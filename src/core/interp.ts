@@ -1,7 +1,7 @@
 // Runs a parsed scenario: each statement becomes kernel-level events on the simulator.
 
-import type { Scenario, Statement, Trivia } from '../scenario/ast';
-import type { ScenarioError } from '../scenario/ast';
+import type { Scenario, Statement, Trivia } from './ast';
+import type { ScenarioError } from './ast';
 import type { Chapter, ExpectationResult } from './events';
 import { resolveKernel, selectorMatches, type KernelConfig, type KernelPolicy } from './policy';
 import { ScenarioRunError, Sim } from './sim';
@@ -138,19 +138,21 @@ class Interpreter {
     }
   }
 
+  /**
+   * Runs a repeat. The first iterations and the last ones are recorded in full; the ones between are muted into
+   * one elided span, and while muted, iterations whose net effect is steady are fast-forwarded k at a time. A
+   * repeat nested inside a muted span stays muted (only the outermost repeat mutes and unmutes).
+   */
   private runRepeat(count: number, body: readonly (Statement | Trivia)[], line: number): void {
     const sim = this.sim;
     const fastForward = !containsExpect(body);
-    if (sim.muted) {
-      this.runMutedIterations(count, body, fastForward, count);
-      return;
-    }
+    const nested = sim.muted;
+    const tail = nested ? 0 : LOUD_TAIL;
     let loudRun = 0;
     let spanStart = 0;
     let previous: ReturnType<typeof netChanges> | undefined;
     for (let i = 0; i < count; i++) {
-      const remaining = count - i;
-      if (!sim.muted && loudRun >= LOUD_HEAD && remaining > LOUD_TAIL + 1) {
+      if (!sim.muted && loudRun >= LOUD_HEAD && count - i > LOUD_TAIL + 1) {
         this.checker.checkTouched(sim);
         sim.mute();
         spanStart = i;
@@ -160,9 +162,9 @@ class Interpreter {
       if (sim.muted && fastForward) {
         const r = this.tracedIteration(body, previous);
         previous = r.changes;
-        if (r.steady) {
+        if (r.steady && !unchanged.test()) {
           // Leave the last iterations (and anything near a boundary) to real execution.
-          const k = safeIterations(r.changes, count - (i + 1) - LOUD_TAIL - 1);
+          const k = safeIterations(r.changes, count - (i + 1) - tail - 1);
           if (k >= 2) {
             applyIterations(r.changes, k);
             this.executed += k * r.statements;
@@ -176,39 +178,13 @@ class Interpreter {
         sim.stmt += (count - (i + 1)) * unchanged.statements();
         i = count - 1;
       }
+      if (nested) continue;
       if (sim.muted) {
         if (sim.notable || count - (i + 1) <= LOUD_TAIL) {
           sim.unmute(i + 1 - spanStart, line, spanStart + 1);
           loudRun = 0;
         }
       } else loudRun++;
-    }
-  }
-
-  /** A nested repeat inside a muted span: run it, fast-forwarding steady stretches. */
-  private runMutedIterations(count: number, body: readonly (Statement | Trivia)[], fastForward: boolean, _total: number): void {
-    let previous: ReturnType<typeof netChanges> | undefined;
-    for (let i = 0; i < count; i++) {
-      if (!fastForward) {
-        this.runBlock(body);
-        continue;
-      }
-      const unchanged = this.unchangedProbe();
-      const r = this.tracedIteration(body, previous);
-      previous = r.changes;
-      if (unchanged.test()) {
-        this.sim.stmt += (count - (i + 1)) * unchanged.statements();
-        return;
-      }
-      if (r.steady) {
-        const k = safeIterations(r.changes, count - (i + 1) - 1);
-        if (k >= 2) {
-          applyIterations(r.changes, k);
-          this.executed += k * r.statements;
-          this.sim.stmt += k * r.statements;
-          i += k;
-        }
-      }
     }
   }
 

@@ -5,7 +5,7 @@
 // Kernel: lib/iov_iter.c (iov_iter_extract_pages, which never crosses an iovec boundary), block/bio.c
 // (__bio_iov_iter_get_pages), fs/direct-io.c (dio_refill_pages).
 
-import type { Dio as DioStatement } from '../scenario/ast';
+import type { Dio as DioStatement } from './ast';
 import type { Sim } from './sim';
 import { PAGE_SIZE } from './state';
 import { currentTask, findVma, mmOf } from './mm';

@@ -1,7 +1,7 @@
 // madvise(2): MADV_DONTNEED zaps a range; MADV_DONTFORK/DOFORK and MADV_WIPEONFORK/KEEPONFORK set VMA flags
 // that fork reads (fork.ts). Kernel: mm/madvise.c (madvise_dontneed_single_vma, madvise_vma_behavior).
 
-import type { MadviseAdvice } from '../scenario/ast';
+import type { MadviseAdvice } from './ast';
 import type { Sim } from './sim';
 import { currentTask, findVma, mmOf, zapRange } from './mm';
 

@@ -2,7 +2,7 @@
 // that owns it. The interpreter (interp.ts) keeps the statements that steer the run itself (title, kernel,
 // note, mark, repeat, expect) and hands everything in this table over.
 
-import type { Pin, Release, Statement } from '../scenario/ast';
+import type { Pin, Release, Statement } from './ast';
 import type { Sim } from './sim';
 import { vfioMap, vfioUnmap } from './handles';
 import { closePipe, createPipe, vmsplice } from './pipe';

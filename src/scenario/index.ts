@@ -1,6 +1,6 @@
 // The scenario language: parse text into the AST, print the AST back as canonical text.
 
-export type * from './ast';
+export type * from '../core/ast';
 export {
   COMPARE_OPS,
   ERRNO_NAMES,

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import type { Scenario, Statement, Trivia } from './ast';
+import type { Scenario, Statement, Trivia } from '../core/ast';
 import { LIMITS, formatError, parseKernelSpec, parseScenario, suggest } from './parser';
 
 /** The AST without source positions, and without keys whose value is undefined. */

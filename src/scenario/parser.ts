@@ -20,7 +20,7 @@ import type {
   Statement,
   Trivia,
   Writeback,
-} from './ast';
+} from '../core/ast';
 import { parseErrnoName, readNumber, readSignedNumber } from './numbers';
 import { didYouMean, suggest } from '../core/suggest';
 import { checkKernelSpec, checkKernelWords } from '../core/kernelspec';

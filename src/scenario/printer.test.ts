@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import type { CompareOp, Expect, ExpectValue, Kernel, Pos, Repeat, Scenario, Statement, Title, Trivia } from './ast';
+import type { CompareOp, Expect, ExpectValue, Kernel, Pos, Repeat, Scenario, Statement, Title, Trivia } from '../core/ast';
 import { ERRNO_NAMES, FOLIO_KINDS, formatError, parseScenario } from './parser';
 import { formatText, printScenario, printStatement } from './printer';
 

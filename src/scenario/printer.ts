@@ -1,6 +1,6 @@
 // AST → canonical scenario text. parseScenario(printScenario(s)) gives back s, apart from positions.
 
-import type { ExpectValue, Scenario, Statement, Trivia } from './ast';
+import type { ExpectValue, Scenario, Statement, Trivia } from '../core/ast';
 import { formatOffset, formatSize } from './numbers';
 import { isWordSeparator } from './parser';
 
