@@ -107,6 +107,30 @@ const overflowRun = (): number => {
 overflowRun(); // warm-up
 const overflowMs = [0, 1, 2, 3, 4].map(overflowRun);
 
+// ---- unmergeable auto pins: each call a handle of its own -----------------------------------------------
+
+// Two unnamed pins on alternate lines never join one group, so every call makes a new handle and holder. The
+// cost per pin must stay flat as they accumulate (it was quadratic: every statement rescanned every handle).
+const autoPins = (iterations: number): string => `kernel v5.10\nmmap buf 4K\nrepeat ${iterations}\n  pin buf 0 4K\n  pin buf 0 4K\nend\n`;
+const autoPinsRun = (iterations: number): number => time(() => runOf(autoPins(iterations))).ms;
+autoPinsRun(2000); // warm-up
+const autoPinsSmallMs = autoPinsRun(5000);
+const autoPinsLargeMs = autoPinsRun(20000);
+
+// ---- a budget overrun: how long until a run that never ends is refused ------------------------------------
+
+const overrunText = 'kernel v5.10\nmmap buf 4K\nrepeat 2097152\n  pin buf 0 4K\n  pin buf 0 4K\nend\n';
+const overrunMs = [0, 1, 2].map(() =>
+  time(() => {
+    const parsed = parseScenario(overrunText, 'overrun.scn');
+    if (!parsed.ok) throw new Error('overrun scenario does not parse');
+    const out = simulate(parsed.scenario);
+    if (out.ok) throw new Error('overrun scenario was not refused');
+    return out.error.message;
+  }),
+);
+const budgetStopMs = round(quantile(overrunMs.map((r) => r.ms).sort((a, b) => a - b), 0.5), 1);
+
 // ---- seek and snapshot on the big run ---------------------------------------------------------------------
 
 const rng = mulberry32(20230627);
@@ -140,6 +164,9 @@ const result = {
   seekRandomMs: { ...seek, jumps: seekMs.length, steps: busy.lastStep },
   snapshotMs: { ...summary(snapshotMs), samples: snapshotMs.length },
   parseLargeMs,
+  autoPins: { pins5kIterationsMs: round(autoPinsSmallMs, 1), pins20kIterationsMs: round(autoPinsLargeMs, 1), usPerPin: round((autoPinsLargeMs * 1000) / 40000, 2), growthFor4xIterations: round(autoPinsLargeMs / autoPinsSmallMs, 2) },
+  budgetStopMs,
+  budgetStopReason: overrunMs[0]!.value,
   targets: {
     parseLargeMs: { below: TARGETS.parseLargeMs, met: parseLargeMs < TARGETS.parseLargeMs },
     overflowPinsMs: { below: TARGETS.overflowPinsMs, met: overflowPinsMs < TARGETS.overflowPinsMs },

@@ -59,6 +59,7 @@ export function allocFolio(sim: Sim, kind: FolioKind, order: number, holder: str
   const folio = { ...newFolio(id, kind, order, pfn), ...extra };
   folio.refcount = 1;
   folio.holds.set(holder, { refs: 1, pins: 0 });
+  folio.heldRefs = 1;
   sim.journal.insertNew(sim.state.folios, id, folio);
   sim.touched.add(id);
   sim.emit('alloc', () => ({
@@ -75,6 +76,8 @@ function adjustHold(sim: Sim, f: Folio, holder: string, refs: number, pins: numb
   const next = { refs: prev.refs + refs, pins: prev.pins + pins };
   if (next.refs === 0 && next.pins === 0) sim.journal.mapDelete(f.holds, holder);
   else sim.journal.mapSet(f.holds, holder, next);
+  if (refs !== 0) sim.journal.set(f, 'heldRefs', f.heldRefs + refs);
+  if (pins !== 0) sim.journal.set(f, 'heldPins', f.heldPins + pins);
   return prev;
 }
 

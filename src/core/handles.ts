@@ -97,6 +97,7 @@ function callIntoHandle(sim: Sim, spec: CallSpec, take: (holder: string, mm: Mm,
   const r = take(groupHolder, mm, va, npages);
   if (open && samePages(open.pages, r.pages) && open.result === r.result) {
     sim.journal.set(open, 'calls', open.calls + 1);
+    sim.lastAutoHandle.set(spec.kind, open);
     return open;
   }
   if (open && before) {
@@ -135,6 +136,7 @@ function callIntoHandle(sim: Sim, spec: CallSpec, take: (holder: string, mm: Mm,
     ...(autoNo !== undefined ? { autoFirst: autoNo } : {}),
   };
   sim.journal.insertNew(sim.state.handles, name, handle);
+  if (autoNo !== undefined) sim.lastAutoHandle.set(spec.kind, handle);
   return handle;
 }
 
@@ -148,9 +150,9 @@ function holdsOf(sim: Sim, holder: string): Map<number, { refs: number; pins: nu
 }
 
 function openGroup(sim: Sim, spec: CallSpec, autoNo: number): Handle | undefined {
-  for (const h of sim.state.handles.values()) {
-    if (h.perCall && h.autoFirst !== undefined && !h.released && h.kind === spec.kind && h.line === sim.line && h.autoFirst + h.calls === autoNo && h.task === sim.state.cur.task) return h;
-  }
+  // Only the previous auto call's handle can be contiguous with this one (autoFirst + calls === autoNo).
+  const h = sim.lastAutoHandle.get(spec.kind);
+  if (h && h.perCall && h.autoFirst !== undefined && !h.released && h.line === sim.line && h.autoFirst + h.calls === autoNo && h.task === sim.state.cur.task) return h;
   return undefined;
 }
 

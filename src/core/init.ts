@@ -26,6 +26,8 @@ export function newFolio(id: number, kind: FolioKind, order: number, pfn: number
     locked: false,
     freed: false,
     holds: new Map(),
+    heldRefs: 0,
+    heldPins: 0,
   };
 }
 
@@ -39,9 +41,11 @@ export function createInitialState(): SimState {
   zero.refcount = 1;
   zero.reserved = true;
   zero.holds.set(ZERO_HOLDER, { refs: 1, pins: 0 });
+  zero.heldRefs = 1;
   const hugeZero = newFolio(2, 'hugezero', PMD_ORDER, HUGE_ZERO_PFN);
   hugeZero.refcount = 1;
   hugeZero.holds.set(HUGE_ZERO_HOLDER, { refs: 1, pins: 0 });
+  hugeZero.heldRefs = 1;
   const mm = newMm(1, MAIN_TASK);
   return {
     counters: { folio: 3, pfn: FIRST_USER_PFN, mm: 2, bio: 1, dio: 1, diskBlock: 8, pin: 1, get: 1, child: 1, cpu: 0, violations: 0 },

@@ -167,6 +167,7 @@ class Interpreter {
           const k = safeIterations(r.changes, count - (i + 1) - tail - 1);
           if (k >= 2) {
             applyIterations(r.changes, k);
+            sim.pageTableWrites++; // the applied changes bypass setPte: let the page-table checks look again
             this.executed += k * r.statements;
             sim.stmt += k * r.statements;
             i += k;

@@ -12,6 +12,7 @@ import { holder, isLeak } from './holders';
 export class InvariantChecker {
   private reported = new Map<string, string>();
   private staleReported = new Set<string>();
+  private pageTableWritesSeen = 0;
 
   checkTouched(sim: Sim): void {
     for (const id of sim.touched) {
@@ -28,12 +29,8 @@ export class InvariantChecker {
   }
 
   checkFolio(sim: Sim, f: Folio): void {
-    let refs = 0;
-    let pins = 0;
-    for (const h of f.holds.values()) {
-      refs += h.refs;
-      pins += h.pins;
-    }
+    const refs = f.heldRefs;
+    const pins = f.heldPins;
     // Holder sums are kept as exact integers; the refcount wraps at 32 bits.
     const expected = refs | 0;
     this.once(`ref:${f.id}`, f.refcount === expected ? 'ok' : `${f.refcount}/${expected}`, () =>
@@ -51,6 +48,9 @@ export class InvariantChecker {
   }
 
   checkStalePins(sim: Sim): void {
+    // A pin turns stale only when the page tables change under it.
+    if (sim.pageTableWrites === this.pageTableWritesSeen) return;
+    this.pageTableWritesSeen = sim.pageTableWrites;
     for (const s of stalePins(sim)) {
       const key = `${s.handle.name}@${s.page.va}`;
       if (this.staleReported.has(key)) continue;

@@ -143,6 +143,7 @@ export function setPte(sim: Sim, mm: Mm, va: number, pte: Pte | undefined, text:
   const key = vpn(va);
   if (pte) sim.journal.mapSet(mm.ptes, key, pte);
   else sim.journal.mapDelete(mm.ptes, key);
+  sim.pageTableWrites++;
   sim.emit(pte ? 'pte' : 'map', () => ({ text, task: mm.owner, va, folio: pte?.folio }));
 }
 
@@ -150,6 +151,7 @@ export function setPmd(sim: Sim, mm: Mm, va: number, pmd: PmdLeaf | undefined, t
   const key = pmdKey(va);
   if (pmd) sim.journal.mapSet(mm.pmds, key, pmd);
   else sim.journal.mapDelete(mm.pmds, key);
+  sim.pageTableWrites++;
   sim.emit(pmd ? 'pte' : 'map', () => ({ text, task: mm.owner, va, folio: pmd?.folio }));
 }
 
@@ -206,6 +208,7 @@ export function splitPmd(sim: Sim, mm: Mm, va: number): void {
     ensureTables(sim, mm, base, 'pte');
     if (f.kind === 'hugezero') {
       for (let i = 0; i < 512; i++) {
+        sim.pageTableWrites++;
         sim.journal.mapSet(mm.ptes, vpn(base) + i, { folio: sim.state.zeroFolio, page: 0, rw: false, dirty: false, accessed: true, special: true });
       }
       sim.emit('pte', () => ({ text: `512 special PTEs now map the 4 KiB shared zero page instead.`, task: mm.owner, va: base }));
@@ -215,6 +218,7 @@ export function splitPmd(sim: Sim, mm: Mm, va: number): void {
       const pva = base + i * PAGE_SIZE;
       getRef(sim, f, mapHolder(mm, pva), 1, 'for a PTE of the split');
       incPageMapcount(sim, f, i);
+      sim.pageTableWrites++;
       sim.journal.mapSet(mm.ptes, vpn(pva), { folio: f.id, page: i, rw: pmd.rw, dirty: pmd.dirty, accessed: pmd.accessed, special: false });
     }
     incEntireMapcount(sim, f, -1);

@@ -5,7 +5,7 @@ import { Journal } from './journal';
 import type { KernelPolicy, ResolvedKernel } from './policy';
 import type { EventKind, Finding, FindingKind, SimEvent } from './events';
 import { VIOLATION_KINDS } from './events';
-import type { SimState } from './state';
+import type { Handle, HandleKind, SimState } from './state';
 import { createInitialState } from './init';
 import { FUNCTION_NAMES } from './function-names';
 
@@ -47,6 +47,13 @@ export class Sim {
   private mutedSignatures = new Map<string, Finding>();
   /** Set when a muted iteration met a new kind of finding: the interpreter then unmutes. */
   notable = false;
+  /**
+   * Bumped whenever a PTE or PMD entry is installed or removed. Checks that depend only on what is mapped where
+   * (stale pins) run again only when it moved, so a long run of pins costs O(1) per statement, not O(handles).
+   */
+  pageTableWrites = 0;
+  /** The handle the previous auto-named `pin`/`get` call went to, per kind: the only one the next call can join. */
+  readonly lastAutoHandle = new Map<HandleKind, Handle>();
 
   /** Current-kernel function name → the name in the simulated release. */
   private readonly names: Readonly<Record<string, string>>;

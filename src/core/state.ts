@@ -45,6 +45,9 @@ export interface Folio {
   index?: number;
   /** Who holds each reference: holder key → contribution. */
   holds: Map<string, Hold>;
+  /** The sums of `holds` (refs and pins), kept with them so the invariant check is O(1) per folio. */
+  heldRefs: number;
+  heldPins: number;
 }
 
 export interface Pte {
