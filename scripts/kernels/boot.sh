@@ -40,7 +40,10 @@ for m in brd udf vfat nls_cp437 nls_ascii nls_utf8; do addmod "$m"; done
 truncate -s 16M "$R/img/ext4.img"; mkfs.ext4 -q -F -b 4096 -O ^has_journal "$R/img/ext4.img"
 truncate -s 16M "$R/img/udf.img"; mkudffs --blocksize=4096 --media-type=hd "$R/img/udf.img" >/dev/null
 truncate -s 16M "$R/img/fat.img"; busybox mkdosfs -n PINSCOPE "$R/img/fat.img" >/dev/null
-cp "$PROGS"/*.bin "$R/prog/"
+cp "$PROGS"/*.bin "$R/prog/" 2>/dev/null || true
+# PROGRAM_DIR/extra (optional, used by scripts/record/qemu-record.sh): copied to /extra; /extra/run.sh, when
+# there, runs instead of the programs.
+if [ -d "$PROGS/extra" ]; then cp -r "$PROGS/extra" "$R/extra"; fi
 
 {
   echo '#!/bin/sh'
@@ -55,7 +58,9 @@ cp "$PROGS"/*.bin "$R/prog/"
   echo 'mount -t vfat /dev/ram3 /mnt/fat || echo "@@I cannot mount vfat"'
   echo 'export PINSCOPE_VMEMMAP_SYM=$(grep " vmemmap_base$" /proc/kallsyms | cut -d" " -f1)'
   echo 'echo "@@READY $(cat /proc/sys/kernel/osrelease)"'
+  echo 'if [ -x /extra/run.sh ]; then /extra/run.sh; else'
   echo 'for p in /prog/*.bin; do n=${p##*/}; n=${n%.bin}; echo "@@BEGIN $n"; "$p"; echo "@@END $n $?"; done'
+  echo 'fi'
   echo 'echo @@DONE; sync; poweroff -f'
 } > "$R/init"
 chmod +x "$R/init"

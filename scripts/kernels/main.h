@@ -16,6 +16,7 @@ static void run_tasks(void) {
 }
 int main(void) {
   rt_init();
+  rec_init();
   for (int i = 0; i < MAXH; i++) h_fd[i] = -1;
   prctl(PR_SET_CHILD_SUBREAPER, 1);
   prelude();
@@ -36,5 +37,6 @@ int main(void) {
   if (!ctl->finished) out("@@I stopped at statement %d of %d", ctl->pc, NSTEPS);
   ctl->finished = 1;
   while (wait(NULL) > 0) {}
+  rec_finish();
   return 0;
 }

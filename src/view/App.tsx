@@ -17,6 +17,8 @@ import { FindingsPanel } from './findings/FindingsPanel';
 import { installTestApi } from './testApi';
 import { PanelBoundary } from './common/PanelBoundary';
 import { DraftBar } from './DraftBar';
+import { RealTracePanel } from './realtrace/RealTracePanel';
+import { useTracePaste } from './realtrace/importTrace';
 import { usePrefs } from './prefs';
 import { useViewZoom } from './common/useViewZoom';
 import { PresentChrome } from './present/PresentChrome';
@@ -30,6 +32,7 @@ export function App() {
   useKeyboard();
   usePlayback();
   useFileDrop();
+  useTracePaste();
   useViewZoom();
   usePresentation();
   const presenting = usePresent((p) => p.presenting);
@@ -51,6 +54,7 @@ export function App() {
           </div>
         )}
         <DraftBar />
+        <RealTracePanel />
       </div>
       <main className={`workspace${editorCollapsed ? ' editor-collapsed' : ''}`}>
         <PanelBoundary name="Scenario editor">

@@ -8,6 +8,8 @@ import { actionForKey } from './actions';
 import { usePrefs } from './prefs';
 import { readDraft, refuseDrop, replaceText, useDrafts } from './draft';
 import { usePresent } from './present/presentStore';
+import { looksLikeTrace } from '../store/realtrace';
+import { openTraceText } from './realtrace/importTrace';
 
 /** Advance one event at a time at the chosen speed while playing. */
 export function usePlayback(): void {
@@ -64,6 +66,7 @@ export async function openDroppedFile(file: File): Promise<void> {
     return;
   }
   const text = await file.text();
+  if (looksLikeTrace(text)) return openTraceText(text, `the file "${file.name}"`);
   replaceText(`the file "${file.name}"`, () => useExplorer.getState().load(text));
 }
 
@@ -150,7 +153,8 @@ export function useUrlSync(): void {
   }, []);
 }
 
-/** Dropping a .scn file anywhere opens it (edited text can be had back with Undo); other files are refused. */
+/** Dropping a .scn file anywhere opens it (edited text can be had back with Undo), a real trace (.json from
+ * scripts/record/record.sh) is imported; other files are refused. */
 export function useFileDrop(): void {
   useEffect(() => {
     const over = (e: DragEvent) => e.preventDefault();

@@ -1,6 +1,7 @@
 // The memory view, pure: the folio blocks of the rows in view, as SVG. The connected MemoryPanel decides
 // which rows are in view (virtualized scrolling) and passes the store's snapshot, selection and callbacks.
 
+import { RealCountMark } from '../realtrace/RealCountMark';
 import { ZeroHatches } from '../common/ZeroHatches';
 import { useRef, type KeyboardEvent } from 'react';
 import type { FolioView } from '../../core';
@@ -211,6 +212,7 @@ function AliveBlock({ item, view, special }: { item: FrameItem; view: FolioView;
           </tspan>
         </text>
       )}
+      <RealCountMark folio={f.id} x={w - 10} y={large ? 80 : 64} />
       {ticks && (
         <g className="mb-ticks" transform={`translate(${ticksX},52)`} aria-hidden="true">
           <text className="mb-ticks-label" x={0} y={-6}>

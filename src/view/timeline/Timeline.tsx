@@ -8,6 +8,8 @@ import { buildTimelineModel } from './layout';
 import { frameThrottle } from './scrub';
 import { TRANSPORT, TimelineView, type TransportId } from './TimelineView';
 import './timeline.css';
+import { timelineMarks } from '../realtrace/TimelineMarks';
+import { useAlignment } from '../../store/realtraceStore';
 
 /** Button names and titles come from the shared action list, with the keyboard shortcut of each. */
 export const TRANSPORT_TITLES: Partial<Record<TransportId, { label: string; keyLabel: string }>> = Object.fromEntries(
@@ -44,6 +46,7 @@ export function Timeline() {
   const playing = useExplorer(selectPlaying);
   const speed = useExplorer((s) => s.speed);
   const pauseAtChapters = useExplorer((s) => s.pauseAtChapters);
+  const alignment = useAlignment();
   // A new run is a new object: the model is built once per run.
   const model = useMemo(() => (run ? buildTimelineModel(run) : null), [run]);
   const [measure, width] = useWidth<HTMLDivElement>();
@@ -76,6 +79,7 @@ export function Timeline() {
           }}
           onSeek={(s) => useExplorer.getState().seek(s)}
           onSpeed={(n) => useExplorer.getState().setSpeed(n)}
+          overlay={alignment ? (scale) => timelineMarks(alignment, scale) : undefined}
         />
       )}
       <label className="tl-chapter-stop" title="Playback pauses at the start of each chapter">

@@ -2,7 +2,7 @@
 // flags, problem markers, elided spans, the handle) and the readout. It takes the precomputed model and the
 // width; the connected `Timeline` supplies the store.
 
-import { memo, useRef, useState, type KeyboardEvent, type PointerEvent } from 'react';
+import { memo, useRef, useState, type KeyboardEvent, type PointerEvent, type ReactNode } from 'react';
 import {
   TRACK,
   binEvents,
@@ -57,6 +57,8 @@ export interface TimelineViewProps {
   onSliderKey(unit: 'event' | 'statement' | 'chapter' | 'start' | 'end', dir: 1 | -1): void;
   onSeek(step: number): void;
   onSpeed(eventsPerSecond: number): void;
+  /** Extra marks drawn over the track (e.g. an imported real trace's disagreements), given the step scale. */
+  overlay?: (scale: StepScale) => ReactNode;
 }
 
 export function TimelineView(props: TimelineViewProps) {
@@ -227,6 +229,7 @@ function Scrubber(props: ScrubberProps) {
     >
       <svg width={width} height={TRACK.height} viewBox={`0 0 ${width} ${TRACK.height}`} aria-hidden="true" focusable="false">
         {width > 0 && <TrackLayer model={model} width={width} />}
+        {width > 0 && props.overlay?.(scale)}
         <rect className="tl-played" x={scale.range()[0]} y={TRACK.top} width={Math.max(0, x - scale.range()[0]!)} height={TRACK.bottom - TRACK.top} />
         {hover !== null && hover !== step && (
           <g className="tl-hover" transform={`translate(${Math.round(scale(hover)) + 0.5},0)`}>
