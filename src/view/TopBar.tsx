@@ -22,7 +22,7 @@ export function TopBar() {
       <div className="spacer" />
       <ShareMenu />
       <PresentButton />
-      <SpeakerButton className="icon-button present-enter" />
+      <SpeakerButton className="icon-button present-enter" short />
       <button type="button" className="icon-button" aria-label="Keyboard shortcuts" title="Keyboard shortcuts (?)" onClick={() => useExplorer.getState().setHelpOpen(true)}>
         ?
       </button>

@@ -66,7 +66,7 @@ export function PresentButton() {
 }
 
 /** Opens the speaker view in a second window (a click, so the browser allows it), or brings it to the front. */
-export function SpeakerButton({ className }: { className: string }) {
+export function SpeakerButton({ className, short = false }: { className: string; /** "Speaker" on a crowded bar. */ short?: boolean }) {
   const open = useSpeakerHost((h) => h.open);
   const blocked = useSpeakerHost((h) => h.blocked);
   return (
@@ -74,13 +74,15 @@ export function SpeakerButton({ className }: { className: string }) {
       type="button"
       className={className}
       data-open={open ? 'yes' : 'no'}
+      aria-label={short ? (blocked ? 'Speaker view (blocked)' : 'Speaker view') : undefined}
       title={blocked ? 'The browser blocked the window: allow pop-ups for this page, then try again' : 'Notes, next stop, call chain and a timer, in a second window'}
       onClick={(e) => {
         openSpeakerView();
         e.currentTarget.blur();
       }}
     >
-      {blocked ? 'Speaker view (blocked)' : 'Speaker view'}
+      {short ? 'Speaker' : 'Speaker view'}
+      {blocked ? ' (blocked)' : ''}
     </button>
   );
 }
