@@ -21,7 +21,7 @@ describe('reading messages', () => {
   });
 
   it('ignores what is not ours, not this version, of an unknown type, or malformed', () => {
-    for (const bad of [
+    const bad = [
       null,
       'speaker-hello',
       [],
@@ -38,9 +38,8 @@ describe('reading messages', () => {
       { ...env, type: 'audience-scenario', rev: 1, source: 'x'.repeat(400_001), kernel: null, title: '' },
       { ...env, session: 'no spaces', type: 'speaker-hello' },
       { ...env, seq: -1, type: 'speaker-hello' },
-    ]) {
-      expect(readSpeakerMessage(bad), JSON.stringify(bad)?.slice(0, 80)).toBeUndefined();
-    }
+    ];
+    expect(bad.map((m) => readSpeakerMessage(m))).toEqual(bad.map(() => undefined));
   });
 });
 
