@@ -88,7 +88,7 @@ export function translate(text: string, file = 'scenario.scn'): Translation {
     }
     const L = st.pos.line;
     switch (st.op) {
-      case 'title': case 'kernel': case 'mark': case 'note':
+      case 'title': case 'kernel': case 'mark': case 'note': case 'show':
         break;
       case 'file': {
         if (st.fs !== 'blockdev' && st.blocksize !== PAGE) { stop(st, `fs=${st.fs} blocksize=${st.blocksize}: the test filesystems use 4 KiB blocks`); break; }

@@ -98,6 +98,15 @@ export interface Repeat extends Base { op: 'repeat'; count: number; body: (State
 export interface Mark extends Base { op: 'mark'; text: string }
 export interface Note extends Base { op: 'note'; text: string }
 
+/** The four views of the explorer, by the names a `show` statement uses (in the order the explorer lays them out). */
+export const VIEW_NAMES = ['pagetables', 'memory', 'graph', 'blockio'] as const;
+export type ViewName = (typeof VIEW_NAMES)[number];
+/**
+ * Presentation: `show VIEW...` or `show all` chooses the views that presentation mode shows from the next step
+ * on, until the next `show`. The simulator only records the choice on the steps (Run.viewsAt).
+ */
+export interface Show extends Base { op: 'show'; views: 'all' | ViewName[] }
+
 export type CompareOp = '==' | '!=' | '<' | '<=' | '>' | '>=';
 /** An expectation's right-hand side: a number, an error name (-ENOMEM), a boolean or a kind word. */
 export type ExpectValue =
@@ -127,7 +136,7 @@ export interface Expect extends Base {
 
 export type Statement =
   | Title | Kernel | Mmap | FileDecl | Access | Munmap | Madvise | Mprotect | Fork | TaskSwitch | Exit
-  | Pin | Release | Dio | Complete | VfioMap | VfioUnmap | Vmsplice | PipeDecl | Close | Writeback | Label | Repeat | Mark | Note | Expect
+  | Pin | Release | Dio | Complete | VfioMap | VfioUnmap | Vmsplice | PipeDecl | Close | Writeback | Label | Repeat | Mark | Note | Show | Expect
   | Pvm | UringRegister | UringUnregister;
 
 /** A blank or comment-only line, kept so the printer reproduces the author's layout. */

@@ -1,5 +1,7 @@
 // What the simulator reports: a sequence of small events, and findings (violations, failed expectations).
 
+import type { ViewName } from './ast';
+
 export type EventKind =
   | 'ref' // refcount change by a holder (get/put, mapping reference, page cache)
   | 'pin' // pin taken or released (bias or _pincount)
@@ -93,6 +95,14 @@ export interface ExpectationResult {
   /** How many times it was checked (inside repeat) and how many failed. */
   checks: number;
   failures: number;
+  step: number;
+}
+
+/** A `show` statement's choice of views, in effect from `step` until the next one. */
+export interface ShownViews {
+  views: readonly ViewName[];
+  line: number;
+  /** The first step it applies to (like a chapter's: the state before the next event, then that event on). */
   step: number;
 }
 

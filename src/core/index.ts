@@ -2,7 +2,8 @@
 export { simulate, type SimulateOptions, type SimulateOutcome } from './interp';
 export { Run } from './run';
 export type { Snapshot, FolioView, HolderView, TaskView, PteView, VmaView, BioView, BvecView, DioView, HandleView } from './snapshot';
-export type { SimEvent, EventKind, Finding, FindingKind, ExpectationResult, Chapter } from './events';
+export type { SimEvent, EventKind, Finding, FindingKind, ExpectationResult, Chapter, ShownViews } from './events';
+export { VIEW_NAMES, type ViewName } from './ast';
 export { VIOLATION_KINDS, ERRNO, errnoName, elixirLink } from './events';
 export { PRESETS, TOGGLES, DEFAULT_PRESET, findPreset, resolveKernel, type KernelConfig, type KernelPolicy, type Preset, type ToggleSpec, type ResolvedKernel } from './policy';
 export { checkKernelSpec, checkKernelWords, formatKernelSpecError, parseKernelSpec, splitKernelWords, type KernelSpecCheck, type KernelSpecError, type SpecWord } from './kernelspec';

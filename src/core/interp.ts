@@ -2,7 +2,8 @@
 
 import type { Scenario, Statement, Trivia } from './ast';
 import type { ScenarioError } from './ast';
-import type { Chapter, ExpectationResult } from './events';
+import type { Chapter, ExpectationResult, ShownViews } from './events';
+import { VIEW_NAMES } from './ast';
 import { resolveKernel, selectorMatches, type KernelConfig, type KernelPolicy } from './policy';
 import { ScenarioRunError, Sim } from './sim';
 import { InvariantChecker } from './invariants';
@@ -44,6 +45,7 @@ const LOUD_TAIL = 2;
 
 class Interpreter {
   readonly chapters: Chapter[] = [];
+  readonly shows: ShownViews[] = [];
   readonly expectations = new Map<number, ExpectationResult>();
   private checker = new InvariantChecker();
   private pendingNote: string | undefined;
@@ -109,6 +111,13 @@ class Interpreter {
         this.chapters.push({ title: st.text, line: st.pos.line, step: sim.events.length + 1 });
         sim.emit('mark', () => ({ text: `Chapter: ${st.text}` }));
         return;
+      case 'show': {
+        // No event: only the choice is recorded. Choices made before the same step replace each other.
+        const shown: ShownViews = { views: st.views === 'all' ? VIEW_NAMES : [...st.views], line: st.pos.line, step: sim.events.length + 1 };
+        if (this.shows[this.shows.length - 1]?.step === shown.step) this.shows[this.shows.length - 1] = shown;
+        else this.shows.push(shown);
+        return;
+      }
       case 'repeat':
         this.runRepeat(st.count, st.body, st.pos.line);
         return;
@@ -288,7 +297,7 @@ export function simulate(scenario: Scenario, options: SimulateOptions = {}): Sim
   const sim = new Sim(resolved.kernel);
   sim.setLimits({ maxWork: options.maxWork ?? DEFAULT_LIMITS.maxWork, maxEvents: options.maxEvents ?? DEFAULT_LIMITS.maxEvents, maxBytes: options.maxBytes ?? DEFAULT_LIMITS.maxBytes, maxMillis: options.maxMillis ?? DEFAULT_LIMITS.maxMillis });
   const interp = new Interpreter(sim, options.maxEvents ?? DEFAULT_LIMITS.maxEvents, maxStatements);
-  const build = () => new Run(sim, interp.title, interp.chapters, [...interp.expectations.values()].sort((a, b) => a.line - b.line));
+  const build = () => new Run(sim, interp.title, interp.chapters, [...interp.expectations.values()].sort((a, b) => a.line - b.line), interp.shows);
   try {
     interp.runBlock(scenario.statements);
   } catch (e) {

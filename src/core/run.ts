@@ -2,7 +2,8 @@
 // any step by undoing or redoing journal patches. Step 0 is the state before the first event; step k is the
 // state after event k (events are numbered from 1).
 
-import type { Chapter, ExpectationResult, Finding, SimEvent } from './events';
+import type { Chapter, ExpectationResult, Finding, ShownViews, SimEvent } from './events';
+import { VIEW_NAMES, type ViewName } from './ast';
 import type { ResolvedKernel } from './policy';
 import type { Sim } from './sim';
 import { buildSnapshot, type Snapshot } from './snapshot';
@@ -19,6 +20,8 @@ export class Run {
     readonly title: string,
     readonly chapters: readonly Chapter[],
     readonly expectations: readonly ExpectationResult[],
+    /** Every `show` statement's choice, in step order (empty when the scenario has none). */
+    readonly shows: readonly ShownViews[] = [],
   ) {
     this.events = sim.events;
     this.findings = sim.findings;
@@ -53,6 +56,20 @@ export class Run {
   snapshot(step = this.step): Snapshot {
     this.seek(step);
     return buildSnapshot(this.sim, this);
+  }
+
+  /**
+   * The views presentation mode shows at `step`: those of the last `show` in effect there (step 0 takes the
+   * choices made before the first event), or all four.
+   */
+  viewsAt(step: number): readonly ViewName[] {
+    const at = Math.max(1, step);
+    let views: readonly ViewName[] = VIEW_NAMES;
+    for (const s of this.shows) {
+      if (s.step > at) break;
+      views = s.views;
+    }
+    return views;
   }
 
   eventAt(step: number): SimEvent | undefined {

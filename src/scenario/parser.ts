@@ -17,10 +17,13 @@ import type {
   Repeat,
   Scenario,
   ScenarioError,
+  Show,
   Statement,
   Trivia,
+  ViewName,
   Writeback,
 } from '../core/ast';
+import { VIEW_NAMES } from '../core/ast';
 import { parseErrnoName, readNumber, readSignedNumber } from './numbers';
 import { didYouMean, suggest } from '../core/suggest';
 import { checkKernelSpec, checkKernelWords } from '../core/kernelspec';
@@ -39,7 +42,7 @@ export const LIMITS = {
 export const STATEMENT_KEYWORDS = [
   'title', 'kernel', 'mmap', 'file', 'read', 'write', 'munmap', 'madvise', 'mprotect', 'fork', 'task', 'exit',
   'pin', 'get', 'unpin', 'put', 'dio', 'complete', 'vfio', 'vmsplice', 'pipe', 'close', 'writeback', 'label',
-  'pvm', 'uring', 'repeat', 'end', 'mark', 'note', 'expect',
+  'pvm', 'uring', 'repeat', 'end', 'mark', 'note', 'expect', 'show',
 ] as const;
 export type StatementKeyword = (typeof STATEMENT_KEYWORDS)[number];
 
@@ -125,11 +128,12 @@ export const USAGE: Record<StatementKeyword, string> = {
   end: 'end',
   mark: 'mark TEXT...',
   note: 'note TEXT...',
+  show: 'show pagetables|memory|graph|blockio [pagetables|memory|graph|blockio ...] | show all',
   expect: 'expect SUBJECT[.FIELD] OP VALUE [on SELECTOR ...]',
 };
 
 /** Statements allowed before `kernel`; everything else counts as an action. */
-const HEADER_KEYWORDS: ReadonlySet<string> = new Set(['title', 'kernel', 'mark', 'note']);
+const HEADER_KEYWORDS: ReadonlySet<string> = new Set(['title', 'kernel', 'mark', 'note', 'show']);
 
 const NAME = /^[A-Za-z_][A-Za-z0-9_-]*$/;
 // A handle reference may be one the simulator assigned: pin#1, get#2, dio#1, bio#3.
@@ -664,6 +668,38 @@ function parseUring(ctx: LineContext): Statement {
 /** One alternative of an `on` selector: a preset, a comparison with a preset, or toggle=value. */
 const KERNEL_SELECTOR = /^(?:(?:<=|>=|<|>)?(?:v\d+\.\d+|latest)|[a-z][a-z-]*=[a-z][a-z-]*)$/;
 
+/** Words a speaker may reach for that are not view names, and the view each one means (for the suggestion only). */
+const VIEW_ALIASES: Readonly<Record<string, ViewName>> = {
+  refcount: 'graph', refcounts: 'graph', refgraph: 'graph', holders: 'graph',
+  pages: 'memory', frames: 'memory', folios: 'memory',
+  pte: 'pagetables', ptes: 'pagetables', tables: 'pagetables', pt: 'pagetables',
+  bio: 'blockio', bios: 'blockio', block: 'blockio', io: 'blockio',
+};
+
+/** `show VIEW...` or `show all`: the views presentation mode shows from here on. */
+function parseShow(ctx: LineContext): Show {
+  const { cursor, pos } = ctx;
+  const first = cursor.take('view name');
+  const words = [first, ...cursor.rest()];
+  const names: readonly string[] = [...VIEW_NAMES, 'all'];
+  const views: ViewName[] = [];
+  for (const word of words) {
+    const known = names.find((n) => n === word.text);
+    if (known === undefined) {
+      const guess = suggest(word.text, names) ?? VIEW_ALIASES[word.text.toLowerCase()];
+      const hint = guess === undefined ? ` (views: ${names.join(', ')})` : ` (did you mean ${quote(guess)}?)`;
+      fail(word.col, `unknown view ${quote(word.text)}${hint}`);
+    }
+    if (known === 'all') {
+      if (words.length > 1) fail(word.col, `"all" stands alone: it shows every view (usage: ${USAGE.show})`);
+      return { op: 'show', pos, views: 'all' };
+    }
+    if (views.includes(known as ViewName)) fail(word.col, `view ${quote(known)} is already named on this line`);
+    views.push(known as ViewName);
+  }
+  return { op: 'show', pos, views };
+}
+
 function parseLabel(ctx: LineContext): Label {
   const { cursor } = ctx;
   const name = cursor.handleDefinition('NAME');
@@ -964,6 +1000,8 @@ class ScenarioParser {
       case 'mark':
       case 'note':
         return { op: keyword, pos, text: restOfLine(ctx) };
+      case 'show':
+        return parseShow(ctx);
       case 'mmap':
         return parseMmap(ctx);
       case 'file':

@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { CompareOp, Expect, ExpectValue, Kernel, Pos, Repeat, Scenario, Statement, Title, Trivia } from '../core/ast';
+import { VIEW_NAMES } from '../core/ast';
 import { ERRNO_NAMES, FOLIO_KINDS, formatError, parseScenario } from './parser';
 import { formatText, printScenario, printStatement } from './printer';
 
@@ -389,6 +390,10 @@ const action: fc.Arbitrary<Statement> = fc.oneof(
     .tuple(identifier, fc.boolean(), fc.option(fc.tuple(size, positiveSize), { nil: undefined }))
     .map(([name, writable, range]): Statement => (range === undefined ? { op: 'mprotect', pos: P, name, writable } : { op: 'mprotect', pos: P, name, writable, off: range[0], len: range[1] })),
   fc.tuple(fc.constantFrom('mark' as const, 'note' as const), lineText).map(([op, text]): Statement => ({ op, pos: P, text })),
+  fc.oneof(
+    fc.constant<Statement>({ op: 'show', pos: P, views: 'all' }),
+    fc.uniqueArray(fc.constantFrom(...VIEW_NAMES), { minLength: 1, maxLength: 4 }).map((views): Statement => ({ op: 'show', pos: P, views })),
+  ),
   expectStatement,
 );
 

@@ -56,6 +56,8 @@ export function printStatement(st: Statement | Trivia): string {
     case 'mark':
     case 'note':
       return `${st.op} ${formatText(st.text)}`;
+    case 'show':
+      return words('show', ...(st.views === 'all' ? ['all'] : st.views));
     case 'kernel':
       return words('kernel', st.preset, ...st.toggles.map((t) => `${t.name}=${t.value}`));
     case 'mmap': {

@@ -24,6 +24,7 @@ import { useViewZoom } from './common/useViewZoom';
 import { PresentChrome } from './present/PresentChrome';
 import { usePresentation } from './present/usePresentation';
 import { usePresent } from './present/presentStore';
+import { useShownViews } from './present/shownViews';
 
 installTestApi();
 
@@ -41,6 +42,7 @@ export function App() {
   const hasRun = useExplorer((s) => s.run !== null);
   const comparing = useExplorer((s) => s.compareSpec !== null);
   const folioSelected = useExplorer((s) => s.selectedFolio !== null);
+  const shown = useShownViews();
   return (
     <div className={`app${presenting ? ' presenting' : ''}`}>
       <TopBar />
@@ -60,7 +62,7 @@ export function App() {
         <PanelBoundary name="Scenario editor">
           <Editor />
         </PanelBoundary>
-        <div className="views">
+        <div className="views" {...shown}>
           {hasRun && comparing ? (
             <PanelBoundary name="Compare">
               <ComparePanel />

@@ -8,7 +8,7 @@ import { BUILTIN_SCENARIOS, LIBRARY_SCENARIOS, comparePair, findBuiltin, findLib
 import { releaseFocus } from './actions';
 import { replaceText } from './draft';
 import { textAsShown, type ShownKernel } from './share/exportText';
-import { PresentButton } from './present/PresentChrome';
+import { PresentButton, SpeakerButton } from './present/PresentChrome';
 
 export function TopBar() {
   return (
@@ -22,6 +22,7 @@ export function TopBar() {
       <div className="spacer" />
       <ShareMenu />
       <PresentButton />
+      <SpeakerButton className="icon-button present-enter" short />
       <button type="button" className="icon-button" aria-label="Keyboard shortcuts" title="Keyboard shortcuts (?)" onClick={() => useExplorer.getState().setHelpOpen(true)}>
         ?
       </button>

@@ -21,6 +21,8 @@ export interface PinscopeTestApi {
   pause(): void;
   /** The event that step `step` shows (its statement execution `stmt`, source line and text), or null. */
   eventAt(step: number): { stmt: number; line: number; text: string } | null;
+  /** The views a `show` statement chose for the current step (all four when none did). */
+  views(): string[];
 }
 
 declare global {
@@ -52,5 +54,6 @@ export function installTestApi(): void {
       const ev = step > 0 ? s().run?.events[step - 1] : undefined;
       return ev ? { stmt: ev.stmt, line: ev.line, text: ev.text } : null;
     },
+    views: () => [...(s().run?.viewsAt(s().step) ?? [])],
   };
 }

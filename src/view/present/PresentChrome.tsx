@@ -5,6 +5,7 @@ import { useExplorer, selectEvent, selectRun, selectStep } from '../../store/exp
 import { chapterAt } from '../../store/navigation';
 import { startCaption } from '../narration/layout';
 import { requestFullscreen, usePresent } from './presentStore';
+import { openSpeakerView, useSpeakerHost } from './speakerHost';
 import './present.css';
 
 export function PresentChrome() {
@@ -34,6 +35,7 @@ export function PresentChrome() {
             full screen
           </button>
         )}
+        <SpeakerButton className="present-button" />
         <button type="button" className="present-button" title="Leave presentation (Esc)" onClick={() => usePresent.getState().exit()}>
           exit
         </button>
@@ -59,6 +61,28 @@ export function PresentButton() {
         e.currentTarget.blur();
       }}>
       Present
+    </button>
+  );
+}
+
+/** Opens the speaker view in a second window (a click, so the browser allows it), or brings it to the front. */
+export function SpeakerButton({ className, short = false }: { className: string; /** "Speaker" on a crowded bar. */ short?: boolean }) {
+  const open = useSpeakerHost((h) => h.open);
+  const blocked = useSpeakerHost((h) => h.blocked);
+  return (
+    <button
+      type="button"
+      className={className}
+      data-open={open ? 'yes' : 'no'}
+      aria-label={short ? (blocked ? 'Speaker view (blocked)' : 'Speaker view') : undefined}
+      title={blocked ? 'The browser blocked the window: allow pop-ups for this page, then try again' : 'Notes, next stop, call chain and a timer, in a second window'}
+      onClick={(e) => {
+        openSpeakerView();
+        e.currentTarget.blur();
+      }}
+    >
+      {short ? 'Speaker' : 'Speaker view'}
+      {blocked ? ' (blocked)' : ''}
     </button>
   );
 }

@@ -7,6 +7,7 @@ import { ownsKeys } from '../actions';
 import { finishAnimations } from './animations';
 import { presentCommand, stopTarget, type PresentCommand } from './keys';
 import { usePresent } from './presentStore';
+import { setSpeakerCommandRunner } from './speakerHost';
 
 /** Run a clicker command: any running animation ends first, so a key pressed mid-animation is never lost. */
 export function runPresentCommand(cmd: PresentCommand): void {
@@ -20,6 +21,9 @@ export function runPresentCommand(cmd: PresentCommand): void {
   if (s.playing) s.pause();
   s.seek(stopTarget(s.run, s.step, cmd));
 }
+
+// The speaker view's clicker keys run here, in the audience window, exactly as its own keys do.
+setSpeakerCommandRunner(runPresentCommand);
 
 /** Whether the page's link asks for presentation mode (`?mode=present` or `#…&mode=present`). */
 export function linkAsksPresent(search: string, hash: string): boolean {
