@@ -20,7 +20,7 @@ const here = dirname(fileURLToPath(import.meta.url));
 const root = join(here, '..', '..');
 const cache = process.env.PINSCOPE_KERNEL_CACHE ?? join(root, '.cache', 'kernels');
 const KERNELS: { name: string; preset: string }[] = [
-  { name: '5.10', preset: 'v5.10' },
+  { name: '5.10', preset: 'v5.10 fork-pinned-file=share' },
   { name: '6.1', preset: 'v6.1 zero-pin=skip' },
   { name: '6.12', preset: 'v6.12' },
 ];

@@ -102,10 +102,12 @@ function copyPte(sim: Sim, pmm: Mm, cmm: Mm, vma: Vma, va: number, pte: Pte): vo
   const f = folioOf(sim, pte.folio);
   const exclusiveRule = sim.policy['anon-exclusive'] === 'yes';
   // v5.19+: only an exclusive anon page that may be pinned is copied at fork. Before, any page of a COW
-  // mapping that may be pinned was (page_maybe_dma_pinned with mm->has_pinned), page cache included.
+  // mapping that may be pinned was (page_maybe_dma_pinned with mm->has_pinned), page cache included, unless
+  // the kernel carries the 5.10.153 stable backport that copies anonymous pages only (fork-pinned-file=share).
+  const copiesKind = f.kind === 'anon' || sim.policy['fork-pinned-file'] === 'copy';
   const mustCopy = exclusiveRule
     ? f.kind === 'anon' && f.anonExclusive[pte.page] === 1 && pmm.hasPinned && maybeDmaPinned(f)
-    : isCow(vma) && pmm.hasPinned && maybeDmaPinned(f);
+    : isCow(vma) && copiesKind && pmm.hasPinned && maybeDmaPinned(f);
   if (mustCopy) {
     // copy_present_page(): the child gets its own copy now, the parent keeps the pinned page mapped as it was.
     sim.call('copy_present_page', () => {

@@ -55,6 +55,18 @@ export const TOGGLES = [
     ],
   },
   {
+    name: 'fork-pinned-file',
+    values: ['copy', 'share'],
+    summary: 'What fork does with a maybe-pinned page-cache page of a MAP_PRIVATE mapping (before PageAnonExclusive)',
+    meanings: {
+      copy: 'copy_present_page() copies any maybe-pinned page of a COW mapping for the child, page cache included (as v5.10 was released)',
+      share: 'the 5.10.153 stable backport "add non-anonymous page check in copy_present_page()": only anonymous pages are copied; the page-cache page is shared with the child',
+    },
+    // Stable-only (like zero-pin=fail): mainline replaced the whole rule in v5.19 (anon-exclusive=yes copies
+    // only exclusive anonymous pages), so no mainline release sets `share` and the toggle has no effect from v5.19.
+    history: [],
+  },
+  {
     name: 'unshare',
     values: ['none', 'anon', 'cow'],
     summary: 'When a read-only pin first breaks COW (FAULT_FLAG_UNSHARE)',
@@ -212,6 +224,7 @@ const V5_10: KernelPolicy = {
   'zero-pin': 'count',
   dio: 'get',
   'anon-exclusive': 'no',
+  'fork-pinned-file': 'copy',
   unshare: 'none',
   'vfio-unpin-zero': 'no',
   'vfio-batch': 'no',

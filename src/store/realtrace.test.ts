@@ -38,7 +38,8 @@ describe('pickKernel', () => {
     expect(upstreamVersion('weird', '')).toBeUndefined();
   });
   it('picks the newest preset not newer than the kernel, with the backports it carries', () => {
-    expect(pickKernel('5.10.0-32-cloud-amd64', '#1 SMP Debian 5.10.223-1 (2024-08-10)').spec).toBe('v5.10');
+    expect(pickKernel('5.10.0-32-cloud-amd64', '#1 SMP Debian 5.10.223-1 (2024-08-10)').spec).toBe('v5.10 fork-pinned-file=share');
+    expect(pickKernel('5.10.100', '').spec).toBe('v5.10');
     expect(pickKernel('6.1.0-56-cloud-amd64', '#1 SMP PREEMPT_DYNAMIC Debian 6.1.192-2').spec).toBe('v6.1 zero-pin=skip');
     expect(pickKernel('6.1.132', '').spec).toBe('v6.1 zero-pin=fail');
     expect(pickKernel('6.1.20', '').spec).toBe('v6.1');

@@ -121,6 +121,7 @@ export function upstreamVersion(release: string, version: string): Version | und
 
 /** Stable backports that change a modelled behaviour, per LTS series (see the toggles' meanings in policy.ts). */
 const BACKPORTS: { series: [number, number]; from: number; to?: number; toggle: string; why: string }[] = [
+  { series: [5, 10], from: 153, toggle: 'fork-pinned-file=share', why: 'the PageAnon test in copy_present_page() is a 5.10.153 stable backport' },
   { series: [6, 1], from: 130, to: 134, toggle: 'zero-pin=fail', why: 'the 6.1.130-6.1.134 zero-page pin backport fails the pin' },
   { series: [6, 1], from: 135, toggle: 'zero-pin=skip', why: 'the zero-page pin exemption (v6.5, c8070b787519) is backported from 6.1.135' },
 ];
