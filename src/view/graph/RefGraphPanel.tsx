@@ -61,9 +61,8 @@ function GraphBody({ run, snapshot, selected, onSelect }: BodyProps) {
     () => (focus ? focusSlots(catalog, snapshot, selected) : { slots: runSlots(catalog, snapshot), shown: catalog.folios.length }),
     [focus, catalog, snapshot, selected],
   );
-  // A graph slightly taller than the panel is drawn a little smaller (down to 80 %); a much taller one scrolls.
-  const room = box.height - 26 - (focus ? 44 : 0);
-  const scale = Math.max(0.8, Math.min(1, room / Math.max(1, slots.height)));
+  // A graph taller than the panel scrolls: drawn any smaller, its smallest text would be under 12 CSS px.
+  const scale = 1;
   const geo = useMemo(() => graphGeometry(box.width / scale - 2), [box.width, scale]);
   const picture = useMemo(() => graphAt(slots, geo, snapshot, { selected, born: bornTest(model, snapshot.folios, snapshot.step) }), [slots, geo, snapshot, selected, model]);
   const ghosts = useEdgeGhosts(picture.edges, run);
