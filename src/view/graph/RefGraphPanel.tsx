@@ -63,7 +63,8 @@ function GraphBody({ run, snapshot, selected, onSelect }: BodyProps) {
   );
   // A graph taller than the panel scrolls: drawn any smaller, its smallest text would be under 12 CSS px.
   const scale = 1;
-  const geo = useMemo(() => graphGeometry(box.width / scale - 2), [box.width, scale]);
+  const labelChars = useMemo(() => slots.holders.reduce((n, h) => Math.max(n, h.short.length), 0), [slots]);
+  const geo = useMemo(() => graphGeometry(box.width / scale - 2, labelChars), [box.width, scale, labelChars]);
   const picture = useMemo(() => graphAt(slots, geo, snapshot, { selected, born: bornTest(model, snapshot.folios, snapshot.step) }), [slots, geo, snapshot, selected, model]);
   const ghosts = useEdgeGhosts(picture.edges, run);
   const refs = picture.edges.reduce((n, e) => n + e.refs, 0);
@@ -85,8 +86,9 @@ function GraphBody({ run, snapshot, selected, onSelect }: BodyProps) {
           </p>
         )}
         <RefGraphView picture={picture} geo={geo} ghosts={ghosts} onSelect={onSelect} scale={scale} />
-        <GraphLegend />
       </div>
+      {/* Under the scrolling picture, not in it: a tall graph never pushes the legend out of the panel. */}
+      <GraphLegend />
     </>
   );
 }
