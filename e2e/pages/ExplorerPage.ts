@@ -87,4 +87,36 @@ export class ExplorerPage {
   compareMark(side: 'a' | 'b', folio: number): Locator {
     return this.compareSide(side).locator(`.cmp-diff[data-folio="${folio}"]`);
   }
+
+  /** Visible text elements whose computed font size is below `px`. */
+  smallText(px: number): Promise<{ text: string; size: number; tag: string }[]> {
+    return this.page.evaluate((min) => {
+      const out: { text: string; size: number; tag: string }[] = [];
+      const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+      const seen = new Set<Element>();
+      for (let n = walker.nextNode(); n; n = walker.nextNode()) {
+        const el = n.parentElement;
+        if (!el || seen.has(el) || !n.nodeValue?.trim()) continue;
+        seen.add(el);
+        const rect = el.getBoundingClientRect();
+        if (rect.width === 0 || rect.height === 0) continue;
+        const style = getComputedStyle(el);
+        if (style.visibility === 'hidden' || Number(style.opacity) === 0) continue;
+        // Effective size on screen: the computed size times any CSS zoom and SVG scale on the way up.
+        const size = (el as Element & { currentCSSZoom?: number }).currentCSSZoom !== undefined
+          ? parseFloat(style.fontSize) * ((el as Element & { currentCSSZoom: number }).currentCSSZoom)
+          : parseFloat(style.fontSize);
+        const svg = el.closest('svg');
+        let scale = 1;
+        if (svg && el instanceof SVGGraphicsElement) {
+          const m = el.getScreenCTM();
+          const zoom = (el as Element & { currentCSSZoom?: number }).currentCSSZoom ?? 1;
+          if (m) scale = Math.hypot(m.a, m.b) / zoom;
+        }
+        const onScreen = size * scale;
+        if (onScreen < min - 0.01) out.push({ text: n.nodeValue.trim().slice(0, 40), size: Math.round(onScreen * 10) / 10, tag: el.tagName });
+      }
+      return out;
+    }, px);
+  }
 }

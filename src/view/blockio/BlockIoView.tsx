@@ -19,7 +19,9 @@ import {
   chipX,
   formatBytes,
   layoutBlockIo,
+  fitText,
   legendOffsets,
+  legendRows,
   shortFolio,
   stateText,
   type BioLayout,
@@ -56,7 +58,8 @@ export function BlockIoView({ snapshot, catalog, selectedFolio, width = 640, onS
   if (layout.dios.length === 0 && layout.bios.length === 0) {
     return <p className="bio-empty hint">No direct I/O in this run. A dio and its bios appear here when the scenario runs a dio statement.</p>;
   }
-  const height = layout.height + LEGEND_H;
+  const legend = legendFor(width);
+  const height = layout.height + LEGEND_H * legend.rows.rows;
   return (
     <svg className="bio-view" width={width} height={height} viewBox={`0 0 ${width} ${height}`} aria-label="Direct I/O requests and their bios">
       {layout.dios.map((d) => (
@@ -66,7 +69,7 @@ export function BlockIoView({ snapshot, catalog, selectedFolio, width = 640, onS
       {layout.bios.map((b) => (
         <Bio key={b.id} b={b} width={width} selectedFolio={selectedFolio} {...(onSelectFolio ? { onSelectFolio } : {})} />
       ))}
-      <Legend y={layout.height + 4} width={width} />
+      <Legend y={layout.height + 4} legend={legend} />
     </svg>
   );
 }
@@ -280,8 +283,10 @@ function Bio({ b, width, selectedFolio, onSelectFolio }: { b: BioLayout; width: 
             no bvecs yet
           </text>
         )}
+        {/* The completion function, cut to the room right of the bar (its whole name on hover). */}
         <text x={b.w + 8} y={BAR_H / 2 + 4} className="bio-endio">
-          {v.state === 'building' ? '' : v.endIo}
+          {v.state === 'building' ? '' : fitText(v.endIo, width - (b.x + b.w + 8) - 4)}
+          {v.state !== 'building' && <title>{v.endIo}</title>}
         </text>
       </g>
     </g>
@@ -371,13 +376,18 @@ function Segment({ bio, s, selected, onSelect }: { bio: string; s: SegmentLayout
 
 const LEGEND_SHORT: Record<FolioKind, string> = { zero: 'zero page', hugezero: 'huge zero', anon: 'anon', file: 'page cache' };
 
-function Legend({ y, width }: { y: number; width: number }) {
+/** The legend's labels (long ones when they fit on a line, else short ones) wrapped to the width. */
+function legendFor(width: number): { labels: string[]; rows: ReturnType<typeof legendRows> } {
   const long = [...KINDS.map((k) => KIND_LABEL[k]), 'no reference held', 'released'];
   const short = [...KINDS.map((k) => LEGEND_SHORT[k]), 'no ref', 'released'];
   const fits = (legendOffsets(long).at(-1) ?? 0) <= width;
   const labels = fits ? long : short;
-  const xs = legendOffsets(labels);
-  const at = (i: number) => xs[i] ?? 0;
+  return { labels, rows: legendRows(labels, width) };
+}
+
+function Legend({ y, legend }: { y: number; legend: ReturnType<typeof legendFor> }) {
+  const { labels } = legend;
+  const at = (i: number) => `${legend.rows.items[i]?.x ?? 0},${y + (legend.rows.items[i]?.row ?? 0) * LEGEND_H}`;
   const swatch = (i: number) => {
     const k = KINDS[i];
     if (k) return <rect x={0} y={2} width={10} height={10} rx={2} style={{ fill: KIND_COLOR[k] }} />;
@@ -386,7 +396,7 @@ function Legend({ y, width }: { y: number; width: number }) {
   return (
     <g className="bio-legend">
       {labels.map((label, i) => (
-        <g key={label} transform={`translate(${at(i)},${y})`}>
+        <g key={label} transform={`translate(${at(i)})`}>
           {swatch(i)}
           <text x={14} y={11}>
             {label}

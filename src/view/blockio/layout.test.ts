@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { parseScenario } from '../../scenario';
 import { simulate, type Run } from '../../core';
-import { BIO_H, bvecStatuses, fitParts, formatBytes, laneOf, layoutBlockIo, legendOffsets, scaleBytes, stateText } from './layout';
+import { BIO_H, bvecStatuses, fitParts, fitText, legendRows, formatBytes, laneOf, layoutBlockIo, legendOffsets, scaleBytes, stateText } from './layout';
 
 function runOf(text: string, kernel?: string): Run {
   const src = kernel ? text.replace(/^kernel .*$/m, `kernel ${kernel}`) : text;
@@ -158,5 +158,23 @@ describe('helpers', () => {
 
   it('places legend items by label length', () => {
     expect(legendOffsets(['ab', 'abcd'], 0, 5, 10)).toEqual([0, 20, 50]);
+  });
+});
+
+describe('fitting text into the picture', () => {
+  it('wraps the legend so no item crosses the right edge (340 units: the narrowest panel)', () => {
+    const labels = ['zero page', 'huge zero', 'anon', 'page cache', 'no ref', 'released'];
+    const { items, rows } = legendRows(labels, 340);
+    expect(rows).toBeGreaterThan(1);
+    for (const [i, it] of items.entries()) expect(it.x + 14 + labels[i]!.length * 5.6).toBeLessThanOrEqual(340);
+    expect(legendRows(labels, 2000).rows).toBe(1);
+  });
+
+  it('cuts the completion function to the room it has, with an ellipsis', () => {
+    expect(fitText('submit_bio_wait_endio', 1000)).toBe('submit_bio_wait_endio');
+    const cut = fitText('submit_bio_wait_endio', 60, 6);
+    expect(cut.endsWith('…')).toBe(true);
+    expect(cut.length * 6).toBeLessThanOrEqual(60);
+    expect(fitText('submit_bio_wait_endio', 5, 6)).toBe('');
   });
 });

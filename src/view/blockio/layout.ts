@@ -187,6 +187,30 @@ export function legendOffsets(labels: readonly string[], x0 = 4, charW = 5.6, pa
   return out;
 }
 
+/** Legend items wrapped to `width`: each item's x and row; an item that would cross the right edge starts a row. */
+export function legendRows(labels: readonly string[], width: number, x0 = 4, charW = 5.6, pad = 24): { items: { x: number; row: number }[]; rows: number } {
+  const items: { x: number; row: number }[] = [];
+  let x = x0;
+  let row = 0;
+  for (const l of labels) {
+    const w = pad + l.length * charW;
+    if (x > x0 && x + w - pad / 2 > width) {
+      row += 1;
+      x = x0;
+    }
+    items.push({ x, row });
+    x += w;
+  }
+  return { items, rows: row + 1 };
+}
+
+/** `text` cut with an ellipsis to fit `px` (nothing when not even one character and the ellipsis fit). */
+export function fitText(text: string, px: number, charW = CHAR_W): string {
+  if (text.length * charW <= px) return text;
+  const keep = Math.floor(px / charW) - 1;
+  return keep >= 1 ? `${text.slice(0, keep)}…` : '';
+}
+
 /** Queue chips of a dio: d3 band scale over the queue slots (the legacy engine queues up to 64 pages). */
 export function chipX(count: number, x0: number, maxW: number): (i: number) => number {
   const step = Math.min(CHIP + 3, count > 0 ? maxW / count : CHIP + 3);

@@ -61,10 +61,10 @@ function GraphBody({ run, snapshot, selected, onSelect }: BodyProps) {
     () => (focus ? focusSlots(catalog, snapshot, selected) : { slots: runSlots(catalog, snapshot), shown: catalog.folios.length }),
     [focus, catalog, snapshot, selected],
   );
-  // A graph slightly taller than the panel is drawn a little smaller (down to 80 %); a much taller one scrolls.
-  const room = box.height - 26 - (focus ? 44 : 0);
-  const scale = Math.max(0.8, Math.min(1, room / Math.max(1, slots.height)));
-  const geo = useMemo(() => graphGeometry(box.width / scale - 2), [box.width, scale]);
+  // A graph taller than the panel scrolls: drawn any smaller, its smallest text would be under 12 CSS px.
+  const scale = 1;
+  const labelChars = useMemo(() => slots.holders.reduce((n, h) => Math.max(n, h.short.length), 0), [slots]);
+  const geo = useMemo(() => graphGeometry(box.width / scale - 2, labelChars), [box.width, scale, labelChars]);
   const picture = useMemo(() => graphAt(slots, geo, snapshot, { selected, born: bornTest(model, snapshot.folios, snapshot.step) }), [slots, geo, snapshot, selected, model]);
   const ghosts = useEdgeGhosts(picture.edges, run);
   const refs = picture.edges.reduce((n, e) => n + e.refs, 0);
@@ -86,8 +86,9 @@ function GraphBody({ run, snapshot, selected, onSelect }: BodyProps) {
           </p>
         )}
         <RefGraphView picture={picture} geo={geo} ghosts={ghosts} onSelect={onSelect} scale={scale} />
-        <GraphLegend />
       </div>
+      {/* Under the scrolling picture, not in it: a tall graph never pushes the legend out of the panel. */}
+      <GraphLegend />
     </>
   );
 }

@@ -35,7 +35,8 @@ describe('RefGraphView SVG', () => {
     const run = runText(read(BUILTIN.dioWrite));
     const { html, snapshot } = render(run, 30);
     for (const f of snapshot.folios) expect(refcounts(html).get(f.id)).toBe(String(f.refcount));
-    expect(sumLine(html, snapshot.zeroFolio)).toBe('4 + 1 = 5');
+    // Terms follow the ports top to bottom: the kernel's reserved reference (its holder now on top), then the bio's.
+    expect(sumLine(html, snapshot.zeroFolio)).toBe('1 + 4 = 5');
     expect(html).toContain('data-edge="bio:bio#1→1" data-refs="4"');
     expect(html).toContain('>×4<');
     // Edges are d3 links (cubic Béziers).

@@ -6,7 +6,7 @@ import { ZeroHatches } from '../common/ZeroHatches';
 import { useRef, type KeyboardEvent } from 'react';
 import { HOLDER_KIND_COLOR, KIND_COLOR, KIND_LABEL, folioLabel, formatCount } from '../common/palette';
 import { useAttrTween, useCountTween, useFadeOut, usePathTween } from '../memory/tween';
-import { FOLIO_H, GROUP_HEAD, sumParts, type FolioNode, type GraphEdge, type GraphGeometry, type GraphPicture, type HolderNode } from './layout';
+import { FOLIO_H, GROUP_HEAD, holderChars, sumParts, type FolioNode, type GraphEdge, type GraphGeometry, type GraphPicture, type HolderNode } from './layout';
 
 export interface RefGraphViewProps {
   picture: GraphPicture;
@@ -72,7 +72,7 @@ export function RefGraphView({ picture, geo, ghosts = [], onSelect, scale = 1 }:
         ))}
       </g>
       <g className="graph-labels" aria-hidden="true">
-        {[...dim, ...lit, ...current].map((e) => (
+        {[...dim, ...lit, ...current].filter((e) => e.label !== '').map((e) => (
           <text key={e.key} className={edgeClass(e, 'edge-label')} x={e.tx - 7} y={e.ty - 3.5} textAnchor="end" style={{ fill: holderColor(e.kind, e.leaked) }}>
             {e.leaked ? `${e.label} leaked` : e.label}
           </text>
@@ -119,7 +119,7 @@ function truncate(text: string, max: number): string {
 function Holder({ node, geo }: { node: HolderNode; geo: GraphGeometry }) {
   const classes = ['gh', `gh-${node.group}`, node.active ? 'gh-active' : 'gh-idle', node.leaked ? 'gh-leak' : '', node.current ? 'gh-current' : ''].filter(Boolean).join(' ');
   const color = holderColor(node.kind, node.leaked);
-  const chars = Math.floor((geo.holderW - 18) / 6.7);
+  const chars = holderChars(geo.holderW);
   return (
     <g className={classes} transform={`translate(${geo.holderX},${node.y})`} data-holder={node.key}>
       <title>{`${node.label}${node.active ? `: holds ${node.refs} reference${node.refs === 1 ? '' : 's'}` : ': holds nothing at this step'}`}</title>

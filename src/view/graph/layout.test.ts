@@ -5,7 +5,10 @@ import { bornTest, frameModel } from '../memory/layout';
 import { BUILTIN, runText, synthetic, onKernel } from '../memory/testing';
 import {
   FOCUS_FOLIOS,
+  EDGE_LABEL_H,
   FOLIO_H,
+  HOLDER_CHAR_W,
+  HOLDER_TEXT_INSET,
   HOLDER_GROUPS,
   catalogSlots,
   edgeLabel,
@@ -14,6 +17,7 @@ import {
   graphAt,
   graphGeometry,
   graphSlots,
+  holderChars,
   groupOf,
   leakOwner,
   needsFocus,
@@ -99,7 +103,8 @@ describe('slots', () => {
   it('gives every holder of the run a slot, grouped, and every folio one', () => {
     expect(slots.holders.map((h) => h.key).sort()).toEqual(run.catalog.holders.map((h) => h.key).sort());
     expect(slots.folios.map((f) => f.id)).toEqual(run.catalog.folios.map((f) => f.id));
-    expect(slots.groups.map((g) => g.id)).toEqual(['map', 'bio', 'dio', 'kernel']);
+    // The kernel's references are on the zero page and the huge zero folio, the first folios: its group goes first.
+    expect(slots.groups.map((g) => g.id)).toEqual(['kernel', 'map', 'bio', 'dio']);
     const ys = slots.holders.map((h) => h.y);
     expect(ys).toEqual([...ys].sort((a, b) => a - b));
     for (let i = 1; i < slots.folios.length; i++) expect(slots.folios[i]!.y - slots.folios[i - 1]!.y).toBeGreaterThanOrEqual(FOLIO_H);
@@ -217,5 +222,52 @@ describe('large runs', () => {
     const small = synthetic(10);
     expect(needsFocus(small.catalog)).toBe(false);
     expect(graphSlots(small.catalog.folios, small.catalog.holders).folios).toHaveLength(12);
+  });
+});
+
+describe('layout bugs found on day one', () => {
+  const crosses = (a: { sy: number; ty: number }, b: { sy: number; ty: number }) => (a.sy - b.sy) * (a.ty - b.ty) < 0;
+
+  it('draws a kernel holder of a single folio beside it, level with that folio, not on the opposite side', () => {
+    for (const path of Object.values(BUILTIN)) {
+      const run = runText(read(path));
+      const { pic } = picture(run, Math.floor(run.lastStep / 2));
+      let checked = 0;
+      for (const k of pic.edges.filter((e) => e.kind === 'kernel')) {
+        if (pic.edges.filter((e) => e.holder === k.holder).length !== 1) continue;
+        const folio = pic.folios.find((f) => f.id === k.folio)!;
+        expect(k.sy, `${path}: ${k.key}`).toBeGreaterThanOrEqual(folio.y);
+        expect(k.sy, `${path}: ${k.key}`).toBeLessThanOrEqual(folio.y + FOLIO_H);
+        // Two kernel holders never cross each other.
+        for (const other of pic.edges.filter((e) => e.kind === 'kernel' && e !== k)) expect(crosses(k, other)).toBe(false);
+        checked++;
+      }
+      expect(checked).toBeGreaterThan(0);
+    }
+  });
+
+  it('gives the holder column the width of its longest label, so "zero page (reserved)" is not cut', () => {
+    const run = runText(read(BUILTIN.dioWrite));
+    const longest = Math.max(...catalogSlots(run.catalog).holders.map((h) => h.short.length));
+    for (const width of [380, 480, 720]) {
+      const geo = graphGeometry(width, longest);
+      expect(holderChars(geo.holderW), `at ${width}`).toBeGreaterThanOrEqual(longest);
+      expect(geo.holderX + geo.holderW).toBeLessThan(geo.folioX);
+    }
+    expect(HOLDER_TEXT_INSET + longest * HOLDER_CHAR_W).toBeGreaterThan(graphGeometry(380).holderW);
+  });
+
+  it('keeps the labels at a folio at least a label height apart', () => {
+    const run = runText(read(BUILTIN.dioRead));
+    let seen = 0;
+    for (let step = 0; step <= run.lastStep; step++) {
+      const { pic } = picture(run, step);
+      for (const f of pic.folios) {
+        const ys = pic.edges.filter((e) => e.folio === f.id && e.label !== '').map((e) => e.ty).sort((a, b) => a - b);
+        for (let i = 1; i < ys.length; i++) expect(ys[i]! - ys[i - 1]!).toBeGreaterThanOrEqual(EDGE_LABEL_H);
+        seen += ys.length;
+      }
+    }
+    expect(seen).toBeGreaterThan(0);
   });
 });

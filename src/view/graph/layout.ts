@@ -40,6 +40,8 @@ export const HOLDER_ROW = 19;
 export const GROUP_GAP = 6;
 export const FOLIO_H = 56;
 export const FOLIO_GAP = 8;
+/** An edge label's height (10-unit type and its leading): labels closer than this would overlap. */
+export const EDGE_LABEL_H = 12;
 /** Above these, the graph shows only the folios in focus (and the holders holding them). */
 export const MAX_FOLIO_SLOTS = 40;
 export const MAX_HOLDER_SLOTS = 160;
@@ -95,25 +97,44 @@ export function graphSlots(folios: readonly CatalogFolio[], holders: readonly Ca
     list.push(h);
     byGroup.set(g, list);
   }
+  // The kernel's own references (the reserved zero page, the huge zero folio) go to the folios at the top
+  // of the folio column: the kernel group goes first and in its folios' order, so its edges never cross.
+  const folioIndex = (h: CatalogHolder) => kernelHolderFolio(h.key, folios);
+  const kernel = byGroup.get('kernel');
+  kernel?.sort((a, b) => (folioIndex(a) ?? Infinity) - (folioIndex(b) ?? Infinity));
+  const kernelOnTop = !!kernel?.length && kernel.every((h) => (folioIndex(h) ?? Infinity) < kernel.length);
+  const order = kernelOnTop ? [...HOLDER_GROUPS.filter((g) => g.id === 'kernel'), ...HOLDER_GROUPS.filter((g) => g.id !== 'kernel')] : HOLDER_GROUPS;
   const hs: HolderSlot[] = [];
   const groups: GroupSlot[] = [];
   let y = TOP;
-  for (const g of HOLDER_GROUPS) {
+  for (const g of order) {
     const list = byGroup.get(g.id);
     if (!list?.length) continue;
     groups.push({ id: g.id, label: g.label, y, count: list.length });
     y += GROUP_HEAD;
     for (const h of list) {
-      hs.push({ key: h.key, kind: h.kind, group: g.id, short: shortHolderLabel(h.key), label: h.label, y: y + HOLDER_ROW / 2 });
-      y += HOLDER_ROW;
+      // On top, a kernel holder's row is level with its folio (the folio column is then not centred).
+      const fi = g.id === 'kernel' && kernelOnTop ? folioIndex(h) : undefined;
+      const level = fi === undefined ? 0 : TOP + fi * (FOLIO_H + FOLIO_GAP) + FOLIO_H / 2;
+      const centre = Math.max(y + HOLDER_ROW / 2, level);
+      hs.push({ key: h.key, kind: h.kind, group: g.id, short: shortHolderLabel(h.key), label: h.label, y: centre });
+      y = centre + HOLDER_ROW / 2;
     }
     y += GROUP_GAP;
   }
   const holdersH = y;
   const foliosH = TOP + folios.length * (FOLIO_H + FOLIO_GAP);
-  const offset = Math.max(0, (holdersH - foliosH) / 2);
+  const offset = kernelOnTop ? 0 : Math.max(0, (holdersH - foliosH) / 2);
   const fs = folios.map((folio, i) => ({ id: folio.id, folio, y: TOP + offset + i * (FOLIO_H + FOLIO_GAP) }));
   return { holders: hs, groups, folios: fs, height: Math.ceil(Math.max(holdersH, foliosH) + TOP) };
+}
+
+/** The folio slot a kernel holder's reference is on (the zero page's, the huge zero folio's), if known. */
+export function kernelHolderFolio(key: string, folios: readonly CatalogFolio[]): number | undefined {
+  const kind = key === 'kernel:zero-page' ? 'zero' : key === 'kernel:huge-zero' ? 'hugezero' : undefined;
+  if (!kind) return undefined;
+  const i = folios.findIndex((f) => f.kind === kind);
+  return i < 0 ? undefined : i;
 }
 
 const slotCache = new WeakMap<object, GraphSlots>();
@@ -203,10 +224,25 @@ export interface GraphGeometry {
   folioW: number;
 }
 
-export function graphGeometry(width: number): GraphGeometry {
+/** Average advance of a holder label's character (the 10-unit sans type), and the label's inset in its row. */
+export const HOLDER_CHAR_W = 6.7;
+export const HOLDER_TEXT_INSET = 18;
+/** Room left between the columns for the edges. */
+const EDGE_ROOM = 40;
+
+/** The characters of a holder label that fit a holder column `holderW` wide. */
+export function holderChars(holderW: number): number {
+  return Math.floor((holderW - HOLDER_TEXT_INSET) / HOLDER_CHAR_W);
+}
+
+/** Column geometry: the holder column is as wide as its longest label (`labelChars`) needs, room permitting. */
+export function graphGeometry(width: number, labelChars = 0): GraphGeometry {
   const w = Math.max(360, Math.floor(width));
-  const holderW = Math.round(Math.min(230, Math.max(136, w * 0.3)));
   const folioW = Math.round(Math.min(250, Math.max(170, w * 0.32)));
+  const need = Math.ceil(HOLDER_TEXT_INSET + labelChars * HOLDER_CHAR_W) + 1;
+  const most = w - folioW - 18 - EDGE_ROOM;
+  const base = Math.min(230, Math.max(136, w * 0.3));
+  const holderW = Math.round(Math.min(most, Math.max(base, need)));
   return { width: w, holderX: 8, holderW, folioX: w - folioW - 10, folioW };
 }
 
@@ -349,11 +385,21 @@ export function graphAt(slots: GraphSlots, geo: GraphGeometry, snapshot: Snapsho
   }
   const targetY = new Map<(typeof pairs)[number], number>();
   const sourceY = new Map<(typeof pairs)[number], number>();
+  const labelled = new Set<(typeof pairs)[number]>();
   for (const [fi, list] of byFolio) {
     list.sort((a, b) => a.h - b.h);
     const node = folios[fi]!;
     const ys = ports(list.length, node.y + FOLIO_H / 2, FOLIO_H - 12, 14);
     list.forEach((p, i) => targetY.set(p, ys[i]!));
+    // A label sits above its port; ports closer than a label's height keep every other label (the folio's sum
+    // lists every term), so no two labels overlap.
+    let last = -Infinity;
+    list.forEach((p, i) => {
+      if (ys[i]! - last >= EDGE_LABEL_H) {
+        labelled.add(p);
+        last = ys[i]!;
+      }
+    });
     node.terms = list.map((p) => ({ refs: p.refs, kind: p.kind, leaked: p.leaked, holder: p.key }));
   }
   for (const [hi, list] of byHolder) {
@@ -376,7 +422,7 @@ export function graphAt(slots: GraphSlots, geo: GraphGeometry, snapshot: Snapsho
       refs: p.refs,
       pins: p.pins,
       leaked: p.leaked,
-      label: edgeLabel(p.refs, p.pins, p.large),
+      label: labelled.has(p) ? edgeLabel(p.refs, p.pins, p.large) : '',
       d: link({ source: [sx, round1(sy)], target: [tx, round1(ty)] }) ?? '',
       width: round1(edgeWidth(Math.max(1, p.refs))),
       sx,

@@ -6,6 +6,7 @@ import { useExplorer, selectRun, selectSelectedFolio, selectSnapshot } from '../
 import { PageTablesView } from './PageTablesView';
 import { useTrackedTweens } from '../common/trackedTween';
 import { useWidth } from '../common/useWidth';
+import { TIGHT_WIDTH } from './layout';
 import './pagetables.css';
 
 export function PageTablesPanel() {
@@ -16,7 +17,8 @@ export function PageTablesPanel() {
   const [picked, setPicked] = useState<{ runId: number; task: string | null; va: number | null }>({ runId, task: null, va: null });
   const [hoverVa, setHoverVa] = useState<number | null>(null);
   const body = useRef<HTMLDivElement>(null);
-  const width = useWidth(body, 640, 380);
+  // Never narrower than the tight columns fit: a narrower body scrolls rather than overlaps.
+  const width = useWidth(body, 640, TIGHT_WIDTH);
 
   // A new run (edited text, another kernel) starts again from the current task and its event.
   const state = picked.runId === runId ? picked : { runId, task: null, va: null };

@@ -11,6 +11,7 @@ import {
   LEVEL_NAMES,
   ROW_H,
   columns,
+  stripGeometry,
   entryBits,
   hexVa,
   indexBreakdown,
@@ -106,10 +107,10 @@ export function PageTablesView(props: PageTablesViewProps) {
         </div>
       )}
       <VmaList view={view} />
-      <IndexStrip va={focus} row={focusRow} width={cols.width} compact={cols.compact} />
+      <IndexStrip va={focus} row={focusRow} cols={cols} available={props.width ?? 640} />
       <div className="pt-scroll" onMouseLeave={() => props.onHoverVa?.(null)}>
         <svg
-          className={`pt-walk${cols.compact ? ' compact' : ''}`}
+          className={`pt-walk${cols.compact ? ' compact' : ''}${cols.tight ? ' tight' : ''}`}
           width={cols.width}
           height={HEADER_H + Math.max(layout.height, ROW_H)}
           viewBox={`0 0 ${cols.width} ${HEADER_H + Math.max(layout.height, ROW_H)}`}
@@ -182,16 +183,17 @@ function VmaList({ view }: { view: TaskView | undefined }) {
                 {hexVa(v.start)}–{hexVa(v.end)}
               </td>
               <td>{formatSize(v.end - v.start)}</td>
-              <td>
-                <span className={`pt-tag ${v.backing === 'anon' ? 'anon' : 'file'}`}>{v.backing === 'anon' ? 'anon' : v.file ? `${v.backing} ${v.file}` : v.backing}</span>
+              {/* One cell for the tags, which wrap in a narrow panel (the other cells keep their line). */}
+              <td className="pt-vma-tags">
+                <span className={`pt-tag ${v.backing === 'anon' ? 'anon' : 'file'}`}>{v.backing === 'anon' ? 'anon' : v.file ? `${v.backing} ${v.file}` : v.backing}</span>{' '}
+                <span className="pt-tag">{v.shared ? 'shared' : 'private'}</span> <span className="pt-tag">{v.writable ? 'rw' : 'ro'}</span>
+                {v.thp ? (
+                  <>
+                    {' '}
+                    <span className="pt-tag thp">THP</span>
+                  </>
+                ) : null}
               </td>
-              <td>
-                <span className="pt-tag">{v.shared ? 'shared' : 'private'}</span>
-              </td>
-              <td>
-                <span className="pt-tag">{v.writable ? 'rw' : 'ro'}</span>
-              </td>
-              <td>{v.thp ? <span className="pt-tag thp">THP</span> : null}</td>
             </tr>
           ))}
       </tbody>
@@ -208,33 +210,41 @@ export function formatSize(bytes: number): string {
 const LEVELS: Level[] = ['pgd', 'pud', 'pmd', 'pte'];
 
 /** How the MMU splits the address into four 9-bit indices and a 12-bit offset. */
-function IndexStrip({ va, row, width, compact }: { va: number | null; row: PtRow | undefined; width: number; compact: boolean }) {
+function IndexStrip({ va, row, cols, available }: { va: number | null; row: PtRow | undefined; cols: Columns; available: number }) {
   if (va === null) return null;
+  const { compact } = cols;
+  const g = stripGeometry(cols, available);
   const parts = indexBreakdown(va);
-  const x0 = compact ? 100 : 112;
-  const groupW = compact ? 66 : 80;
   const eq = compact ? '=' : ' = ';
   const offsetHex = `0x${(va % 4096).toString(16).padStart(3, '0')}`;
   const offsetBin = (va % 4096).toString(2).padStart(12, '0');
   const leaf = row?.level === 'pmd' && row.entry !== null;
   const where = row ? (row.entry ? (row.level === 'pmd' ? 'PMD leaf' : 'PTE present') : row.level === 'pmd' ? 'no PMD leaf' : 'PTE not present') : '';
   return (
-    <svg className={`pt-strip${compact ? ' compact' : ''}`} width={Math.max(width, x0 + 4 * groupW + 84)} height={44} role="img" aria-label={`Index computation for ${hexVa(va)}`}>
-      <text x={0} y={12} className="pt-strip-label">
-        walk of
-      </text>
-      <text x={0} y={26} className="pt-strip-va">
-        {hexVa(va)}
-      </text>
-      <text x={0} y={40} className="pt-strip-where">
-        {where}
-      </text>
+    <svg className={`pt-strip${compact ? ' compact' : ''}`} width={g.width} height={g.height} role="img" aria-label={`Index computation for ${hexVa(va)}`}>
+      {g.stacked ? (
+        <text x={0} y={12} className="pt-strip-label">
+          walk of <tspan className="pt-strip-va">{hexVa(va)}</tspan> <tspan className="pt-strip-where">{where}</tspan>
+        </text>
+      ) : (
+        <>
+          <text x={0} y={12} className="pt-strip-label">
+            walk of
+          </text>
+          <text x={0} y={26} className="pt-strip-va">
+            {hexVa(va)}
+          </text>
+          <text x={0} y={40} className="pt-strip-where">
+            {where}
+          </text>
+        </>
+      )}
       {parts.map((p, i) => (
-        <g key={p.level} transform={`translate(${x0 + i * groupW},0)`} className={`pt-strip-part lvl-${p.level}${leaf && p.level === 'pte' ? ' unused' : ''}`}>
+        <g key={p.level} transform={`translate(${g.x0 + i * g.groupW},${g.top})`} className={`pt-strip-part lvl-${p.level}${leaf && p.level === 'pte' ? ' unused' : ''}`}>
           <text x={0} y={12} className="pt-strip-name">
             {LEVEL_NAMES[p.level]} <tspan className="pt-strip-bits">{`${p.hi}–${p.lo}`}</tspan>
           </text>
-          <rect x={-2} y={15} width={groupW - 6} height={14} rx={2} className="pt-strip-box" />
+          <rect x={-2} y={15} width={g.groupW - 6} height={14} rx={2} className="pt-strip-box" />
           <text x={1} y={26} className="pt-strip-bin">
             {p.binary}
           </text>
@@ -243,7 +253,7 @@ function IndexStrip({ va, row, width, compact }: { va: number | null; row: PtRow
           </text>
         </g>
       ))}
-      <g transform={`translate(${x0 + 4 * groupW},0)`} className="pt-strip-part lvl-off">
+      <g transform={`translate(${g.x0 + 4 * g.groupW},${g.top})`} className="pt-strip-part lvl-off">
         <text x={0} y={12} className="pt-strip-name">
           offset <tspan className="pt-strip-bits">11–0</tspan>
         </text>

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { parseScenario } from '../../scenario';
 import { simulate, type Run } from '../../core';
-import { FULL_WIDTH, ROW_H, addressesFor, columns, entryBits, hexVa, indexBreakdown, layoutPageTables, rowFolioText, rowForVa, BITS } from './layout';
+import { COMPACT_WIDTH, FULL_WIDTH, ROW_H, TIGHT_WIDTH, stripGeometry, addressesFor, columns, entryBits, hexVa, indexBreakdown, layoutPageTables, rowFolioText, rowForVa, BITS } from './layout';
 
 function runOf(text: string, kernel?: string): Run {
   const src = kernel ? text.replace(/^kernel .*$/m, `kernel ${kernel}`) : text;
@@ -148,5 +148,17 @@ describe('columns', () => {
     expect(columns(FULL_WIDTH).compact).toBe(false);
     expect(columns(440).width).toBeLessThanOrEqual(440);
     expect(columns(640).width).toBeLessThanOrEqual(640);
+  });
+
+  it('goes tight below the compact width and fits a 1280×720 panel (360 units): table and index strip', () => {
+    expect(columns(COMPACT_WIDTH - 1).tight).toBe(true);
+    expect(columns(COMPACT_WIDTH).tight).toBe(false);
+    for (const width of [TIGHT_WIDTH, 400, COMPACT_WIDTH, 500, FULL_WIDTH, 700]) {
+      const c = columns(width);
+      expect(c.width, `table at ${width}`).toBeLessThanOrEqual(width);
+      expect(stripGeometry(c, width).width, `strip at ${width}`).toBeLessThanOrEqual(width);
+    }
+    // The address column holds 14 monospace characters at the smallest type (0.6 em of 10 units) and its inset.
+    expect(columns(TIGHT_WIDTH).va.w).toBeGreaterThanOrEqual(14 * 6.02 + 4);
   });
 });

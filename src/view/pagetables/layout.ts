@@ -83,6 +83,8 @@ export interface Columns {
   folio: { x: number; w: number };
   width: number;
   compact: boolean;
+  /** Narrower than the compact columns: every column narrows again and the index strip stacks. */
+  tight: boolean;
 }
 
 const round1 = (n: number) => Math.round(n * 10) / 10;
@@ -90,26 +92,33 @@ const round1 = (n: number) => Math.round(n * 10) / 10;
 /** Full columns need this width; below it the VMA names and the folio column shrink (compact). */
 export const FULL_WIDTH = 560;
 
+/** The compact columns need this width; below it the tight layout narrows every column again. */
+export const COMPACT_WIDTH = 440;
+/** The narrowest width the tight layout fits (a view is never laid out narrower: the panel asks for it). */
+export const TIGHT_WIDTH = 360;
+
 /** Column geometry (d3 band scales for the level and bit columns), fitted to `width`. */
 export function columns(width = 640): Columns {
   const compact = width < FULL_WIDTH;
-  const vmaW = compact ? 10 : 44;
+  const tight = width < COMPACT_WIDTH;
+  const vmaW = tight ? 6 : compact ? 10 : 44;
   const vaX = vmaW;
-  const vaW = compact ? 98 : 104;
-  const levelW = compact ? 33 : LEVEL_W;
-  const bitW = compact ? 16 : 19;
+  // The address is 14 monospace characters: about 85 units at the smallest type, plus its inset.
+  const vaW = tight ? 92 : compact ? 98 : 104;
+  const levelW = tight ? 27 : compact ? 33 : LEVEL_W;
+  const bitW = tight ? 15 : compact ? 16 : 19;
   const levels: Level[] = ['pgd', 'pud', 'pmd', 'pte'];
   const levelScale = scaleBand<Level>()
     .domain(levels)
     .range([vaX + vaW, vaX + vaW + 4 * levelW])
     .paddingInner(0.12);
-  const bitsX = vaX + vaW + 4 * levelW + (compact ? 6 : 10);
+  const bitsX = vaX + vaW + 4 * levelW + (tight ? 4 : compact ? 6 : 10);
   const bitScale = scaleBand<BitName>()
     .domain([...BITS])
     .range([bitsX, bitsX + BITS.length * bitW])
     .paddingInner(0.16);
-  const folioX = bitsX + BITS.length * bitW + (compact ? 5 : 8);
-  const folioW = Math.max(86, Math.min(128, width - folioX));
+  const folioX = bitsX + BITS.length * bitW + (tight ? 4 : compact ? 5 : 8);
+  const folioW = Math.max(tight ? 56 : 86, Math.min(128, width - folioX));
   const level = Object.fromEntries(levels.map((l) => [l, { x: round1(levelScale(l) ?? 0), w: round1(levelScale.bandwidth()) }])) as Record<Level, { x: number; w: number }>;
   return {
     vma: { x: 0, w: vmaW },
@@ -119,7 +128,37 @@ export function columns(width = 640): Columns {
     folio: { x: folioX, w: folioW },
     width: folioX + folioW,
     compact,
+    tight,
   };
+}
+
+export interface StripGeometry {
+  /** Where the four level groups start, and their pitch. */
+  x0: number;
+  groupW: number;
+  /** The offset group's width. */
+  offsetW: number;
+  /** Stacked: the address on a line of its own above the groups (tight), else the address left of them. */
+  stacked: boolean;
+  /** Where the groups' first line sits (0 beside the address, one line down when stacked). */
+  top: number;
+  width: number;
+  height: number;
+}
+
+/**
+ * The index strip over the table: how the MMU splits the address, fitted to `available` (the width the view
+ * was given; the table's own width by default): the address beside the groups when both fit, else above them.
+ */
+export function stripGeometry(cols: Columns, available = cols.width): StripGeometry {
+  const groupW = cols.compact ? 66 : 80;
+  const offsetW = 84;
+  const x0 = cols.compact ? 100 : 112;
+  const beside = x0 + 4 * groupW + offsetW;
+  if (cols.tight || beside > Math.max(available, cols.width)) {
+    return { x0: 0, groupW, offsetW, stacked: true, top: 16, width: Math.max(cols.width, 4 * groupW + offsetW), height: 60 };
+  }
+  return { x0, groupW, offsetW, stacked: false, top: 0, width: Math.max(cols.width, beside), height: 44 };
 }
 
 /** Addresses in play for a task: from the catalog, or (a thread sharing another task's mm) from its entries. */

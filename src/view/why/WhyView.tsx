@@ -1,7 +1,9 @@
 // "Ask why", as a pure component: the selected folio's counters, who holds its references at this step (the
 // rows add up to the refcount), its refcount over the whole run, and the step that last changed it.
 
+import { useRef } from 'react';
 import type { CatalogFolio, FolioView } from '../../core';
+import { useWidth } from '../common/useWidth';
 import { HOLDER_KIND_COLOR, HOLDER_KIND_LABEL, KIND_COLOR, KIND_LABEL, folioLabel, formatCount } from '../common/palette';
 import { CHART_BOX, folioSize, holderTable, pfnHex, seriesChart, type SeriesPoint } from './layout';
 
@@ -163,11 +165,16 @@ function Holders({ view }: { view: FolioView }) {
 }
 
 function Chart({ series, lastStep, step, current, name }: { series: readonly SeriesPoint[]; lastStep: number; step: number; current: number | undefined; name: string }) {
-  const c = seriesChart(series, lastStep, step, current);
-  const { width, height, margin } = CHART_BOX;
+  // Laid out at the column's width and drawn 1:1: a fixed-size picture scaled down to a narrow column would
+  // draw its axis labels under 12 CSS px.
+  const figure = useRef<HTMLElement>(null);
+  const measured = useWidth(figure, CHART_BOX.width, 200, 0);
+  const box = { ...CHART_BOX, width: measured };
+  const c = seriesChart(series, lastStep, step, current, box);
+  const { width, height, margin } = box;
   const [x0, x1] = c.x.range() as [number, number];
   return (
-    <figure className="why-chart">
+    <figure className="why-chart" ref={figure}>
       <figcaption>
         refcount over the run <span className="hint">({c.kind === 'symlog' ? 'symmetric log scale' : 'linear scale'})</span>
       </figcaption>
