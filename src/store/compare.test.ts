@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { parseScenario } from '../scenario';
 import { parseKernelSpec, simulate, type Run } from '../core';
 import { divergences } from './compare';
-import { alignedStep } from './navigation';
+import { alignStep, alignedStep } from './navigation';
 
 function runOf(text: string, kernel: string): Run {
   const parsed = parseScenario(text);
@@ -19,13 +19,31 @@ describe('compare two kernels', () => {
   const a = runOf(text, 'v6.4');
   const b = runOf(text, 'v6.5');
 
-  it('aligns steps by statement', () => {
+  it('aligns steps by statement: the end of a statement faces the end of the same statement', () => {
     expect(alignedStep(a, 0, b)).toBe(0);
     for (let s = 1; s <= a.lastStep; s++) {
       const t = alignedStep(a, s, b);
       expect(b.events[t - 1]!.stmt).toBe(a.events[s - 1]!.stmt);
+      const endOfStatementInA = (a.events[s]?.stmt ?? Infinity) > a.events[s - 1]!.stmt;
+      if (!endOfStatementInA) continue;
       expect(b.events[t]?.stmt ?? Infinity).toBeGreaterThan(a.events[s - 1]!.stmt);
     }
+  });
+
+  it('inside a statement with a different number of events, steps the compare run event by event', () => {
+    // The O_DIRECT write: v6.4 takes FOLL_GET references, v6.5 pins and skips the zero page: other events.
+    const dioLine = text.split('\n').findIndex((l) => l.startsWith('dio write')) + 1;
+    const stepsA = a.events.flatMap((e, i) => (e.line === dioLine ? [i + 1] : []));
+    const stepsB = b.events.flatMap((e, i) => (e.line === dioLine ? [i + 1] : []));
+    expect(stepsA.length).not.toBe(stepsB.length);
+    const aligned = stepsA.map((s) => alignStep(a, s, b));
+    // The first events face the first events one by one; the last faces the other's last.
+    expect(aligned[0]).toEqual({ step: stepsB[0], kind: 'event', index: 1, count: stepsB.length });
+    expect(aligned[1]!.step).toBe(stepsB[1]);
+    expect(aligned[aligned.length - 1]).toEqual({ step: stepsB[stepsB.length - 1], kind: 'end' });
+    // Never backwards, and always inside the same statement.
+    for (let i = 1; i < aligned.length; i++) expect(aligned[i]!.step).toBeGreaterThanOrEqual(aligned[i - 1]!.step);
+    for (const x of aligned) expect(stepsB).toContain(x.step);
   });
 
   it('finds where the zero page differs: in flight only, 5 on v6.4 against 1 on v6.5', () => {

@@ -4,7 +4,7 @@
 import { create } from 'zustand';
 import { formatError, parseScenario, type ScenarioError } from '../scenario';
 import { parseKernelSpec, simulate, type Run, type SimEvent, type Snapshot } from '../core';
-import { alignedStep, clampStep, moveStep, type StepUnit } from './navigation';
+import { alignStep, clampStep, moveStep, type Alignment, type StepUnit } from './navigation';
 import { DEFAULT_SCENARIO } from './scenarios';
 
 export interface ExplorerState {
@@ -34,8 +34,10 @@ export interface ExplorerState {
   compareSpec: string | null;
   compareRun: Run | null;
   compareSnapshot: Snapshot | null;
-  /** The compare run's step aligned with `step` (the end of the same statement). */
+  /** The compare run's step aligned with `step` (the same event of the same statement, or its end). */
   compareStep: number;
+  /** How `compareStep` was aligned (for the compare caption). */
+  compareAlignment: Alignment | null;
   compareError: string | null;
 }
 
@@ -154,6 +156,7 @@ export const useExplorer = create<ExplorerStore>()((set, get) => {
     compareRun: null,
     compareSnapshot: null,
     compareStep: 0,
+    compareAlignment: null,
     compareError: null,
 
     load(source, options = {}) {
@@ -243,7 +246,7 @@ function refreshCompare(): void {
   const { compareSpec, source, run } = useExplorer.getState();
   if (!compareSpec || !run) {
     compareAt = null;
-    useExplorer.setState({ compareRun: null, compareSnapshot: null, compareStep: 0, compareError: null });
+    useExplorer.setState({ compareRun: null, compareSnapshot: null, compareStep: 0, compareAlignment: null, compareError: null });
     return;
   }
   const result = runSource(source, compareSpec);
@@ -257,12 +260,12 @@ function refreshCompare(): void {
   alignCompare();
 }
 
-/** Keep the compare run at the end of the statement the main run is in. */
+/** Keep the compare run on the same event of the statement the main run is in (its end at the end). */
 function alignCompare(): void {
   const { run, step, compareRun } = useExplorer.getState();
   if (!run || !compareRun || !compareAt) return;
-  const target = alignedStep(run, step, compareRun);
-  useExplorer.setState({ compareStep: target, compareSnapshot: compareAt(target) });
+  const alignment = alignStep(run, step, compareRun);
+  useExplorer.setState({ compareStep: alignment.step, compareAlignment: alignment, compareSnapshot: compareAt(alignment.step) });
 }
 
 useExplorer.subscribe((s, prev) => {
@@ -286,3 +289,4 @@ export const selectPlaying = (s: ExplorerStore): boolean => s.playing;
 export const selectCurrentLine = (s: ExplorerStore): number | undefined => s.snapshot?.event?.line;
 export const selectCompareRun = (s: ExplorerStore): Run | null => s.compareRun;
 export const selectCompareSnapshot = (s: ExplorerStore): Snapshot | null => s.compareSnapshot;
+export const selectCompareAlignment = (s: ExplorerStore): Alignment | null => s.compareAlignment;

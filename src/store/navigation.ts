@@ -55,21 +55,52 @@ export function chapterAt(run: Run, step: number): { index: number; title: strin
   return found;
 }
 
-/**
- * The step of `other` that corresponds to `step` of `run`: both runs execute the same statements in the same
- * order (only their events differ), so align on the statement sequence number: the last step of `other` whose
- * statement is not later than the one `run` is in. Events of one statement are shown at its end in `other`.
- */
-export function alignedStep(run: Run, step: number, other: Run): number {
-  if (step <= 0) return 0;
-  const stmt = run.events[step - 1]!.stmt;
-  const events = other.events;
+/** How a step of one run maps onto another run of the same scenario (see `alignStep`). */
+export interface Alignment {
+  step: number;
+  /** `end`: at the end of the same statement; `event`: the same event of it, by position; `none`: before it. */
+  kind: 'end' | 'event' | 'none';
+  /** With `event`: 1-based position of the event within the statement in `other`, and how many it has there. */
+  index?: number;
+  count?: number;
+}
+
+/** First index in `events` whose statement number is at least `stmt` (events are in statement order). */
+function firstAtOrAfter(events: readonly { stmt: number }[], stmt: number): number {
   let lo = 0;
   let hi = events.length;
   while (lo < hi) {
     const mid = (lo + hi) >> 1;
-    if (events[mid]!.stmt <= stmt) lo = mid + 1;
+    if (events[mid]!.stmt < stmt) lo = mid + 1;
     else hi = mid;
   }
   return lo;
+}
+
+/**
+ * The step of `other` that corresponds to `step` of `run`. Both runs execute the same statements in the same
+ * order (only their events differ), so they are aligned on the statement sequence number. Inside a statement
+ * the k-th event of `run` faces the k-th event of `other` (its last one when `other` has fewer), so stepping
+ * through a statement steps both sides; the last event of a statement always faces the other's last event,
+ * where the counters of the two runs are comparable. A statement that made no event in `other` faces the step
+ * before it.
+ */
+export function alignStep(run: Run, step: number, other: Run): Alignment {
+  if (step <= 0) return { step: 0, kind: 'none' };
+  const stmt = run.events[step - 1]!.stmt;
+  const startA = firstAtOrAfter(run.events, stmt);
+  const endA = firstAtOrAfter(run.events, stmt + 1); // one past the statement's last event
+  const startB = firstAtOrAfter(other.events, stmt);
+  const endB = firstAtOrAfter(other.events, stmt + 1);
+  if (endB === startB) return { step: startB, kind: 'none' };
+  if (step === endA) return { step: endB, kind: 'end' };
+  const count = endB - startB;
+  const index = Math.min(step - startA, count);
+  if (index === count) return { step: endB, kind: 'end' };
+  return { step: startB + index, kind: 'event', index, count };
+}
+
+/** The aligned step alone (see `alignStep`). */
+export function alignedStep(run: Run, step: number, other: Run): number {
+  return alignStep(run, step, other).step;
 }

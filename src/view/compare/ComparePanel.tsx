@@ -1,8 +1,8 @@
 // The compare panel: shown instead of the four views while a compare kernel is set. The main timeline drives
-// both runs; the store keeps the compare run at the end of the same statement.
+// both runs; the store keeps the compare run on the same event of the same statement (or at its end).
 
 import { useMemo } from 'react';
-import { selectCompareRun, selectCompareSnapshot, selectRun, selectSelectedFolio, selectSnapshot, useExplorer } from '../../store/explorer';
+import { selectCompareAlignment, selectCompareRun, selectCompareSnapshot, selectRun, selectSelectedFolio, selectSnapshot, useExplorer } from '../../store/explorer';
 import { divergences } from '../../store/compare';
 import { CompareView, type CompareSideData } from './CompareView';
 import { folioDiffs } from './diff';
@@ -14,13 +14,14 @@ export function ComparePanel() {
   const compareRun = useExplorer(selectCompareRun);
   const compareSnapshot = useExplorer(selectCompareSnapshot);
   const compareError = useExplorer((s) => s.compareError);
+  const alignment = useExplorer(selectCompareAlignment);
   const source = useExplorer((s) => s.source);
   const selected = useExplorer(selectSelectedFolio);
   const divs = useMemo(() => (run && compareRun ? divergences(run, compareRun) : []), [run, compareRun]);
   const diffs = useMemo(() => folioDiffs(snapshot?.folios ?? [], compareSnapshot?.folios ?? []), [snapshot, compareSnapshot]);
   if (!run || !snapshot) return null;
   const a: CompareSideData = { label: run.kernel.label, catalog: run.catalog, events: run.events, snapshot };
-  const b: CompareSideData | null = compareRun && compareSnapshot ? { label: compareRun.kernel.label, catalog: compareRun.catalog, events: compareRun.events, snapshot: compareSnapshot } : null;
+  const b: CompareSideData | null = compareRun && compareSnapshot ? { label: compareRun.kernel.label, catalog: compareRun.catalog, events: compareRun.events, snapshot: compareSnapshot, ...(alignment ? { alignment } : {}) } : null;
   const store = useExplorer.getState;
   return (
     <CompareView

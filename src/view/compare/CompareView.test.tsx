@@ -3,7 +3,7 @@ import { renderToStaticMarkup } from 'react-dom/server';
 import { describe, expect, it } from 'vitest';
 import { divergences } from '../../store/compare';
 import { alignedStep } from '../../store/navigation';
-import { CompareView, type CompareTab } from './CompareView';
+import { CompareView, alignmentCaption, type CompareTab } from './CompareView';
 import { folioDiffs } from './diff';
 import { DIO_WRITE, runUnder } from './testing';
 
@@ -75,5 +75,14 @@ describe('CompareView', () => {
     const { html } = render((c) => c[2]!.step - 1);
     expect(html).toMatch(/<nav class="compare-divergences"[^>]*>.*class="compare-list"/);
     expect(html).toContain('title="line 19: dio write out 0 16K buf: zero page refcount 5 (v6.4) vs 1 (v6.5)"');
+  });
+});
+
+describe('alignmentCaption', () => {
+  it('says where the compare step stands in the statement', () => {
+    expect(alignmentCaption(12, { step: 12, kind: 'event', index: 2, count: 5 })).toBe('step 12 (event 2 of 5 of the same statement)');
+    expect(alignmentCaption(14, { step: 14, kind: 'end' })).toBe('step 14 (end of the same statement)');
+    expect(alignmentCaption(9, { step: 9, kind: 'none' })).toBe('step 9 (the statement made no event here)');
+    expect(alignmentCaption(3, undefined)).toBe('step 3 (end of the same statement)');
   });
 });

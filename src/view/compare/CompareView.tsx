@@ -5,6 +5,7 @@
 import { useState, type KeyboardEvent } from 'react';
 import type { Catalog, SimEvent, Snapshot } from '../../core';
 import type { Divergence } from '../../store/compare';
+import type { Alignment } from '../../store/navigation';
 import { CompareSide } from './CompareSide';
 import { describeDifference, divergenceHeadline, statementText, type FolioDiff } from './diff';
 
@@ -14,6 +15,15 @@ export interface CompareSideData {
   catalog: Catalog;
   events: readonly SimEvent[];
   snapshot: Snapshot;
+  /** For the compare side: how its step faces the main run's (store/navigation.ts alignStep). */
+  alignment?: Alignment;
+}
+
+/** The compare side's caption: where its step stands in the statement the main run is in. */
+export function alignmentCaption(step: number, alignment: Alignment | undefined): string {
+  if (alignment?.kind === 'event') return `step ${step} (event ${alignment.index} of ${alignment.count} of the same statement)`;
+  if (alignment?.kind === 'none') return `step ${step} (the statement made no event here)`;
+  return `step ${step} (end of the same statement)`;
 }
 
 export type CompareTab = 'memory' | 'graph' | 'pagetables' | 'blockio';
@@ -83,7 +93,7 @@ export function CompareView(props: CompareViewProps) {
         <div className="compare-columns">
           <CompareSide side="a" tab={tab} data={a} caption={`main run · step ${step}`} other={b?.label ?? ''} diffs={diffs} selected={selected} onSelect={onSelect} width={props.width} />
           {b ? (
-            <CompareSide side="b" tab={tab} data={b} caption={`step ${b.snapshot.step} (end of the same statement)`} other={a.label} diffs={diffs} selected={selected} onSelect={onSelect} width={props.width} />
+            <CompareSide side="b" tab={tab} data={b} caption={alignmentCaption(b.snapshot.step, b.alignment)} other={a.label} diffs={diffs} selected={selected} onSelect={onSelect} width={props.width} />
           ) : (
             <div className="compare-side compare-missing" data-side="b">
               <p role="alert">{error ? `The compare kernel cannot run this scenario: ${error}` : 'Running the compare kernel…'}</p>
