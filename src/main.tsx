@@ -6,8 +6,26 @@ import './view/styles.css';
 const root = document.getElementById('root');
 if (!root) throw new Error('pinscope: #root element missing from index.html');
 
-createRoot(root).render(
-  <StrictMode>
-    <App />
-  </StrictMode>,
-);
+/** `mode=embed` in the link's hash or the query: the picture only, for an iframe (src/view/embed, loaded on demand). */
+function asksEmbed(): boolean {
+  const hash = new URLSearchParams(window.location.hash.slice(1));
+  // A format-1 link never meant embed mode (its upgrader drops the name): it opens the explorer, as it always did.
+  return new URLSearchParams(window.location.search).get('mode') === 'embed' || (hash.get('mode') === 'embed' && hash.get('v') !== '1');
+}
+
+const reactRoot = createRoot(root);
+if (asksEmbed()) {
+  void import('./view/embed/EmbedApp').then(({ EmbedApp }) =>
+    reactRoot.render(
+      <StrictMode>
+        <EmbedApp />
+      </StrictMode>,
+    ),
+  );
+} else {
+  reactRoot.render(
+    <StrictMode>
+      <App />
+    </StrictMode>,
+  );
+}

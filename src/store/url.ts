@@ -265,7 +265,7 @@ function readFingerprint(hash: string | null, counters: string | null): Fingerpr
 }
 
 /** The embed options; a malformed one is left out, so the embed still shows something sensible. */
-function readEmbed(params: URLSearchParams): EmbedOptions {
+export function readEmbed(params: URLSearchParams): EmbedOptions {
   const e: EmbedOptions = {};
   const views = params.get('views');
   if (views !== null) {

@@ -36,3 +36,18 @@ export function currentMoment(): (Omit<MomentPosition, 'step'> & { step: number;
   if (!run) return null;
   return { ...positionOf(run, step), model: MODEL_VERSION, ...(snapshot ? { fingerprint: fingerprintOf(snapshot) } : {}) };
 }
+
+/** The explorer's state as a link (text, kernels, moment, scenario, folio); the caller adds view fields. */
+export function currentLinkState(): LinkState {
+  const { source, kernelSpec, step, compareSpec, scenarioId, selectedFolio } = useExplorer.getState();
+  const moment = currentMoment();
+  return {
+    text: source,
+    ...(kernelSpec ? { kernel: kernelSpec } : {}),
+    ...(compareSpec ? { compare: compareSpec } : {}),
+    step,
+    ...(moment ? { model: moment.model, ...(moment.at ? { at: moment.at } : {}), ...(moment.chapter ? { chapter: moment.chapter } : {}), ...(moment.fingerprint ? { fingerprint: moment.fingerprint } : {}) } : {}),
+    ...(scenarioId ? { scenarioId } : {}),
+    ...(selectedFolio !== null ? { folio: selectedFolio } : {}),
+  };
+}

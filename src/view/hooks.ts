@@ -3,7 +3,7 @@
 import { useEffect, useRef } from 'react';
 import { playbackStop, useExplorer } from '../store/explorer';
 import { decodeLink, encodeLink } from '../store/url';
-import { currentMoment, openLinkState } from '../store/urlOpen';
+import { currentLinkState, openLinkState } from '../store/urlOpen';
 import { readMailText } from '../store/urlText';
 import { DEFAULT_SCENARIO, findBuiltin, findLibrary } from '../store/scenarios';
 import { actionForKey } from './actions';
@@ -126,17 +126,9 @@ export function useUrlSync(): void {
     function schedule() {
       clearTimeout(timer);
       const write = async () => {
-        const { source, kernelSpec, step, compareSpec, scenarioId, selectedFolio } = useExplorer.getState();
         const panel = usePrefs.getState().findingsOpen ? 'findings' : undefined;
-        const moment = currentMoment();
         const hash = await encodeLink({
-          text: source,
-          ...(moment ? { model: moment.model, ...(moment.at ? { at: moment.at } : {}), ...(moment.chapter ? { chapter: moment.chapter } : {}), ...(moment.fingerprint ? { fingerprint: moment.fingerprint } : {}) } : {}),
-          ...(kernelSpec ? { kernel: kernelSpec } : {}),
-          ...(compareSpec ? { compare: compareSpec } : {}),
-          step,
-          ...(scenarioId ? { scenarioId } : {}),
-          ...(selectedFolio !== null ? { folio: selectedFolio } : {}),
+          ...currentLinkState(),
           ...(panel ? { panel } : {}),
           ...(usePresent.getState().presenting ? { mode: 'present' as const } : {}),
         });
