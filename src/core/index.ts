@@ -30,3 +30,4 @@ export {
 export { GUP_PIN_COUNTING_BIAS, PAGE_SIZE, PMD_SIZE, type FolioKind } from './state';
 export { formatTrace } from './trace';
 export type { Catalog, CatalogFolio, CatalogHolder } from './catalog';
+export { MODEL_VERSION } from './model';

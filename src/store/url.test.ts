@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { compressText, decodeLink, encodeLink, LINK_VERSION, MAX_HASH_CHARS, MAX_TEXT_CHARS } from './url';
+import { compressText, decodeLink, encodeLink, LINK_VERSION, MAX_HASH_CHARS, MAX_TEXT_CHARS, UPGRADERS, upgradeV1ToV2, type LinkState } from './url';
 import { runSource } from './explorer';
 
 describe('link codec', () => {
@@ -23,7 +23,9 @@ describe('link codec', () => {
     const cases = [
       truncated,
       '#v=1',
-      '#v=2&s=AAAA',
+      '#v=3&s=AAAA',
+      '#v=0&s=AAAA',
+      '#v=1.5&s=AAAA',
       '#s=AAAA',
       '#v=1&s=%%%',
       '#v=1&s=<script>alert(1)</script>',
@@ -129,5 +131,42 @@ describe('link codec: scenario id, folio and panel', () => {
     const data = hash.split('s=')[1];
     const back = await decodeLink(`#v=1&id=<b>&f=-1&p=<i>&s=${data}`);
     expect(back).toEqual({ ok: true, link: { text: 'title T\n' } });
+  });
+});
+
+describe('link formats and upgraders', () => {
+  it('upgrades format 1 to 2 keeping every format-1 field and dropping names format 1 did not mean', () => {
+    const v1 = new URLSearchParams('v=1&k=v6.4&c=v6.5&t=7&id=x&f=2&p=findings&mode=embed&at=1.0.0&m=9&views=memory&s=AAAA');
+    const v2 = upgradeV1ToV2(v1);
+    expect(Object.fromEntries(v2)).toEqual({ v: '2', k: 'v6.4', c: 'v6.5', t: '7', id: 'x', f: '2', p: 'findings', s: 'AAAA' });
+    expect(v1.get('v')).toBe('1'); // pure: the input is untouched
+    expect(upgradeV1ToV2(new URLSearchParams('v=1&mode=present&s=A')).get('mode')).toBe('present');
+    expect(Object.keys(UPGRADERS).map(Number)).toEqual(Array.from({ length: LINK_VERSION - 1 }, (_, i) => i + 1));
+  });
+
+  it('opens a format-1 link that mentions embed exactly as before: not as an embed', async () => {
+    const data = (await encodeLink({ text: 'title T\n' })).split('s=')[1];
+    expect(await decodeLink(`#v=1&mode=embed&keys=host&t=0&s=${data}`)).toEqual({ ok: true, link: { text: 'title T\n', step: 0 } });
+  });
+
+  it('round-trips the moment, model, fingerprint and embed options', async () => {
+    const link: LinkState = {
+      text: 'title T\n',
+      step: 9,
+      at: { line: 3, occurrence: 1, offset: 2 },
+      chapter: { chapter: 0, offset: 5 },
+      model: 1,
+      fingerprint: { hash: '0123abcd', counters: [{ id: 1, refcount: -2147483647, mapcount: 0, pincount: 0 }, { id: 2, refcount: 3, mapcount: 1, pincount: 1 }] },
+      mode: 'embed',
+      embed: { views: ['graph', 'memory'], caption: false, start: 2, end: 30, autoplay: true, loop: true, keys: 'host', parentOrigin: 'http://localhost:8080' },
+    };
+    expect(await decodeLink(await encodeLink(link))).toEqual({ ok: true, link });
+  });
+
+  it('says which pinscope made a link of a newer format', async () => {
+    const r = await decodeLink('#v=3&pv=0.4.2&s=AAAA');
+    expect(r.ok === false ? r.reason : '').toMatch(/format version 3, made by pinscope 0\.4\.2; this is pinscope \d+\.\d+\.\d+, which reads formats up to 2/);
+    const anonymous = await decodeLink('#v=7&pv=<b>&s=AAAA');
+    expect(anonymous.ok === false ? anonymous.reason : '').toMatch(/made by a newer pinscope/);
   });
 });

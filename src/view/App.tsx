@@ -19,6 +19,7 @@ import { PanelBoundary } from './common/PanelBoundary';
 import { DraftBar } from './DraftBar';
 import { RealTracePanel } from './realtrace/RealTracePanel';
 import { useTracePaste } from './realtrace/importTrace';
+import { useMailPaste } from './share/mailPaste';
 import { usePrefs } from './prefs';
 import { useViewZoom } from './common/useViewZoom';
 import { PresentChrome } from './present/PresentChrome';
@@ -34,6 +35,7 @@ export function App() {
   usePlayback();
   useFileDrop();
   useTracePaste();
+  useMailPaste();
   useViewZoom();
   usePresentation();
   const presenting = usePresent((p) => p.presenting);

@@ -8,6 +8,7 @@ import { BUILTIN_SCENARIOS, LIBRARY_SCENARIOS, comparePair, findBuiltin, findLib
 import { releaseFocus } from './actions';
 import { replaceText } from './draft';
 import { textAsShown, type ShownKernel } from './share/exportText';
+import { mailMomentOf, withMailHeader } from '../store/urlText';
 import { PresentButton, SpeakerButton } from './present/PresentChrome';
 
 export function TopBar() {
@@ -219,7 +220,9 @@ export function shownText(): string {
   const s = useExplorer.getState();
   const comparing = s.compareSpec !== null && s.compareRun !== null;
   const kernel = s.run && (s.kernelSpec !== null || comparing) ? shown(s.run.kernel) : null;
-  return textAsShown(s.source, kernel, comparing ? shown(s.compareRun!.kernel) : null);
+  const text = textAsShown(s.source, kernel, comparing ? shown(s.compareRun!.kernel) : null);
+  // The `# pinscope |` header names the kernels and the moment, so pasting the text back opens the same picture.
+  return s.run ? withMailHeader(text, mailMomentOf(s.run, s.step, comparing ? s.compareRun : null)) : text;
 }
 
 function ShareMenu() {

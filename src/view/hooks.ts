@@ -3,6 +3,8 @@
 import { useEffect, useRef } from 'react';
 import { playbackStop, useExplorer } from '../store/explorer';
 import { decodeLink, encodeLink } from '../store/url';
+import { currentLinkState, openLinkState } from '../store/urlOpen';
+import { readMailText } from '../store/urlText';
 import { DEFAULT_SCENARIO, findBuiltin, findLibrary } from '../store/scenarios';
 import { actionForKey } from './actions';
 import { usePrefs } from './prefs';
@@ -67,6 +69,9 @@ export async function openDroppedFile(file: File): Promise<void> {
   }
   const text = await file.text();
   if (looksLikeTrace(text)) return openTraceText(text, `the file "${file.name}"`);
+  // Scenario text mailed with its `# pinscope |` header opens at the moment it names.
+  const mailed = readMailText(text);
+  if (mailed) return replaceText(`the file "${file.name}"`, () => openLinkState(mailed));
   replaceText(`the file "${file.name}"`, () => useExplorer.getState().load(text));
 }
 
@@ -83,12 +88,7 @@ export function useUrlSync(): void {
       const store = useExplorer.getState();
       if (decoded.ok === true) {
         const { link } = decoded;
-        // The scenario keeps its identity (title, description) when the text is still the built-in one's.
-        const known = link.scenarioId ? (findBuiltin(link.scenarioId) ?? findLibrary(link.scenarioId)) : undefined;
-        const scenarioId = known && known.text === link.text ? known.id : null;
-        store.load(link.text, { kernel: link.kernel ?? null, scenarioId, ...(link.step !== undefined ? { step: link.step } : {}) });
-        if (link.compare) store.setCompare(link.compare);
-        if (link.folio !== undefined && useExplorer.getState().run?.catalog.folios.some((f) => f.id === link.folio)) store.selectFolio(link.folio);
+        openLinkState(link);
         if (link.panel === 'findings') usePrefs.getState().setFindingsOpen(true);
       } else if (decoded.ok === false) {
         store.load(DEFAULT_SCENARIO.text, { scenarioId: DEFAULT_SCENARIO.id, notice: `This link could not be opened: ${decoded.reason}. Showing the default scenario instead.` });
@@ -126,15 +126,9 @@ export function useUrlSync(): void {
     function schedule() {
       clearTimeout(timer);
       const write = async () => {
-        const { source, kernelSpec, step, compareSpec, scenarioId, selectedFolio } = useExplorer.getState();
         const panel = usePrefs.getState().findingsOpen ? 'findings' : undefined;
         const hash = await encodeLink({
-          text: source,
-          ...(kernelSpec ? { kernel: kernelSpec } : {}),
-          ...(compareSpec ? { compare: compareSpec } : {}),
-          step,
-          ...(scenarioId ? { scenarioId } : {}),
-          ...(selectedFolio !== null ? { folio: selectedFolio } : {}),
+          ...currentLinkState(),
           ...(panel ? { panel } : {}),
           ...(usePresent.getState().presenting ? { mode: 'present' as const } : {}),
         });
