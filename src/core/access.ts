@@ -6,7 +6,7 @@
 import type { Access, Mmap, Munmap, Writeback } from './ast';
 import type { Sim } from './sim';
 import { PAGE_SIZE } from './state';
-import { addVma, currentTask, findVma, mmOf, writableAt, zapRange } from './mm';
+import { addVma, currentTask, findVma, firstReadOnly, mmOf, zapRange } from './mm';
 import { handleFault } from './fault';
 import { maybeDmaPinned, setDirty } from './folio';
 
@@ -41,10 +41,10 @@ export function accessStatement(sim: Sim, st: Access): void {
   const { off, len } = rangeOf(sim, st.name, vma.size, st.off, st.len);
   const first = Math.floor((vma.start + off) / PAGE_SIZE);
   const last = Math.floor((vma.start + off + len - 1) / PAGE_SIZE);
-  for (let p = first; st.op === 'write' && p <= last; p++) {
-    if (!writableAt(vma, p * PAGE_SIZE)) sim.error(`"${st.name}" is read-only${vma.prot.length ? ` at offset ${p * PAGE_SIZE - vma.start}` : ''}: a store would get SIGSEGV`);
-  }
+  // Charged before any per-page work: a huge mapping is refused by the budget, not walked.
   sim.charge(last - first + 1);
+  const readOnly = st.op === 'write' ? firstReadOnly(vma, first * PAGE_SIZE, (last + 1) * PAGE_SIZE) : undefined;
+  if (readOnly !== undefined) sim.error(`"${st.name}" is read-only${vma.prot.length ? ` at offset ${readOnly - vma.start}` : ''}: a store would get SIGSEGV`);
   sim.inContext([st.op === 'read' ? 'CPU load' : 'CPU store', 'exc_page_fault'], () => {
     for (let p = first; p <= last; p++) {
       const va = p * PAGE_SIZE;

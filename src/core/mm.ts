@@ -87,6 +87,12 @@ export function writableAt(vma: Vma, va: number): boolean {
   return vma.writable;
 }
 
+/** The lowest address in [start, end) where a store is not allowed, if any (checked at the mprotect edges only). */
+export function firstReadOnly(vma: Vma, start: number, end: number): number | undefined {
+  const candidates = [start, ...vma.prot.flatMap((r) => [r.start, r.end]).filter((a) => a > start && a < end)].sort((a, b) => a - b);
+  return candidates.find((a) => !writableAt(vma, a));
+}
+
 /** Is [start, start+len) one protection throughout (one VMA, were the mapping split as the kernel splits it)? */
 export function uniformProtection(vma: Vma, start: number, len: number): boolean {
   const w = writableAt(vma, start);
