@@ -20,6 +20,7 @@ import {
   tickMode,
   tickPath,
   truncate,
+  truncateWords,
   type TimelineModel,
 } from './layout';
 import { frameThrottle } from './scrub';
@@ -232,6 +233,18 @@ describe('chapter flags', () => {
     expect(flags[0]!.align).toBe('right');
     expect(flags[1]!.align).toBe('left');
     expect(flags[1]!.label).toBe('Write it out');
+  });
+
+  it('cuts flag labels at a word boundary, so the visible words are the title\'s own', () => {
+    expect(truncateWords('O_DIRECT write: the zero page goes into a bio', 17)).toBe('O_DIRECT write…');
+    expect(truncateWords('O_DIRECT write: the zero page goes into a bio', 8)).toBe('');
+    expect(truncateWords('short', 12)).toBe('short');
+    for (const n of [3, 9, 14, 20, 30]) {
+      const label = truncateWords('The buffer is only read, then written back', n);
+      expect(label.length).toBeLessThanOrEqual(n);
+      if (label) expect('The buffer is only read, then written back'.startsWith(label.replace(/…$/, ''))).toBe(true);
+      if (label.endsWith('…')) expect(' ,'.includes('The buffer is only read, then written back'[label.length - 1]!)).toBe(true);
+    }
   });
 
   it('truncates with an ellipsis', () => {
