@@ -64,7 +64,7 @@ function mismatches(): string[] {
   return bad;
 }
 
-const SCENARIOS = [
+const SCENARIOS: string[] = [
   ...Object.values(BUILTIN),
   'scenarios/rows/07-fork-with-longterm-pin.v6.5.scn',
   'scenarios/rows/15-cow-huge-zeropage.latest.scn',
@@ -73,7 +73,7 @@ const SCENARIOS = [
 
 describe('controls name themselves with their visible text', () => {
   for (const path of SCENARIOS) {
-    it(path, () => {
+    it(`in ${path}`, () => {
       const run = runText(readFileSync(path, 'utf8'));
       const model = frameModel(run.catalog, run.events);
       // Wide cards, so large folios draw their page ticks (and its label) too.
@@ -103,7 +103,8 @@ describe('controls name themselves with their visible text', () => {
         expect(mismatches(), `step ${step}`).toEqual([]);
       }
       expect(controls).toBeGreaterThan(10);
-      if (path.includes('huge-zeropage')) expect(ticks, 'the huge zero folio drawn with its page ticks').toBeGreaterThan(0);
+      // Large folios (the huge zero folio at least) are drawn with their page ticks and their label.
+      expect(ticks).toBeGreaterThan(0);
     });
   }
 });

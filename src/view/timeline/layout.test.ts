@@ -239,12 +239,9 @@ describe('chapter flags', () => {
     expect(truncateWords('O_DIRECT write: the zero page goes into a bio', 17)).toBe('O_DIRECT write…');
     expect(truncateWords('O_DIRECT write: the zero page goes into a bio', 8)).toBe('');
     expect(truncateWords('short', 12)).toBe('short');
-    for (const n of [3, 9, 14, 20, 30]) {
-      const label = truncateWords('The buffer is only read, then written back', n);
-      expect(label.length).toBeLessThanOrEqual(n);
-      if (label) expect('The buffer is only read, then written back'.startsWith(label.replace(/…$/, ''))).toBe(true);
-      if (label.endsWith('…')) expect(' ,'.includes('The buffer is only read, then written back'[label.length - 1]!)).toBe(true);
-    }
+    const title = 'The buffer is only read, then written back';
+    const labels = [3, 9, 14, 20, 30].map((n) => truncateWords(title, n));
+    expect(labels).toEqual(['', 'The…', 'The buffer is…', 'The buffer is only…', 'The buffer is only read, then…']);
   });
 
   it('truncates with an ellipsis', () => {
