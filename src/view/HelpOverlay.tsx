@@ -19,7 +19,9 @@ function HelpDialog() {
   const close = () => useExplorer.getState().setHelpOpen(false);
 
   useEffect(() => {
-    const opener = document.activeElement instanceof HTMLElement && document.activeElement !== document.body ? document.activeElement : null;
+    // The opener may be an HTML control or an SVG one (a folio card, a page-table row).
+    const active = document.activeElement;
+    const opener = (active instanceof HTMLElement || active instanceof SVGElement) && active !== document.body ? active : null;
     const first = () => card.current?.querySelector<HTMLElement>(FOCUSABLE)?.focus();
     first();
     // Focus that leaves the dialog any other way (a click on the scrim) is brought back.
