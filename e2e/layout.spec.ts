@@ -83,6 +83,13 @@ test.describe('wide screens use the room', () => {
         for (const name of ['Memory', 'Refcount graph'] as const) {
           expect(fill[name]!.width, `${name} width used`).toBeGreaterThan(0.85);
         }
+        // The graph lays its nodes out down the panel's height, not in its top half.
+        expect(fill['Refcount graph']!.height, 'Refcount graph height used').toBeGreaterThan(0.7);
+        // The page tables use the height when they have the rows for it (the walk scrolls inside the panel);
+        // a walk of a few rows shows them all.
+        const walk = await app.pageTableWalk();
+        if (walk.overflows) expect(fill['Page tables']!.height, 'Page tables height used').toBeGreaterThan(0.7);
+        else expect(walk.rowsOutside, 'page-table rows out of view').toBe(0);
       });
     });
   }

@@ -110,6 +110,17 @@ export class LayoutProbe extends ExplorerPage {
     }, [...VIEW_NAMES]);
   }
 
+  /** Whether the page-table walk is taller than its scroll area, and how many of its rows lie outside it. */
+  pageTableWalk(): Promise<{ overflows: boolean; rowsOutside: number }> {
+    return this.page.evaluate(() => {
+      const scroll = document.querySelector<HTMLElement>('.pt-panel .pt-scroll');
+      if (!scroll) return { overflows: false, rowsOutside: 0 };
+      const box = scroll.getBoundingClientRect();
+      const rows = [...scroll.querySelectorAll('.pt-row')].map((r) => r.getBoundingClientRect());
+      return { overflows: scroll.scrollHeight > scroll.clientHeight + 1, rowsOutside: rows.filter((r) => r.bottom > box.bottom + 1 || r.top < box.top - 1).length };
+    });
+  }
+
   /** Open the "why" column: click the first folio of the refcount graph, as a user picks one. */
   async openWhy(): Promise<void> {
     await this.page.locator('.graph-svg .gf[data-folio]').first().click();

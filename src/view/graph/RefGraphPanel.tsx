@@ -8,7 +8,7 @@ import { transitionMs } from '../common/motion';
 import { HOLDER_KIND_COLOR } from '../common/palette';
 import { bornTest, frameModel } from '../memory/layout';
 import { RefGraphView } from './RefGraphView';
-import { focusSlots, runSlots, graphAt, graphGeometry, needsFocus, type GraphEdge } from './layout';
+import { focusSlots, runSlots, graphAt, graphGeometry, needsFocus, stretchSlots, type GraphEdge } from './layout';
 import './graph.css';
 
 export function RefGraphPanel() {
@@ -39,14 +39,17 @@ interface BodyProps {
 function GraphBody({ run, snapshot, selected, onSelect }: BodyProps) {
   const catalog = run.catalog;
   const body = useRef<HTMLDivElement>(null);
+  const note = useRef<HTMLParagraphElement>(null);
   const [box, setBox] = useState({ width: 720, height: 360 });
+  const focus = needsFocus(catalog);
   useIsoLayoutEffect(() => {
     const el = body.current;
     if (!el) return;
+    // The height the picture may take: the body's, less the focus note above the picture.
     const measure = () =>
       setBox((b) => {
         const width = el.clientWidth || 720;
-        const height = el.clientHeight || 360;
+        const height = (el.clientHeight || 360) - (note.current?.offsetHeight ?? 0);
         return b.width === width && b.height === height ? b : { width, height };
       });
     measure();
@@ -54,18 +57,19 @@ function GraphBody({ run, snapshot, selected, onSelect }: BodyProps) {
     const ro = new ResizeObserver(measure);
     ro.observe(el);
     return () => ro.disconnect();
-  }, []);
+  }, [focus]);
   const model = useMemo(() => frameModel(catalog, run.events), [catalog, run.events]);
-  const focus = needsFocus(catalog);
   const { slots, shown } = useMemo(
     () => (focus ? focusSlots(catalog, snapshot, selected) : { slots: runSlots(catalog, snapshot), shown: catalog.folios.length }),
     [focus, catalog, snapshot, selected],
   );
+  // A graph with few nodes spreads down the panel's height (a little short of it: no scroll bar appears).
+  const fitted = useMemo(() => stretchSlots(slots, box.height - 4), [slots, box.height]);
   // A graph taller than the panel scrolls: drawn any smaller, its smallest text would be under 12 CSS px.
   const scale = 1;
   const labelChars = useMemo(() => slots.holders.reduce((n, h) => Math.max(n, h.short.length), 0), [slots]);
   const geo = useMemo(() => graphGeometry(box.width / scale - 2, labelChars), [box.width, scale, labelChars]);
-  const picture = useMemo(() => graphAt(slots, geo, snapshot, { selected, born: bornTest(model, snapshot.folios, snapshot.step) }), [slots, geo, snapshot, selected, model]);
+  const picture = useMemo(() => graphAt(fitted, geo, snapshot, { selected, born: bornTest(model, snapshot.folios, snapshot.step) }), [fitted, geo, snapshot, selected, model]);
   const ghosts = useEdgeGhosts(picture.edges, run);
   const refs = picture.edges.reduce((n, e) => n + e.refs, 0);
   const leaked = picture.edges.filter((e) => e.leaked).reduce((n, e) => n + e.refs, 0);
@@ -81,7 +85,7 @@ function GraphBody({ run, snapshot, selected, onSelect }: BodyProps) {
       </header>
       <div className="panel-body graph-body" ref={body}>
         {focus && (
-          <p className="graph-focus-note">
+          <p className="graph-focus-note" ref={note}>
             {`${catalog.folios.length.toLocaleString('en-US')} folios and ${catalog.holders.length.toLocaleString('en-US')} holders in this run: showing the ${shown} in focus (the zero pages, the selected folio, the current event's, and folios held by pins, bios, dios, vfio, pipes or leaks). Select a folio in Memory to see its holders.`}
           </p>
         )}

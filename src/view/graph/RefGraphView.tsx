@@ -140,13 +140,38 @@ function activate(e: KeyboardEvent, run: () => void) {
   run();
 }
 
-function folioDescription(node: FolioNode): string {
-  const name = folioLabel(node.folio);
-  if (node.state === 'unborn') return `${name}: not allocated yet at this step`;
-  if (!node.view) return `${name}: freed`;
+/** The sum line's terms as drawn (a focus view caps them; holders not drawn still count in "… more"). */
+function sumLine(node: FolioNode, width: number) {
+  const v = node.view!;
+  const refText = formatCount(v.refcount);
+  const maxChars = Math.floor((width - 26) / 6.9) - refText.length - 3;
+  const parts = sumParts(node.terms, maxChars);
+  const undrawn = v.holders.filter((h) => h.refs !== 0).length - node.terms.filter((t) => t.refs !== 0).length;
+  const hidden = parts.hidden + Math.max(0, undrawn);
+  const more = hidden > 0 ? ` + … ${hidden} more` : '';
+  const eq = node.terms.length > 0 ? ' = ' : 'refcount ';
+  const mismatch = v.held !== v.refcount ? ` ≠ ${v.held.toLocaleString('en-US')} held` : '';
+  const text = `${parts.terms.map((t) => t.text).join(' + ')}${more}${eq}${refText}${mismatch}`;
+  return { terms: parts.terms, more, eq, mismatch, text };
+}
+
+function countersText(v: NonNullable<FolioNode['view']>): string {
+  return `mapcount ${v.mapcount}${v.order > 0 ? ` · pincount ${v.pincount}` : ''}${v.pinned && v.order === 0 ? ' · maybe pinned' : ''}`;
+}
+
+/**
+ * A folio node's accessible name: its visible text in drawing order (WCAG 2.5.3: a speech user says what they
+ * see), then in parentheses its kind and the counters spelled out.
+ */
+function folioDescription(node: FolioNode, width: number): string {
+  const f = node.folio;
+  const name = folioLabel(f);
+  if (node.state === 'unborn') return `${name} not allocated yet`;
+  if (!node.view) return `${name} freed`;
   const v = node.view;
-  const sum = node.terms.map((t) => t.refs).join(' + ');
-  return `${name} (${KIND_LABEL[node.folio.kind]}): refcount ${v.refcount}${sum ? ` = ${sum}` : ''}, mapcount ${v.mapcount}${v.order > 0 ? `, pincount ${v.pincount}` : ''}`;
+  const special = f.kind === 'zero' || f.kind === 'hugezero';
+  const visible = [name, special ? null : f.kind === 'file' ? 'page cache' : f.kind, sumLine(node, width).text, countersText(v)].filter((x) => x);
+  return `${visible.join(' ')} (${KIND_LABEL[f.kind]}: refcount ${v.refcount}, mapcount ${v.mapcount}${v.order > 0 ? `, pincount ${v.pincount}` : ''})`;
 }
 
 function Folio({ node, geo, onSelect }: { node: FolioNode; geo: GraphGeometry; onSelect(id: number): void }) {
@@ -156,9 +181,12 @@ function Folio({ node, geo, onSelect }: { node: FolioNode; geo: GraphGeometry; o
   const select = () => onSelect(node.id);
   const w = geo.folioW;
   const v = node.view;
+  const description = folioDescription(node, w);
   const bgStyle = special
     ? { fill: `url(#${f.kind === 'zero' ? HATCH_ZERO : HATCH_HUGEZERO})`, stroke: KIND_COLOR[f.kind] }
     : { fill: KIND_COLOR[f.kind], stroke: KIND_COLOR[f.kind] };
+  // The {' '} between texts are not drawn (SVG draws only text inside <text>); they keep the words of
+  // neighbouring texts apart for anything reading the node's text content, as assistive technology does.
   return (
     <g
       className={classes}
@@ -168,11 +196,11 @@ function Folio({ node, geo, onSelect }: { node: FolioNode; geo: GraphGeometry; o
       role="button"
       tabIndex={0}
       aria-pressed={node.selected}
-      aria-label={folioDescription(node)}
+      aria-label={description}
       onClick={select}
       onKeyDown={(e) => activate(e, select)}
     >
-      <title>{folioDescription(node)}</title>
+      <title>{description}</title>
       {node.current && <rect className="gf-ring-current" x={-5} y={-5} width={w + 10} height={FOLIO_H + 10} rx={9} />}
       {node.selected && <rect className="gf-ring-selected" x={-2.5} y={-2.5} width={w + 5} height={FOLIO_H + 5} rx={7.5} />}
       {v ? (
@@ -182,13 +210,13 @@ function Folio({ node, geo, onSelect }: { node: FolioNode; geo: GraphGeometry; o
           {special && <rect className="gf-inner" x={9} y={22} width={w - 14} height={FOLIO_H - 26} rx={4} />}
           <text className={special ? 'gf-name gf-name-special' : 'gf-name'} x={12} y={16}>
             {special ? folioLabel(f).toUpperCase() : folioLabel(f)}
-          </text>
+          </text>{' '}
           {!special && (
             <text className="gf-kind" x={w - 8} y={16} textAnchor="end" style={{ fill: KIND_COLOR[f.kind] }}>
               {f.kind === 'file' ? 'page cache' : f.kind}
             </text>
-          )}
-          <SumLine node={node} width={w} />
+          )}{' '}
+          <SumLine node={node} width={w} />{' '}
           <text className="gf-counters" x={14} y={FOLIO_H - 7}>
             <tspan className="gf-counter-label">mapcount </tspan>
             <tspan data-folio={f.id} data-field="mapcount">
@@ -208,7 +236,7 @@ function Folio({ node, geo, onSelect }: { node: FolioNode; geo: GraphGeometry; o
           <rect className="gf-outline" width={w} height={FOLIO_H} rx={6} style={node.state === 'freed' ? { stroke: KIND_COLOR[f.kind] } : undefined} />
           <text className="gf-name" x={12} y={16}>
             {folioLabel(f)}
-          </text>
+          </text>{' '}
           <text className="gf-gone" x={12} y={36}>
             {node.state === 'freed' ? 'freed' : 'not allocated yet'}
           </text>
@@ -220,15 +248,10 @@ function Folio({ node, geo, onSelect }: { node: FolioNode; geo: GraphGeometry; o
 
 function SumLine({ node, width }: { node: FolioNode; width: number }) {
   const v = node.view!;
-  const refText = formatCount(v.refcount);
-  const maxChars = Math.floor((width - 26) / 6.9) - refText.length - 3;
-  const parts = sumParts(node.terms, maxChars);
-  // Holders not drawn (a focus view caps them) still count in the sum.
-  const undrawn = v.holders.filter((h) => h.refs !== 0).length - node.terms.filter((t) => t.refs !== 0).length;
-  const hidden = parts.hidden + Math.max(0, undrawn);
+  const line = sumLine(node, width);
   return (
     <text className="gf-sum" x={14} y={35}>
-      {parts.terms.map((t, i) => (
+      {line.terms.map((t, i) => (
         <tspan key={i}>
           {i > 0 && <tspan className="gf-eq">{' + '}</tspan>}
           <tspan className={t.leaked ? 'gf-term gf-term-leak' : 'gf-term'} style={{ fill: holderColor(t.kind, t.leaked) }}>
@@ -236,11 +259,10 @@ function SumLine({ node, width }: { node: FolioNode; width: number }) {
           </tspan>
         </tspan>
       ))}
-      {hidden > 0 && <tspan className="gf-more">{` + … ${hidden} more`}</tspan>}
-      {node.terms.length > 0 && <tspan className="gf-eq">{' = '}</tspan>}
-      {node.terms.length === 0 && <tspan className="gf-eq">{'refcount '}</tspan>}
+      {line.more && <tspan className="gf-more">{line.more}</tspan>}
+      <tspan className="gf-eq">{line.eq}</tspan>
       <CountTspan value={v.refcount} folio={v.id} />
-      {v.held !== v.refcount && <tspan className="gf-mismatch">{` ≠ ${v.held.toLocaleString('en-US')} held`}</tspan>}
+      {line.mismatch && <tspan className="gf-mismatch">{line.mismatch}</tspan>}
     </text>
   );
 }

@@ -7,6 +7,7 @@ import {
   FOCUS_FOLIOS,
   EDGE_LABEL_H,
   FOLIO_H,
+  HOLDER_ROW,
   HOLDER_CHAR_W,
   HOLDER_TEXT_INSET,
   HOLDER_GROUPS,
@@ -17,6 +18,7 @@ import {
   graphAt,
   graphGeometry,
   graphSlots,
+  stretchSlots,
   holderChars,
   groupOf,
   leakOwner,
@@ -269,5 +271,27 @@ describe('layout bugs found on day one', () => {
       }
     }
     expect(seen).toBeGreaterThan(0);
+  });
+});
+
+describe('stretchSlots', () => {
+  const run = runText(readFileSync(BUILTIN.dioWrite, 'utf8'));
+  const slots = graphSlots(run.catalog.folios, run.catalog.holders);
+  it('spreads a short graph down a tall panel, nodes level and apart as before, nothing past the height', () => {
+    const tall = stretchSlots(slots, slots.height * 2);
+    expect(tall.height).toBe(Math.floor(slots.height * 2));
+    const bottom = Math.max(...tall.folios.map((f) => f.y + FOLIO_H), ...tall.holders.map((h) => h.y + HOLDER_ROW / 2));
+    expect(bottom).toBeLessThanOrEqual(tall.height);
+    expect(bottom).toBeGreaterThan(tall.height * 0.7);
+    for (let i = 1; i < tall.folios.length; i++) expect(tall.folios[i]!.y - tall.folios[i - 1]!.y).toBeGreaterThanOrEqual(FOLIO_H);
+    // The kernel's zero-page holder stays level with the zero page's node.
+    const zero = slots.folios.findIndex((f) => f.folio.kind === 'zero');
+    const holder = slots.holders.findIndex((h) => h.key === 'kernel:zero-page');
+    expect(slots.holders[holder]!.y).toBe(slots.folios[zero]!.y + FOLIO_H / 2);
+    expect(tall.holders[holder]!.y).toBeCloseTo(tall.folios[zero]!.y + FOLIO_H / 2, 0);
+  });
+  it('stretches at most three times, and leaves a graph taller than its panel alone', () => {
+    expect(stretchSlots(slots, slots.height * 10).height).toBe(Math.floor(slots.height * 3));
+    expect(stretchSlots(slots, slots.height - 10)).toBe(slots);
   });
 });

@@ -129,6 +129,24 @@ export function graphSlots(folios: readonly CatalogFolio[], holders: readonly Ca
   return { holders: hs, groups, folios: fs, height: Math.ceil(Math.max(holdersH, foliosH) + TOP) };
 }
 
+/**
+ * The slots spread over a taller panel: every node's centre moves down in proportion (at most `most` times),
+ * the nodes keep their size, so a graph with few nodes uses the panel's height instead of its top half. Centres
+ * that were level (a kernel holder and its folio) stay level; nodes that did not overlap do not; nothing moves
+ * past the new height. A panel shorter than the slots changes nothing (the graph scrolls).
+ */
+export function stretchSlots(slots: GraphSlots, height: number, most = 3): GraphSlots {
+  const k = Math.min(most, height / slots.height);
+  if (!(k > 1.02)) return slots;
+  const at = (top: number, h: number) => Math.round(((top + h / 2) * k - h / 2) * 10) / 10;
+  return {
+    holders: slots.holders.map((h) => ({ ...h, y: Math.round(h.y * k * 10) / 10 })),
+    groups: slots.groups.map((g) => ({ ...g, y: at(g.y, GROUP_HEAD) })),
+    folios: slots.folios.map((f) => ({ ...f, y: at(f.y, FOLIO_H) })),
+    height: Math.floor(slots.height * k),
+  };
+}
+
 /** The folio slot a kernel holder's reference is on (the zero page's, the huge zero folio's), if known. */
 export function kernelHolderFolio(key: string, folios: readonly CatalogFolio[]): number | undefined {
   const kind = key === 'kernel:zero-page' ? 'zero' : key === 'kernel:huge-zero' ? 'hugezero' : undefined;

@@ -18,6 +18,7 @@ import {
   layoutPageTables,
   rowFolioText,
   rowForVa,
+  type BitName,
   type Columns,
   type FolioRef,
   type IndexSpan,
@@ -320,11 +321,44 @@ function rowClass(r: PtRow, folio: FolioRef | undefined, focused: boolean, selec
   return c.join(' ');
 }
 
+/** What a bit's cell shows: its letter when set, a dash when clear (as /proc/<pid>/maps writes "rw-p"). */
+export function bitText(b: BitName, on: boolean): string {
+  return on ? b : '-';
+}
+
+/** The bits a row's cells spell out, set ones only (the dashes are not read), e.g. "P U A S". */
+function setBits(bits: ReturnType<typeof entryBits>): BitName[] {
+  return BITS.filter((b) => bits[b]);
+}
+
+/**
+ * A row's accessible name. It starts with the row's visible text in the order it is drawn (the address, the PTE
+ * index, the set bits, the note), so a speech user can say what they see (WCAG 2.5.3); what the picture says by
+ * position and colour follows in parentheses.
+ */
+export function rowName(r: PtRow, folio: FolioRef | undefined, pmdNote: boolean): string {
+  const bits = setBits(entryBits(r.entry));
+  const visible = [hexVa(r.va)];
+  if (r.level === 'pte') visible.push(r.count > 1 ? `${r.indices.pte}–${r.pteLast}` : String(r.indices.pte));
+  if (pmdNote) visible.push(PMD_NOTE);
+  else visible.push(...bits);
+  if (!r.entry) visible.push(rowFolioText(r, undefined));
+  const what = `${r.level === 'pmd' ? 'PMD' : 'PTE'}${r.count > 1 ? ` for this and the next ${r.count - 1} pages` : ''}`;
+  const set = pmdNote ? '' : bits.length ? `; bits set: ${bits.map((b) => BIT_TITLE[b].replace(/ \(.*$/, '')).join(', ')}` : '; no bits set';
+  const maps = r.entry ? `; maps ${folio?.label ?? `F${r.entry.folio}`}` : '';
+  return `${visible.join(' ')} (${what}${set}${maps})`;
+}
+
+const PMD_NOTE = 'PMD entry → PTE table (no leaf)';
+
+// A row is two siblings inside its positioned group: the row itself (a button that picks the address) and the
+// folio label (a button that selects the folio), so neither control is nested in the other. A click anywhere on
+// the group but the label picks the address; focusing either explains the address.
 function Row({ row: r, cols, folio, focused, selected, pmdTablePresent, onSelectFolio, onHoverVa, onPickVa }: RowProps) {
   const bits = entryBits(r.entry);
   const pte = cols.level.pte;
   const pick = () => onPickVa?.(r.va);
-  const label = `${r.level === 'pmd' ? 'PMD' : 'PTE'} for ${hexVa(r.va)}${r.count > 1 ? ` and the next ${r.count - 1} pages` : ''}: ${rowFolioText(r, folio)}`;
+  const pmdNote = r.level === 'pmd' && !r.entry && pmdTablePresent;
   return (
     <g
       className={rowClass(r, folio, focused, selected)}
@@ -339,41 +373,39 @@ function Row({ row: r, cols, folio, focused, selected, pmdTablePresent, onSelect
       data-count={r.count}
       data-present={r.entry ? 'true' : 'false'}
       {...(r.entry ? { 'data-folio': r.entry.folio } : {})}
-      role="button"
-      tabIndex={0}
-      aria-label={label}
-      aria-pressed={focused}
       onMouseEnter={() => onHoverVa?.(r.va)}
       onFocus={() => onHoverVa?.(r.va)}
       onClick={pick}
-      onKeyDown={activate(pick)}
     >
-      <rect className="pt-row-bg" x={cols.va.x} y={0} width={cols.width - cols.va.x} height={ROW_H} />
-      <text className="pt-va" x={cols.va.x + 4} y={13}>
-        {hexVa(r.va)}
-      </text>
-      {r.level === 'pte' ? (
-        <g className={`pt-cell pte${r.entry ? ' present' : ' none'}`}>
-          <rect x={pte.x} y={2} width={pte.w} height={ROW_H - 4} rx={2} />
-          <text x={pte.x + pte.w / 2} y={13} textAnchor="middle">
-            {r.count > 1 ? `${r.indices.pte}–${r.pteLast}` : r.indices.pte}
+      <g className="pt-row-hit" role="button" tabIndex={0} aria-label={rowName(r, folio, pmdNote)} aria-pressed={focused} onKeyDown={activate(pick)}>
+        <rect className="pt-row-bg" x={cols.va.x} y={0} width={cols.width - cols.va.x} height={ROW_H} />
+        <text className="pt-va" x={cols.va.x + 4} y={13}>
+          {hexVa(r.va)}
+        </text>{' '}
+        {r.level === 'pte' ? (
+          <g className={`pt-cell pte${r.entry ? ' present' : ' none'}`}>
+            <rect x={pte.x} y={2} width={pte.w} height={ROW_H - 4} rx={2} />
+            <text x={pte.x + pte.w / 2} y={13} textAnchor="middle">
+              {r.count > 1 ? `${r.indices.pte}–${r.pteLast}` : r.indices.pte}
+            </text>
+          </g>
+        ) : null}{' '}
+        {pmdNote ? (
+          <text className="pt-pmd-note" x={cols.bits.x} y={13}>
+            {PMD_NOTE}
           </text>
-        </g>
-      ) : null}
-      {r.level === 'pmd' && !r.entry && pmdTablePresent ? (
-        <text className="pt-pmd-note" x={cols.bits.x} y={13}>
-          PMD entry → PTE table (no leaf)
-        </text>
-      ) : (
-        <Bits bits={bits} cols={cols} zero={folio?.kind === 'zero' || folio?.kind === 'hugezero'} />
-      )}
-      {r.level === 'pmd' && !r.entry && pmdTablePresent ? null : r.entry && folio ? (
+        ) : (
+          <Bits bits={bits} cols={cols} zero={folio?.kind === 'zero' || folio?.kind === 'hugezero'} />
+        )}{' '}
+        {!pmdNote && !(r.entry && folio) ? (
+          <text className="pt-absent" x={cols.folio.x + 2} y={13}>
+            {rowFolioText(r, undefined)}
+          </text>
+        ) : null}
+      </g>
+      {!pmdNote && r.entry && folio ? (
         <FolioLabel r={r} entry={r.entry} folio={folio} x={cols.folio.x} maxW={cols.folio.w - 2} charW={cols.compact ? 6 : 6.4} {...(onSelectFolio ? { onSelect: onSelectFolio } : {})} />
-      ) : (
-        <text className="pt-absent" x={cols.folio.x + 2} y={13}>
-          {rowFolioText(r, undefined)}
-        </text>
-      )}
+      ) : null}
     </g>
   );
 }
@@ -385,8 +417,8 @@ function Bits({ bits, cols, zero }: { bits: ReturnType<typeof entryBits>; cols: 
         <g key={b} className={`pt-bit bit-${b}${bits[b] ? ' on' : ' off'}${b === 'S' && bits[b] && zero ? ' zero' : ''}`} data-bit={b} data-on={bits[b] ? 'true' : 'false'}>
           <rect x={cols.bits.band(b)} y={3} width={cols.bits.cell} height={ROW_H - 6} rx={2} />
           <text x={cols.bits.band(b) + cols.bits.cell / 2} y={12.5} textAnchor="middle">
-            {b}
-          </text>
+            {bitText(b, bits[b])}
+          </text>{' '}
         </g>
       ))}
     </g>
@@ -403,7 +435,7 @@ function FolioLabel({ r, entry, folio, x, maxW, charW, onSelect }: { r: PtRow; e
       className={`pt-folio kind-${folio.kind}`}
       role="button"
       tabIndex={0}
-      aria-label={`Select ${KIND_LABEL[folio.kind]} ${folio.label}`}
+      aria-label={`${text} (select this ${KIND_LABEL[folio.kind]})`}
       data-folio={entry.folio}
       onClick={(e) => {
         e.stopPropagation();

@@ -62,6 +62,18 @@ describe('PageTablesView interactions', () => {
     expect(onHoverVa).toHaveBeenCalledWith(0x7f0000000000);
   });
 
+  it('picks an address from the keyboard on its row button, and nests no control inside another', () => {
+    const onPickVa = vi.fn<(va: number) => void>();
+    mount({ onPickVa, onSelectFolio: () => {} });
+    const buttons = [...host.querySelectorAll<SVGGElement>('.pt-row [role="button"]')];
+    expect(buttons.length).toBeGreaterThan(1);
+    expect(buttons.filter((b) => b.querySelector('[role="button"], [tabindex]')).map((b) => b.getAttribute('aria-label'))).toEqual([]);
+    const row = host.querySelector<SVGGElement>('.pt-row-hit')!;
+    act(() => row.dispatchEvent(new KeyboardEvent('keydown', { key: 'Enter', bubbles: true })));
+    expect(onPickVa).toHaveBeenCalledWith(0x7f0000000000);
+    expect(row.getAttribute('aria-label')).toMatch(/^0x7f0000000000 0 P RW U A /);
+  });
+
   it('switches task from the tab row', () => {
     const onSelectTask = vi.fn<(t: string) => void>();
     mount({ onSelectTask });

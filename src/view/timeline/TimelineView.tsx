@@ -116,7 +116,7 @@ export function TimelineView(props: TimelineViewProps) {
               className={`tl-flag ${f.align}${f.index === chapterIndex ? ' current' : ''}`}
               style={{ left: f.x, maxWidth: Math.max(8, f.room) }}
               title={`Chapter ${f.index + 1}: ${f.title} (step ${f.step})`}
-              aria-label={`Jump to chapter ${f.index + 1}: ${f.title} (step ${f.step})`}
+              aria-label={`${f.title} (jump to chapter ${f.index + 1}, step ${f.step})`}
               data-step={f.step}
               onClick={() => props.onSeek(f.step)}
             >

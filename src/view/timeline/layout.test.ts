@@ -20,6 +20,7 @@ import {
   tickMode,
   tickPath,
   truncate,
+  truncateWords,
   type TimelineModel,
 } from './layout';
 import { frameThrottle } from './scrub';
@@ -232,6 +233,15 @@ describe('chapter flags', () => {
     expect(flags[0]!.align).toBe('right');
     expect(flags[1]!.align).toBe('left');
     expect(flags[1]!.label).toBe('Write it out');
+  });
+
+  it('cuts flag labels at a word boundary, so the visible words are the title\'s own', () => {
+    expect(truncateWords('O_DIRECT write: the zero page goes into a bio', 17)).toBe('O_DIRECT write…');
+    expect(truncateWords('O_DIRECT write: the zero page goes into a bio', 8)).toBe('');
+    expect(truncateWords('short', 12)).toBe('short');
+    const title = 'The buffer is only read, then written back';
+    const labels = [3, 9, 14, 20, 30].map((n) => truncateWords(title, n));
+    expect(labels).toEqual(['', 'The…', 'The buffer is…', 'The buffer is only…', 'The buffer is only read, then…']);
   });
 
   it('truncates with an ellipsis', () => {

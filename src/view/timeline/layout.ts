@@ -202,6 +202,23 @@ export function truncate(text: string, chars: number): string {
   return `${text.slice(0, Math.max(1, chars - 1)).trimEnd()}…`;
 }
 
+/**
+ * Cut a label at a word boundary, with an ellipsis: a flag's visible text is then whole words of the chapter's
+ * title, which its accessible name contains (a speech user saying what they see is understood, WCAG 2.5.3).
+ * Empty when not even the first word fits.
+ */
+export function truncateWords(text: string, chars: number): string {
+  if (text.length <= chars) return text;
+  const words = text.split(/\s+/);
+  let out = '';
+  for (const w of words) {
+    const next = out ? `${out} ${w}` : w;
+    if (next.length + 1 > chars) break;
+    out = next;
+  }
+  return out ? `${out.replace(/[\s:;,.–-]+$/, '')}…` : '';
+}
+
 /** Padding and border of a flag label, in pixels (see .tl-flag). */
 const FLAG_CHROME = 14;
 
@@ -220,7 +237,7 @@ export function chapterFlags(chapters: TimelineModel['chapters'], scale: StepSca
     const need = c.title.length * charPx + FLAG_CHROME;
     const align = need <= rightRoom || rightRoom >= leftRoom ? 'right' : 'left';
     const room = align === 'right' ? rightRoom : leftRoom;
-    const label = truncate(c.title, Math.floor((room - FLAG_CHROME) / charPx));
+    const label = truncateWords(c.title, Math.floor((room - FLAG_CHROME) / charPx));
     const used = label ? Math.min(room, label.length * charPx + FLAG_CHROME) : 2;
     taken = align === 'right' ? x + used : x;
     flags.push({ step: c.step, x, title: c.title, label, align, room: Math.max(0, Math.floor(room)), index });
