@@ -42,7 +42,9 @@ step typecheck npm run -s typecheck
 step lint npm run -s lint
 step unit npx vitest run --passWithNoTests \
   --reporter=default --reporter=json --outputFile.json="$RESULTS/vitest.json"
-if step build npm run -s build; then
+# The build step makes both the site (dist/) and the single-file copy (dist-single/) that e2e/single.spec.ts opens.
+build_all() { npm run -s build && npm run -s build:single; }
+if step build build_all; then
   # PW_JSON makes playwright.config.ts add the JSON reporter (test-results/playwright.json).
   PW_JSON=1 step e2e npx playwright test --pass-with-no-tests
 else
