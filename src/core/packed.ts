@@ -198,7 +198,7 @@ export function unpackRun(packed: PackedRun): Run {
   if (packed.format !== FORMAT) throw new Error(`unpackRun: packed format ${String(packed.format)}, expected ${FORMAT}`);
   const { tags, values, strings, stringEnds } = packed;
   if (tags.length !== values.length) throw new Error('unpackRun: tags and values differ in length');
-  const stringList: string[] = new Array(stringEnds.length);
+  const stringList: string[] = Array.from({ length: stringEnds.length });
   let start = 0;
   for (let i = 0; i < stringEnds.length; i++) {
     stringList[i] = strings.slice(start, stringEnds[i]);
@@ -234,7 +234,7 @@ export function unpackRun(packed: PackedRun): Run {
     const length = values[at]!;
     at++;
     if (tag === ARRAY) {
-      const array: unknown[] = new Array(length);
+      const array: unknown[] = Array.from({ length });
       for (let i = 0; i < length; i++) array[i] = read(at++);
       objects.push(array);
     } else if (tag === MAP) {
