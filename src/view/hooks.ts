@@ -2,6 +2,7 @@
 
 import { useEffect, useRef } from 'react';
 import { playbackStop, useExplorer } from '../store/explorer';
+import { runsSettled } from '../store/simRuns';
 import { decodeLink, encodeLink } from '../store/url';
 import { DEFAULT_SCENARIO, findBuiltin, findLibrary } from '../store/scenarios';
 import { actionForKey } from './actions';
@@ -86,7 +87,9 @@ export function useUrlSync(): void {
         // The scenario keeps its identity (title, description) when the text is still the built-in one's.
         const known = link.scenarioId ? (findBuiltin(link.scenarioId) ?? findLibrary(link.scenarioId)) : undefined;
         const scenarioId = known && known.text === link.text ? known.id : null;
+        // Waited for: the run may come from the worker, and the folio below must exist in it.
         store.load(link.text, { kernel: link.kernel ?? null, scenarioId, ...(link.step !== undefined ? { step: link.step } : {}) });
+        await runsSettled('main');
         if (link.compare) store.setCompare(link.compare);
         if (link.folio !== undefined && useExplorer.getState().run?.catalog.folios.some((f) => f.id === link.folio)) store.selectFolio(link.folio);
         if (link.panel === 'findings') usePrefs.getState().setFindingsOpen(true);
@@ -103,7 +106,8 @@ export function useUrlSync(): void {
           store.load(chosen.text, { scenarioId: chosen.id });
         }
       }
-      // A draft from an earlier visit is offered back when something else opened.
+      // A draft from an earlier visit is offered back when something else opened (once it has).
+      await runsSettled('main');
       const draft = readDraft();
       if (draft && draft.text !== useExplorer.getState().source) useDrafts.getState().offer(draft);
     })();
