@@ -49,10 +49,17 @@ class Packer {
   tags = new Uint8Array(1 << 12);
   values = new Float64Array(1 << 12);
   length = 0;
+  /** Each object's number: the order it was written in (copies written as another share its number). */
   private readonly objectIds = new Map<object, number>();
+  private written = 0;
   private readonly inProgress = new Set<object>();
   private readonly stringIds = new Map<string, number>();
   readonly stringList: string[] = [];
+
+  /** Write `copy` as `original`, which must have been written: an equal, immutable object sent once. */
+  sameAs(copy: object, original: object): void {
+    this.objectIds.set(copy, this.objectIds.get(original)!);
+  }
 
   private slot(tag: number, value: number): void {
     if (this.length === this.tags.length) {
@@ -106,17 +113,14 @@ class Packer {
     if (known !== undefined) return known;
     if (this.inProgress.has(v)) throw new Error('packRun: the run holds a cycle of objects; the state must be a tree');
     this.inProgress.add(v);
-    const children = (x: unknown) => {
-      if (typeof x === 'object' && x !== null) this.object(x);
-    };
     if (Array.isArray(v)) {
-      v.forEach(children);
+      for (const x of v) if (typeof x === 'object' && x !== null) this.object(x);
       this.slot(ARRAY, v.length);
       for (const x of v) this.value(x);
     } else if (v instanceof Map) {
       for (const [k, x] of v) {
-        children(k);
-        children(x);
+        if (typeof k === 'object' && k !== null) this.object(k);
+        if (typeof x === 'object' && x !== null) this.object(x);
       }
       this.slot(MAP, v.size);
       for (const [k, x] of v) {
@@ -131,7 +135,8 @@ class Packer {
       const keys = Object.keys(record);
       for (const k of keys) {
         if (k.includes(KEY_SEPARATOR)) throw new Error(`packRun: a property name holds U+0000: ${JSON.stringify(k)}`);
-        children(record[k]);
+        const x = record[k];
+        if (typeof x === 'object' && x !== null) this.object(x);
       }
       this.slot(RECORD, keys.length);
       this.slot(STRING, this.string(keys.join(KEY_SEPARATOR)));
@@ -140,7 +145,7 @@ class Packer {
       throw new Error(`packRun: cannot pack a ${v.constructor?.name ?? 'object without prototype'}; the state holds plain objects, arrays, Maps and Int32Arrays only`);
     }
     this.inProgress.delete(v);
-    const id = this.objectIds.size;
+    const id = this.written++;
     this.objectIds.set(v, id);
     return id;
   }
@@ -180,7 +185,18 @@ export function packRun(run: Run): PackedRun {
     expectations: run.expectations,
     shows: run.shows,
   };
+  // Each event has its own copy of its call chain, and most chains repeat: one copy of each is sent. (Chains are
+  // never changed once made, so events may share them.)
   const packer = new Packer();
+  const chains = new Map<string, readonly string[]>();
+  for (const e of parts.events) {
+    const key = e.chain.join('\u0000');
+    const first = chains.get(key);
+    if (first === undefined) {
+      chains.set(key, e.chain);
+      packer.object(e.chain);
+    } else if (first !== e.chain) packer.sameAs(e.chain, first);
+  }
   packer.object(contents);
   const ends = new Uint32Array(packer.stringList.length);
   let end = 0;
@@ -193,21 +209,39 @@ export function packedTransferables(packed: PackedRun): ArrayBuffer[] {
   return [packed.tags.buffer, packed.values.buffer, packed.stringEnds.buffer] as ArrayBuffer[];
 }
 
-/** Rebuild a run from `packRun`'s output: same events, same journal, same snapshot at every step. */
-export function unpackRun(packed: PackedRun): Run {
-  if (packed.format !== FORMAT) throw new Error(`unpackRun: packed format ${String(packed.format)}, expected ${FORMAT}`);
-  const { tags, values, strings, stringEnds } = packed;
-  if (tags.length !== values.length) throw new Error('unpackRun: tags and values differ in length');
-  const stringList: string[] = Array.from({ length: stringEnds.length });
-  let start = 0;
-  for (let i = 0; i < stringEnds.length; i++) {
-    stringList[i] = strings.slice(start, stringEnds[i]);
-    start = stringEnds[i]!;
+/**
+ * Rebuilds a run from `packRun`'s output a piece at a time, so that the page can spread a big run over several
+ * tasks and keep painting in between: `advance` decodes objects until it has read about `slots` slots.
+ */
+export class RunUnpacker {
+  private readonly tags: Uint8Array;
+  private readonly values: Float64Array;
+  private readonly stringList: string[] = [];
+  private readonly shapes = new Map<number, string[]>();
+  private readonly objects: object[] = [];
+  private at = 0;
+
+  constructor(packed: PackedRun) {
+    if (packed.format !== FORMAT) throw new Error(`unpackRun: packed format ${String(packed.format)}, expected ${FORMAT}`);
+    const { tags, values, strings, stringEnds } = packed;
+    if (tags.length !== values.length) throw new Error('unpackRun: tags and values differ in length');
+    this.tags = tags;
+    this.values = values;
+    let start = 0;
+    for (let i = 0; i < stringEnds.length; i++) {
+      this.stringList.push(strings.slice(start, stringEnds[i]));
+      start = stringEnds[i]!;
+    }
   }
-  const shapes = new Map<number, string[]>();
-  const objects: object[] = [];
-  const read = (at: number): unknown => {
-    switch (tags[at]) {
+
+  /** How many of the packed run's slots are decoded, and how many there are. */
+  get progress(): { done: number; total: number } {
+    return { done: this.at, total: this.tags.length };
+  }
+
+  private read(at: number): unknown {
+    const values = this.values;
+    switch (this.tags[at]) {
       case UNDEFINED:
         return undefined;
       case NULL:
@@ -218,51 +252,73 @@ export function unpackRun(packed: PackedRun): Run {
         return true;
       case NUMBER:
         return values[at];
+      // `| 0`: an index read from a Float64Array is a double, and V8 looks up a double key on its slow path.
       case STRING:
-        return stringList[values[at]!];
+        return this.stringList[values[at]! | 0];
       case OBJECT:
-        return objects[values[at]!];
+        return this.objects[values[at]! | 0];
       case JOURNAL_ABSENT:
         return ABSENT;
       default:
-        throw new Error(`unpackRun: bad value tag ${tags[at]} at slot ${at}`);
-    }
-  };
-  let at = 0;
-  while (at < tags.length) {
-    const tag = tags[at]!;
-    const length = values[at]!;
-    at++;
-    if (tag === ARRAY) {
-      const array: unknown[] = Array.from({ length });
-      for (let i = 0; i < length; i++) array[i] = read(at++);
-      objects.push(array);
-    } else if (tag === MAP) {
-      const map = new Map<unknown, unknown>();
-      for (let i = 0; i < length; i++, at += 2) map.set(read(at), read(at + 1));
-      objects.push(map);
-    } else if (tag === INT32_ARRAY) {
-      const array = new Int32Array(length);
-      for (let i = 0; i < length; i++) array[i] = values[at++]!;
-      objects.push(array);
-    } else if (tag === RECORD) {
-      const shapeId = values[at++]!;
-      let keys = shapes.get(shapeId);
-      if (!keys) {
-        const shape = stringList[shapeId]!;
-        keys = shape === '' ? [] : shape.split(KEY_SEPARATOR);
-        shapes.set(shapeId, keys);
-      }
-      const record: Record<string, unknown> = {};
-      for (const k of keys) record[k] = read(at++);
-      objects.push(record);
-    } else {
-      throw new Error(`unpackRun: bad object tag ${tag} at slot ${at - 1}`);
+        throw new Error(`unpackRun: bad value tag ${this.tags[at]} at slot ${at}`);
     }
   }
-  const contents = objects[objects.length - 1] as RunContents | undefined;
-  if (!contents?.state) throw new Error('unpackRun: the packed run is empty');
-  const journal = Journal.fromPatches(contents.targets, contents.keys, contents.befores, contents.afters);
-  const parts: RunParts = { state: contents.state, journal, events: contents.events, findings: contents.findings, kernel: contents.kernel };
-  return new Run(parts, contents.title, contents.chapters, contents.expectations, contents.shows);
+
+  /** Decode whole objects until about `slots` more slots are read; true once everything is. */
+  advance(slots = Infinity): boolean {
+    const { tags, values, objects } = this;
+    const stop = Math.min(tags.length, this.at + slots);
+    let at = this.at;
+    while (at < stop) {
+      const tag = tags[at]!;
+      const length = values[at]! | 0;
+      at++;
+      if (tag === ARRAY) {
+        // Pushed, not preallocated: Array.from({ length }) goes element by element through the generic path.
+        const array: unknown[] = [];
+        for (let i = 0; i < length; i++) array.push(this.read(at++));
+        objects.push(array);
+      } else if (tag === MAP) {
+        const map = new Map<unknown, unknown>();
+        for (let i = 0; i < length; i++, at += 2) map.set(this.read(at), this.read(at + 1));
+        objects.push(map);
+      } else if (tag === INT32_ARRAY) {
+        const array = new Int32Array(length);
+        for (let i = 0; i < length; i++) array[i] = values[at++]!;
+        objects.push(array);
+      } else if (tag === RECORD) {
+        const shapeId = values[at++]! | 0;
+        let keys = this.shapes.get(shapeId);
+        if (!keys) {
+          const shape = this.stringList[shapeId]!;
+          keys = shape === '' ? [] : shape.split(KEY_SEPARATOR);
+          this.shapes.set(shapeId, keys);
+        }
+        const record: Record<string, unknown> = {};
+        for (const k of keys) record[k] = this.read(at++);
+        objects.push(record);
+      } else {
+        throw new Error(`unpackRun: bad object tag ${tag} at slot ${at - 1}`);
+      }
+    }
+    this.at = at;
+    return at >= tags.length;
+  }
+
+  /** The rebuilt run (once `advance` returned true). */
+  run(): Run {
+    if (this.at < this.tags.length) throw new Error('unpackRun: the run is not decoded yet');
+    const contents = this.objects[this.objects.length - 1] as RunContents | undefined;
+    if (!contents?.state) throw new Error('unpackRun: the packed run is empty');
+    const journal = Journal.fromPatches(contents.targets, contents.keys, contents.befores, contents.afters);
+    const parts: RunParts = { state: contents.state, journal, events: contents.events, findings: contents.findings, kernel: contents.kernel };
+    return new Run(parts, contents.title, contents.chapters, contents.expectations, contents.shows);
+  }
+}
+
+/** Rebuild a run from `packRun`'s output: same events, same journal, same snapshot at every step. */
+export function unpackRun(packed: PackedRun): Run {
+  const unpacker = new RunUnpacker(packed);
+  unpacker.advance();
+  return unpacker.run();
 }

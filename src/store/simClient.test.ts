@@ -2,7 +2,7 @@
 // (`serve`): the message protocol, one run at a time, supersede, cancel, and the page-thread fallback.
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { PROGRESS_INTERVAL_MS, serve, type RunRequest, type WorkerReply } from '../worker/protocol';
-import { READY_TIMEOUT_MS, SimClient, type RunHandlers, type SimWorker } from './simClient';
+import { READY_TIMEOUT_MS, SimClient, type RunHandlers, type SimClientOptions, type SimWorker } from './simClient';
 import { runSource, type RunResult } from './runSource';
 
 const SMALL = 'title small\nmmap buf 16K\nread buf\npin buf 0 16K\n';
@@ -47,13 +47,13 @@ class FakeWorker implements SimWorker {
   }
 }
 
-function setup() {
+function setup(options: SimClientOptions = {}) {
   const workers: FakeWorker[] = [];
   const client = new SimClient(() => {
     const w = new FakeWorker();
     workers.push(w);
     return w;
-  });
+  }, options);
   return { client, workers, current: () => workers.filter((w) => !w.terminated).at(-1)! };
 }
 
@@ -68,7 +68,11 @@ function recorder() {
   return { log, handlers };
 }
 
-const snapshots = (r: RunResult) => Array.from({ length: r.run!.lastStep + 1 }, (_, s) => JSON.stringify(r.run!.snapshot(s)));
+/** The run's snapshots at every `every`-th step and the last (every step by default), as JSON. */
+const snapshots = (r: RunResult, every = 1) =>
+  Array.from({ length: r.run!.lastStep + 1 }, (_, s) => s)
+    .filter((s) => s % every === 0 || s === r.run!.lastStep)
+    .map((s) => JSON.stringify(r.run!.snapshot(s)));
 
 afterEach(() => {
   vi.useRealTimers();
@@ -237,6 +241,70 @@ describe('SimClient with a worker', () => {
     expect(seen.at(-1)).toEqual(['main']);
     current().answer();
     expect(seen.at(-1)).toEqual([]);
+  });
+});
+
+describe('SimClient rebuilding a big run in slices', () => {
+  // Enough events that the packed run is many times the slots decoded between two looks at the clock.
+  const BIG = `mmap buf 64K\n${Array.from({ length: 1500 }, (_, i) => `pin p${i} buf ${(i % 16) * 4}K 4K\nunpin p${i}`).join('\n')}\n`;
+  /** A client that yields after every look at the clock, with the tasks it leaves for later in a queue. */
+  function sliced() {
+    const tasks: (() => void)[] = [];
+    const t = setup({ sliceMs: 0, later: (task) => tasks.push(task) });
+    return { ...t, tasks, drain: () => {
+      let n = 0;
+      while (tasks.length > 0) {
+        tasks.shift()!();
+        n++;
+      }
+      return n;
+    } };
+  }
+
+  it('rebuilds it over several tasks, leaving the worker free for the next run meanwhile', () => {
+    const { client, current, tasks, drain } = sliced();
+    const main = recorder();
+    const compare = recorder();
+    client.run('main', BIG, null, main.handlers);
+    client.run('compare', SMALL, 'v5.10', compare.handlers);
+    const w = current();
+    w.answer(w.posted[0]);
+    expect(main.log.done).toBeUndefined();
+    expect(tasks.length).toBe(1);
+    expect(client.inFlight().map((r) => r.channel)).toEqual(['main', 'compare']);
+    expect(w.posted.map((p) => p.kernelSpec)).toEqual([null, 'v5.10']);
+    expect(drain()).toBeGreaterThan(1);
+    expect(main.log.done!.run!.events).toEqual(runSource(BIG, null).run!.events);
+    expect(snapshots(main.log.done!, 251)).toEqual(snapshots(runSource(BIG, null), 251));
+    expect(client.inFlight().map((r) => r.channel)).toEqual(['compare']);
+  });
+
+  it('a newer run of the channel drops a run being rebuilt without stopping the worker', () => {
+    const { client, current, drain } = sliced();
+    const old = recorder();
+    const newer = recorder();
+    client.run('main', BIG, null, old.handlers);
+    const w = current();
+    w.answer();
+    client.run('main', SMALL, null, newer.handlers);
+    expect(old.log.dropped).toBe('superseded');
+    expect(w.terminated).toBe(false);
+    w.answer();
+    drain();
+    expect(old.log.done).toBeUndefined();
+    expect(newer.log.done?.run?.title).toBe('small');
+  });
+
+  it('cancel drops a run being rebuilt', () => {
+    const { client, current, drain } = sliced();
+    const { log, handlers } = recorder();
+    client.run('main', BIG, null, handlers);
+    current().answer();
+    client.cancel();
+    drain();
+    expect(log.dropped).toBe('cancelled');
+    expect(log.done).toBeUndefined();
+    expect(client.inFlight()).toEqual([]);
   });
 });
 

@@ -10,7 +10,7 @@
 // worker script that does not load), runs go on the page's thread as before, synchronously: `done` is called
 // before `run` returns.
 
-import { unpackRun, type SimProgress } from '../core';
+import { RunUnpacker, type PackedRun, type SimProgress } from '../core';
 import type { ScenarioError } from '../scenario';
 import type { RunRequest, WorkerReply } from '../worker/protocol';
 import { runSource, type RunResult } from './runSource';
@@ -62,21 +62,47 @@ interface Job extends RunInFlight {
 /** A worker that has not said it is ready by then is taken as one that cannot load. */
 export const READY_TIMEOUT_MS = 10_000;
 
+/**
+ * A run from the worker is rebuilt on the page in slices of about this many milliseconds, with the page free to
+ * paint and take input in between (a 100,000-event run takes a few hundred milliseconds to rebuild).
+ */
+export const UNPACK_SLICE_MS = 8;
+/** How many packed slots are decoded between two looks at the clock. */
+const UNPACK_SLOTS_PER_CHECK = 20_000;
+
+export interface SimClientOptions {
+  now?: () => number;
+  sliceMs?: number;
+  /** Run `task` later, after the page has had a chance to paint (setTimeout by default). */
+  later?: (task: () => void) => void;
+}
+
 export class SimClient {
   private worker: SimWorker | null = null;
   private ready = false;
   private readyTimer: ReturnType<typeof setTimeout> | undefined;
+  /** The run the worker is on. */
   private running: Job | null = null;
+  /** A run the worker finished, being rebuilt on the page (the worker is free for the next one meanwhile). */
+  private unpacking: Job | null = null;
   private waiting: Job[] = [];
   private nextId = 1;
   private pumping = false;
   /** Told whenever the set of runs in flight changes (for a progress bar). */
   onChange: (() => void) | undefined;
 
+  private readonly now: () => number;
+  private readonly sliceMs: number;
+  private readonly later: (task: () => void) => void;
+
   constructor(
     private spawn: SpawnWorker | null,
-    private readonly now: () => number = () => performance.now(),
-  ) {}
+    options: SimClientOptions = {},
+  ) {
+    this.now = options.now ?? (() => performance.now());
+    this.sliceMs = options.sliceMs ?? UNPACK_SLICE_MS;
+    this.later = options.later ?? ((task) => setTimeout(task, 0));
+  }
 
   /** Whether runs go to a worker (false once none could be started: they run on the page's thread). */
   get usesWorker(): boolean {
@@ -90,7 +116,7 @@ export class SimClient {
 
   /** Runs asked for and not finished, the one the worker is on first. */
   inFlight(): RunInFlight[] {
-    return [...(this.running ? [this.running] : []), ...this.waiting].map((j) => ({ channel: j.channel, since: j.since, started: j === this.running }));
+    return [this.unpacking, this.running, ...this.waiting].filter((j): j is Job => j !== null).map((j) => ({ channel: j.channel, since: j.since, started: j.started }));
   }
 
   /** Run `source` under `kernelSpec` on `channel`, replacing any run of that channel not finished yet. */
@@ -110,6 +136,10 @@ export class SimClient {
 
   private drop(channel: string | undefined, reason: 'cancelled' | 'superseded'): void {
     const dropped: Job[] = [];
+    if (this.unpacking && (channel === undefined || this.unpacking.channel === channel)) {
+      dropped.push(this.unpacking);
+      this.unpacking = null;
+    }
     if (this.running && (channel === undefined || this.running.channel === channel)) {
       dropped.push(this.running);
       this.running = null;
@@ -202,27 +232,56 @@ export class SimClient {
       return;
     }
     this.running = null;
-    let result: RunResult;
-    let unpackMs = 0;
-    let packMs = 0;
-    let simulateMs = 0;
-    if (reply.type === 'done') {
-      const t0 = this.now();
-      try {
-        result = reply.packed ? { run: unpackRun(reply.packed), errors: reply.errors } : { errors: reply.errors };
-      } catch (e) {
-        result = { errors: [internalError(`the run could not be rebuilt on the page: ${e instanceof Error ? e.message : String(e)}`)] };
-      }
-      unpackMs = this.now() - t0;
-      packMs = reply.packMs;
-      simulateMs = reply.simulateMs;
+    if (reply.type === 'failed') {
+      this.finish(job, { errors: [internalError(reply.message)] }, { simulateMs: 0, packMs: 0, unpackMs: 0 });
+    } else if (!reply.packed) {
+      this.finish(job, { errors: reply.errors }, { simulateMs: reply.simulateMs, packMs: 0, unpackMs: 0 });
     } else {
-      result = { errors: [internalError(reply.message)] };
+      this.unpacking = job;
+      this.unpackInSlices(job, reply.packed, reply.errors, { simulateMs: reply.simulateMs, packMs: reply.packMs });
     }
-    job.handlers.done(result, { where: 'worker', totalMs: this.now() - job.since, simulateMs, packMs, unpackMs });
+    // The worker is free: the next run goes to it while this one is rebuilt.
+    this.pump();
+  }
+
+  private unpackInSlices(job: Job, packed: PackedRun, errors: ScenarioError[], timing: { simulateMs: number; packMs: number }): void {
+    let unpackMs = 0;
+    let unpacker: RunUnpacker;
+    try {
+      unpacker = new RunUnpacker(packed);
+    } catch (e) {
+      this.unpacking = null;
+      this.finish(job, { errors: [rebuildError(e)] }, { ...timing, unpackMs });
+      return;
+    }
+    const slice = () => {
+      if (this.unpacking !== job) return; // given up meanwhile
+      const start = this.now();
+      let result: RunResult;
+      try {
+        while (!unpacker.advance(UNPACK_SLOTS_PER_CHECK)) {
+          if (this.now() - start >= this.sliceMs) {
+            unpackMs += this.now() - start;
+            this.later(slice);
+            return;
+          }
+        }
+        result = { run: unpacker.run(), errors };
+      } catch (e) {
+        result = { errors: [rebuildError(e)] };
+      }
+      unpackMs += this.now() - start;
+      this.unpacking = null;
+      this.finish(job, result, { ...timing, unpackMs });
+      this.pump();
+    };
+    slice();
+  }
+
+  private finish(job: Job, result: RunResult, timing: { simulateMs: number; packMs: number; unpackMs: number }): void {
+    job.handlers.done(result, { where: 'worker', totalMs: this.now() - job.since, ...timing });
     // After `done`: a run it asked for is then already in flight, so "nothing in flight" means settled.
     this.changed();
-    this.pump();
   }
 
   /** The worker broke: before it was ready it cannot load here (use the page's thread from now on). */
@@ -237,8 +296,7 @@ export class SimClient {
       this.spawn = null;
       if (job) this.waiting.unshift(job);
     } else if (job) {
-      job.handlers.done({ errors: [internalError(message ?? 'the simulation worker stopped')] }, { where: 'worker', totalMs: this.now() - job.since, simulateMs: 0, packMs: 0, unpackMs: 0 });
-      this.changed();
+      this.finish(job, { errors: [internalError(message ?? 'the simulation worker stopped')] }, { simulateMs: 0, packMs: 0, unpackMs: 0 });
     }
     this.pump();
   }
@@ -246,6 +304,10 @@ export class SimClient {
   private changed(): void {
     this.onChange?.();
   }
+}
+
+function rebuildError(e: unknown): ScenarioError {
+  return internalError(`the run could not be rebuilt on the page: ${e instanceof Error ? e.message : String(e)}`);
 }
 
 function internalError(message: string): ScenarioError {
