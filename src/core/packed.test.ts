@@ -66,7 +66,8 @@ describe('a run rebuilt from its packed form', () => {
       shows: original.shows,
       kernel: original.kernel,
     });
-  });
+    // Snapshots at every step of the longer library scenarios take seconds on a busy machine.
+  }, 60_000);
 
   it('answers the run queries the views use like the original', () => {
     const text = readFileSync('scenarios/builtin/01-dio-write-zero-page.scn', 'utf8');

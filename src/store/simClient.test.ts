@@ -277,7 +277,7 @@ describe('SimClient rebuilding a big run in slices', () => {
     expect(main.log.done!.run!.events).toEqual(runSource(BIG, null).run!.events);
     expect(snapshots(main.log.done!, 251)).toEqual(snapshots(runSource(BIG, null), 251));
     expect(client.inFlight().map((r) => r.channel)).toEqual(['compare']);
-  });
+  }, 30_000);
 
   it('a newer run of the channel drops a run being rebuilt without stopping the worker', () => {
     const { client, current, drain } = sliced();
@@ -356,11 +356,11 @@ describe('the worker side (serve)', () => {
   it('reports progress at most every PROGRESS_INTERVAL_MS, then the packed run with its buffers to transfer', () => {
     let clock = 0;
     const replies: { reply: WorkerReply; transfer: Transferable[] }[] = [];
-    // A clock that moves 10 ms per reading: the run's many readings span many intervals.
+    // A clock that moves 50 ms per reading: the run's readings span many intervals.
     serve(
-      { type: 'run', id: 4, source: 'kernel v5.10\nmmap buf 4K\nread buf\nrepeat 12000\n  pin buf 0 4K\n  pin buf 0 4K\nend\n', kernelSpec: null },
+      { type: 'run', id: 4, source: 'kernel v5.10\nmmap buf 4K\nread buf\nrepeat 5000\n  pin buf 0 4K\n  pin buf 0 4K\nend\n', kernelSpec: null },
       (reply, transfer) => replies.push({ reply, transfer: transfer ?? [] }),
-      () => (clock += 10),
+      () => (clock += 50),
     );
     const progress = replies.filter((r) => r.reply.type === 'progress');
     const done = replies.at(-1)!;
@@ -370,5 +370,5 @@ describe('the worker side (serve)', () => {
     expect(done.reply.type).toBe('done');
     expect(done.transfer).toHaveLength(3);
     expect(done.transfer.every((t) => t instanceof ArrayBuffer)).toBe(true);
-  });
+  }, 30_000);
 });
