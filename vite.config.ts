@@ -6,7 +6,7 @@ import { defineConfig } from 'vitest/config';
 /**
  * The built site's Content-Security-Policy, as a meta tag (a static site has no headers of its own): scripts
  * only from the site's own files (no inline script, no eval), no network connections at all, no plugins, no
- * frames, no forms. Added at build time only: Vite's dev server injects inline scripts (React refresh).
+ * frames, no forms, workers only from the site's own files. Added at build time only: Vite's dev server injects inline scripts (React refresh).
  */
 export const CONTENT_SECURITY_POLICY = [
   "default-src 'self'",
@@ -15,7 +15,8 @@ export const CONTENT_SECURITY_POLICY = [
   "img-src 'self' data: blob:",
   "font-src 'self'",
   "connect-src 'none'",
-  "worker-src 'none'",
+  // The simulator runs in a worker built from the site's own files (src/worker/); nothing else may start one.
+  "worker-src 'self'",
   "object-src 'none'",
   "frame-src 'none'",
   "base-uri 'none'",

@@ -27,6 +27,8 @@ test.describe('hard to break', () => {
     expect(policy).toContain("connect-src 'none'");
     expect(policy).not.toContain('unsafe-inline');
     expect(policy).not.toContain('unsafe-eval');
+    // Workers only from the site's own files (the simulator's, src/worker/): not from blob: or data: URLs.
+    expect(policy).toMatch(/(^|; )worker-src 'self'(;|$)/);
     const probe = await page.evaluate(async () => {
       const violations: string[] = [];
       document.addEventListener('securitypolicyviolation', (e) => violations.push(e.violatedDirective));

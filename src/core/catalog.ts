@@ -1,7 +1,7 @@
 // Everything a run ever created, whatever the step: the explorer lays these out once, so an object keeps
 // its place from step to step and nothing jumps when a step adds a node.
 
-import type { Sim } from './sim';
+import type { RunParts } from './run';
 import type { Bio, Folio, FolioKind, Mm, SimState } from './state';
 import { ABSENT } from './journal';
 import { describeHolder, holderKind } from './holders';
@@ -31,7 +31,7 @@ export interface Catalog {
   tasks: string[];
 }
 
-export function buildCatalog(sim: Sim): Catalog {
+export function buildCatalog(sim: Pick<RunParts, 'state' | 'journal'>): Catalog {
   const state: SimState = sim.state;
   const folios = new Map<number, Folio>();
   const holders = new Set<string>();

@@ -1,6 +1,8 @@
 // The public surface of the simulator. Everything outside src/core imports from here.
 export { simulate, type SimulateOptions, type SimulateOutcome } from './interp';
-export { Run } from './run';
+export { Run, type RunParts } from './run';
+export type { SimProgress } from './sim';
+export { packRun, unpackRun, packedTransferables, RunUnpacker, type PackedRun } from './packed';
 export type { Snapshot, FolioView, HolderView, TaskView, PteView, VmaView, BioView, BvecView, DioView, HandleView } from './snapshot';
 export type { SimEvent, EventKind, Finding, FindingKind, ExpectationResult, Chapter, ShownViews } from './events';
 export { VIEW_NAMES, type ViewName } from './ast';

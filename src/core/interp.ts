@@ -5,7 +5,7 @@ import type { ScenarioError } from './ast';
 import type { Chapter, ExpectationResult, ShownViews } from './events';
 import { VIEW_NAMES } from './ast';
 import { resolveKernel, selectorMatches, type KernelConfig, type KernelPolicy } from './policy';
-import { ScenarioRunError, Sim } from './sim';
+import { ScenarioRunError, Sim, type SimProgress } from './sim';
 import { InvariantChecker } from './invariants';
 import { evaluateExpect } from './expect';
 import { runConceptStatement } from './statements';
@@ -31,6 +31,8 @@ export interface SimulateOptions {
   maxBytes?: number;
   /** Upper bound on wall time in milliseconds (default 5 s): a safety net behind the deterministic budgets. */
   maxMillis?: number;
+  /** Called every 4096 units of work with how far the run has got (a worker passes it on as a progress bar). */
+  onProgress?: (progress: SimProgress) => void;
 }
 
 export const DEFAULT_LIMITS = { maxEvents: 2_000_000, maxStatements: 50_000_000, maxWork: 2_000_000, maxBytes: 512 * 2 ** 20, maxMillis: 5_000 } as const;
@@ -296,6 +298,7 @@ export function simulate(scenario: Scenario, options: SimulateOptions = {}): Sim
   }
   const sim = new Sim(resolved.kernel);
   sim.setLimits({ maxWork: options.maxWork ?? DEFAULT_LIMITS.maxWork, maxEvents: options.maxEvents ?? DEFAULT_LIMITS.maxEvents, maxBytes: options.maxBytes ?? DEFAULT_LIMITS.maxBytes, maxMillis: options.maxMillis ?? DEFAULT_LIMITS.maxMillis });
+  sim.onProgress = options.onProgress;
   const interp = new Interpreter(sim, options.maxEvents ?? DEFAULT_LIMITS.maxEvents, maxStatements);
   const build = () => new Run(sim, interp.title, interp.chapters, [...interp.expectations.values()].sort((a, b) => a.line - b.line), interp.shows);
   try {

@@ -65,7 +65,7 @@ export class InvariantChecker {
 }
 
 /** References held by holders that are gone (`leak:` holders). */
-export function leakedRefs(sim: Sim): number {
+export function leakedRefs(sim: Pick<Sim, 'state'>): number {
   let total = 0;
   for (const f of sim.state.folios.values()) for (const [k, h] of f.holds) if (isLeak(k)) total += h.refs;
   return total;

@@ -128,6 +128,22 @@ export class Journal {
     this.afters.push(after);
   }
 
+  /** The recorded patches as four parallel arrays (to copy a finished run elsewhere, e.g. out of a worker). */
+  patches(): { targets: readonly Target[]; keys: readonly unknown[]; befores: readonly unknown[]; afters: readonly unknown[] } {
+    return { targets: this.targets, keys: this.keys, befores: this.befores, afters: this.afters };
+  }
+
+  /** A journal holding given patches, for a run rebuilt from a copy; the arrays are taken over, not copied. */
+  static fromPatches(targets: Target[], keys: unknown[], befores: unknown[], afters: unknown[]): Journal {
+    if (keys.length !== targets.length || befores.length !== targets.length || afters.length !== targets.length) throw new Error('journal patches: the four arrays differ in length');
+    const journal = new Journal();
+    journal.targets = targets;
+    journal.keys = keys;
+    journal.befores = befores;
+    journal.afters = afters;
+    return journal;
+  }
+
   /** Visit every recorded patch (for catalogs of everything a run ever created). */
   forEachPatch(visit: (target: Target, key: unknown, before: unknown, after: unknown) => void): void {
     for (let i = 0; i < this.targets.length; i++) visit(this.targets[i]!, this.keys[i], this.befores[i], this.afters[i]);

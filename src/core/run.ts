@@ -5,9 +5,23 @@
 import type { Chapter, ExpectationResult, Finding, ShownViews, SimEvent } from './events';
 import { VIEW_NAMES, type ViewName } from './ast';
 import type { ResolvedKernel } from './policy';
-import type { Sim } from './sim';
+import type { Journal } from './journal';
+import type { SimState } from './state';
 import { buildSnapshot, type Snapshot } from './snapshot';
 import { buildCatalog, type Catalog } from './catalog';
+
+/**
+ * What a run steps through: the live state (at the end of the run when handed over), the journal that moves
+ * it, and what the run reported. A finished `Sim` is one; a run rebuilt from a copy (src/core/packed.ts) is
+ * another.
+ */
+export interface RunParts {
+  readonly state: SimState;
+  readonly journal: Journal;
+  readonly events: readonly SimEvent[];
+  readonly findings: readonly Finding[];
+  readonly kernel: ResolvedKernel;
+}
 
 export class Run {
   readonly events: readonly SimEvent[];
@@ -16,7 +30,7 @@ export class Run {
   private position: number;
 
   constructor(
-    private readonly sim: Sim,
+    private readonly sim: RunParts,
     readonly title: string,
     readonly chapters: readonly Chapter[],
     readonly expectations: readonly ExpectationResult[],
@@ -28,6 +42,12 @@ export class Run {
     this.kernel = sim.kernel;
     this.position = sim.journal.length;
     this.step = this.lastStep;
+  }
+
+  /** The parts this run steps through, with the live state moved to the last step (to copy the run). */
+  partsAtEnd(): RunParts {
+    this.seek(this.lastStep);
+    return this.sim;
   }
 
   /** The step the live state is at. */

@@ -23,6 +23,18 @@ export class ScenarioRunError extends Error {
   }
 }
 
+/** How far a run has got, against its budgets (reported while it runs; see `SimulateOptions.onProgress`). */
+export interface SimProgress {
+  /** Work units done (state changes, page accesses, statements) and the work budget. */
+  work: number;
+  maxWork: number;
+  /** Events recorded so far. */
+  events: number;
+  /** Wall time since the run started, and the time budget, in milliseconds. */
+  millis: number;
+  maxMillis: number;
+}
+
 /** A finding met (again) at `step`: its first step is set once, its last step follows. */
 function stepFinding(f: Finding, step: number): void {
   if (f.step < 0) f.step = step;
@@ -141,12 +153,17 @@ export class Sim {
     if (this.pendingStop !== undefined) this.overBudget(this.pendingStop);
   }
 
+  /** Told how far the run has got, every 4096 units of work (the caller decides how often to pass it on). */
+  onProgress: ((progress: SimProgress) => void) | undefined;
+
   /**
    * The time budget. Work that the work budget does not see (a scan over a table that grows with the run)
    * could still take long; this stops it. Checked every 4096 units of work.
    */
   private checkTime(): void {
-    if (Date.now() - this.started <= this.limits.maxMillis) return;
+    const millis = Date.now() - this.started;
+    this.onProgress?.({ work: this.work + this.journal.writes, maxWork: this.limits.maxWork, events: this.events.length, millis, maxMillis: this.limits.maxMillis });
+    if (millis <= this.limits.maxMillis) return;
     this.pendingStop ??= `the scenario takes more than ${(this.limits.maxMillis / 1000).toLocaleString('en-US')} seconds to simulate; make it or its repeats smaller`;
   }
 

@@ -1,8 +1,7 @@
 // A plain, immutable picture of the simulator state at one step: what every view and the command line read.
 // Views never see the simulator's internals, only this.
 
-import type { Sim } from './sim';
-import type { Run } from './run';
+import type { Run, RunParts } from './run';
 import type { FolioKind } from './state';
 import { PAGE_SIZE, PMD_SIZE } from './state';
 import { hasPincount, mapcountOf, maybeDmaPinned } from './folio';
@@ -154,7 +153,7 @@ export interface Snapshot {
   hugeZeroFolio: number;
 }
 
-export function buildSnapshot(sim: Sim, run: Run): Snapshot {
+export function buildSnapshot(sim: Pick<RunParts, 'state'>, run: Run): Snapshot {
   const s = sim.state;
   const folios: FolioView[] = [...s.folios.values()]
     .map((f) => {

@@ -2,10 +2,14 @@
 // current step and its snapshot, and what the user selected. Views read it through the named selectors below.
 
 import { create } from 'zustand';
-import { formatError, parseScenario, type ScenarioError } from '../scenario';
-import { parseKernelSpec, simulate, type Run, type SimEvent, type Snapshot } from '../core';
+import { formatError, type ScenarioError } from '../scenario';
+import type { Run, SimEvent, Snapshot } from '../core';
 import { alignStep, clampStep, moveStep, type Alignment, type StepUnit } from './navigation';
 import { DEFAULT_SCENARIO } from './scenarios';
+import { runSource, type RunResult } from './runSource';
+import { cancelRuns, requestRun } from './simRuns';
+
+export { runSource };
 
 export interface ExplorerState {
   source: string;
@@ -42,6 +46,7 @@ export interface ExplorerState {
 }
 
 export interface ExplorerActions {
+  /** Run `source` and show it. The run may go to a worker: `runsSettled()` (src/store/simRuns.ts) waits for it. */
   load(source: string, options?: { kernel?: string | null; step?: number; scenarioId?: string | null; notice?: string | null }): void;
   setSource(source: string): void;
   setKernel(spec: string | null): void;
@@ -78,23 +83,6 @@ function snapshotCache(run: Run) {
 
 let snapshotAt: ((step: number) => Snapshot) | null = null;
 
-interface RunResult {
-  run?: Run;
-  errors: ScenarioError[];
-}
-
-export function runSource(source: string, kernelSpec: string | null): RunResult {
-  const parsed = parseScenario(source, 'scenario.scn');
-  if (!parsed.ok) return { errors: parsed.errors };
-  const outcome = simulate(parsed.scenario, {
-    file: 'scenario.scn',
-    ...(kernelSpec ? { kernel: parseKernelSpec(kernelSpec) } : {}),
-    maxEvents: 1_000_000,
-  });
-  if (!outcome.ok) return { errors: [outcome.error] };
-  return { run: outcome.run, errors: [] };
-}
-
 /** What an opened scenario that does nothing (empty, only comments, only a title) shows over its empty picture. */
 export const EMPTY_NOTICE =
   'This scenario is empty: it has no statements yet (only comments, or nothing at all), so there is nothing to step through. ' +
@@ -118,7 +106,13 @@ export function playbackStop(run: Run, from: number, pauseAtChapters: boolean): 
   return run.chapters.find((c) => c.step > from)?.step ?? run.lastStep;
 }
 
+/** What the notice says when the user cancelled a run. */
+export const CANCELLED_NOTICE = 'The run was cancelled: the scenario was still being simulated. The picture is the previous run\'s; edit the scenario (a smaller repeat, say) to run it again.';
+
 export const useExplorer = create<ExplorerStore>()((set, get) => {
+  const cancelledNotice = (reason: 'cancelled' | 'superseded') => {
+    if (reason === 'cancelled') set({ notice: CANCELLED_NOTICE });
+  };
   const applyRun = (result: RunResult, step: number | undefined, extra: Partial<ExplorerState>) => {
     if (!result.run) {
       set({ errors: result.errors, playing: false, ...extra });
@@ -161,28 +155,41 @@ export const useExplorer = create<ExplorerStore>()((set, get) => {
 
     load(source, options = {}) {
       const kernel = options.kernel === undefined ? null : options.kernel;
-      const result = runSource(source, kernel);
-      const empty = result.run !== undefined && result.run.lastStep === 0;
-      applyRun(result, options.step, { source, kernelSpec: kernel, scenarioId: options.scenarioId ?? null, notice: options.notice ?? (empty ? EMPTY_NOTICE : null), playing: false });
-      if (!result.run && !get().run) {
-        // Nothing good to show: fall back to the default scenario, and say why.
-        const fallback = runSource(DEFAULT_SCENARIO.text, null);
-        applyRun(fallback, undefined, {
-          notice: options.notice ?? `This scenario could not be run: ${result.errors.map(formatError).join('; ')}`,
-        });
-        set({ source, errors: result.errors });
-      }
+      requestRun('main', source, kernel, {
+        dropped: cancelledNotice,
+        done: (result) => {
+          const empty = result.run !== undefined && result.run.lastStep === 0;
+          applyRun(result, options.step, { source, kernelSpec: kernel, scenarioId: options.scenarioId ?? null, notice: options.notice ?? (empty ? EMPTY_NOTICE : null), playing: false });
+          if (result.run || get().run) return;
+          // Nothing good to show: fall back to the default scenario, and say why.
+          requestRun('main', DEFAULT_SCENARIO.text, null, {
+            dropped: cancelledNotice,
+            done: (fallback) => {
+              applyRun(fallback, undefined, {
+                notice: options.notice ?? `This scenario could not be run: ${result.errors.map(formatError).join('; ')}`,
+              });
+              set({ source, errors: result.errors });
+            },
+          });
+        },
+      });
     },
     setSource(source) {
       if (source === get().source) return;
-      const result = runSource(source, get().kernelSpec);
-      applyRun(result, get().step, { source, scenarioId: null });
-      if (!result.run) set({ source });
+      // The text is the user's: it is kept at once, and the run follows when it is done.
+      set({ source, scenarioId: null });
+      requestRun('main', source, get().kernelSpec, {
+        dropped: cancelledNotice,
+        done: (result) => applyRun(result, get().step, {}),
+      });
     },
     setKernel(spec) {
-      const result = runSource(get().source, spec);
-      applyRun(result, get().step, { kernelSpec: spec });
-      if (!result.run) set({ kernelSpec: spec });
+      // Kept at once, like the text, so that an edit made while the run goes uses it.
+      set({ kernelSpec: spec });
+      requestRun('main', get().source, spec, {
+        dropped: cancelledNotice,
+        done: (result) => applyRun(result, get().step, {}),
+      });
     },
     seek(step) {
       const run = get().run;
@@ -245,19 +252,24 @@ let compareAt: ((step: number) => Snapshot) | null = null;
 function refreshCompare(): void {
   const { compareSpec, source, run } = useExplorer.getState();
   if (!compareSpec || !run) {
+    cancelRuns('compare');
     compareAt = null;
     useExplorer.setState({ compareRun: null, compareSnapshot: null, compareStep: 0, compareAlignment: null, compareError: null });
     return;
   }
-  const result = runSource(source, compareSpec);
-  if (!result.run) {
-    compareAt = null;
-    useExplorer.setState({ compareRun: null, compareSnapshot: null, compareError: result.errors.map(formatError).join('; ') });
-    return;
-  }
-  compareAt = snapshotCache(result.run);
-  useExplorer.setState({ compareRun: result.run, compareError: null });
-  alignCompare();
+  requestRun('compare', source, compareSpec, {
+    done: (result) => {
+      if (useExplorer.getState().compareSpec !== compareSpec) return;
+      if (!result.run) {
+        compareAt = null;
+        useExplorer.setState({ compareRun: null, compareSnapshot: null, compareError: result.errors.map(formatError).join('; ') });
+        return;
+      }
+      compareAt = snapshotCache(result.run);
+      useExplorer.setState({ compareRun: result.run, compareError: null });
+      alignCompare();
+    },
+  });
 }
 
 /** Keep the compare run on the same event of the statement the main run is in (its end at the end). */

@@ -4,6 +4,7 @@
 
 import { create } from 'zustand';
 import { useExplorer } from './explorer';
+import { runsSettled } from './simRuns';
 import { pickKernel, readTrace, type Alignment, type KernelPick, type RealTrace, alignTrace } from './realtrace';
 import type { Run } from '../core';
 
@@ -22,14 +23,15 @@ export const useRealTrace = create<RealTraceState>()((set) => ({
   clear: () => set({ trace: null, pick: null, from: '' }),
 }));
 
-/** Open a trace: run its scenario under the preset closest to its kernel. Returns why it was refused, or null. */
-export function importTrace(text: string, from: string): string | null {
+/** Open a trace: run its scenario under the preset closest to its kernel. Resolves to why it was refused, or null. */
+export async function importTrace(text: string, from: string): Promise<string | null> {
   const read = readTrace(text);
   if (!read.ok) return `${from} is not a pinscope trace: ${read.reason}`;
   const trace = read.trace;
   const pick = pickKernel(trace.kernel.release, trace.kernel.version);
   useRealTrace.setState({ trace, pick, from });
   useExplorer.getState().load(trace.scenario.text, { kernel: pick.spec });
+  await runsSettled('main');
   if (!useExplorer.getState().run || useExplorer.getState().source !== trace.scenario.text) {
     useRealTrace.getState().clear();
     return `the scenario in ${from} could not be run`;

@@ -25,7 +25,7 @@ function countersOnScreen(): number[][] {
 async function open(hash: string) {
   const decoded = await decodeLink(hash);
   if (decoded.ok !== true) throw new Error(`did not decode: ${decoded.ok === false ? decoded.reason : 'empty'}`);
-  openLinkState(decoded.link);
+  await openLinkState(decoded.link);
   return decoded.link;
 }
 

@@ -5,15 +5,18 @@
 import { MODEL_VERSION } from '../core';
 import { useExplorer } from './explorer';
 import { findBuiltin, findLibrary } from './scenarios';
+import { runsSettled } from './simRuns';
 import type { LinkState } from './url';
 import { driftNotice, fingerprintOf, positionOf, resolvePosition, type Fingerprint, type MomentPosition } from './urlMoment';
 
-export function openLinkState(link: LinkState): void {
+/** Open a link; resolves once its run is shown (the run may come from the worker) and the moment is set. */
+export async function openLinkState(link: LinkState): Promise<void> {
   const store = useExplorer.getState();
   // The scenario keeps its identity (title, description) when the text is still the built-in one's.
   const known = link.scenarioId ? (findBuiltin(link.scenarioId) ?? findLibrary(link.scenarioId)) : undefined;
   const scenarioId = known && known.text === link.text ? known.id : null;
   store.load(link.text, { kernel: link.kernel ?? null, scenarioId, ...(link.step !== undefined ? { step: link.step } : {}) });
+  await runsSettled('main');
   const after = useExplorer.getState();
   // Only a link whose own text ran names a moment of this run (not the default scenario shown instead).
   const ran = after.run !== null && after.errors.length === 0 && after.source === link.text;
@@ -21,7 +24,10 @@ export function openLinkState(link: LinkState): void {
     const step = resolvePosition(after.run!, { step: link.step ?? after.step, ...(link.at ? { at: link.at } : {}), ...(link.chapter ? { chapter: link.chapter } : {}) });
     after.seek(step);
   }
-  if (link.compare) store.setCompare(link.compare);
+  if (link.compare) {
+    store.setCompare(link.compare);
+    await runsSettled('compare');
+  }
   if (link.folio !== undefined && useExplorer.getState().run?.catalog.folios.some((f) => f.id === link.folio)) store.selectFolio(link.folio);
   const snapshot = useExplorer.getState().snapshot;
   if (ran && snapshot) {

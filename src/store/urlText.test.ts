@@ -25,8 +25,8 @@ describe('the mail form of a link', () => {
     );
   });
 
-  it('round-trips with Copy text: pasted back it opens the same moment, kernels and text', () => {
-    openLinkState({ text: zero.text, kernel: 'v6.4 zero-pin=skip', compare: 'v6.5' });
+  it('round-trips with Copy text: pasted back it opens the same moment, kernels and text', async () => {
+    await openLinkState({ text: zero.text, kernel: 'v6.4 zero-pin=skip', compare: 'v6.5' });
     useExplorer.getState().seek(66);
     const sent = copyText();
     expect(looksLikeMailText(sent)).toBe(true);
@@ -35,7 +35,7 @@ describe('the mail form of a link', () => {
 
     useExplorer.getState().setCompare(null);
     useExplorer.getState().load('title Something else\n');
-    openLinkState(readMailText(`\n${sent.replace(/\n/g, '\r\n')}`)!); // mail clients add CRLF and blank lines
+    await openLinkState(readMailText(`\n${sent.replace(/\n/g, '\r\n')}`)!); // mail clients add CRLF and blank lines
     const after = useExplorer.getState();
     expect({ step: after.step, kernel: after.run!.kernel.label, compare: after.compareRun?.kernel.label, counts: after.snapshot!.folios.map((f) => f.refcount) }).toEqual(moment);
     expect(copyText()).toBe(sent);

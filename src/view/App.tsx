@@ -17,6 +17,7 @@ import { FindingsPanel } from './findings/FindingsPanel';
 import { installTestApi } from './testApi';
 import { PanelBoundary } from './common/PanelBoundary';
 import { DraftBar } from './DraftBar';
+import { RunProgress } from './RunProgress';
 import { RealTracePanel } from './realtrace/RealTracePanel';
 import { useTracePaste } from './realtrace/importTrace';
 import { useMailPaste } from './share/mailPaste';
@@ -49,6 +50,7 @@ export function App() {
     <div className={`app${presenting ? ' presenting' : ''}`}>
       <TopBar />
       <div className="notices">
+        <RunProgress />
         {notice && (
           <div className="notice" role="alert">
             <span>{notice}</span>

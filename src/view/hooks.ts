@@ -2,6 +2,7 @@
 
 import { useEffect, useRef } from 'react';
 import { playbackStop, useExplorer } from '../store/explorer';
+import { runsSettled } from '../store/simRuns';
 import { decodeLink, encodeLink } from '../store/url';
 import { currentLinkState, openLinkState } from '../store/urlOpen';
 import { readMailText } from '../store/urlText';
@@ -88,7 +89,7 @@ export function useUrlSync(): void {
       const store = useExplorer.getState();
       if (decoded.ok === true) {
         const { link } = decoded;
-        openLinkState(link);
+        await openLinkState(link);
         if (link.panel === 'findings') usePrefs.getState().setFindingsOpen(true);
       } else if (decoded.ok === false) {
         store.load(DEFAULT_SCENARIO.text, { scenarioId: DEFAULT_SCENARIO.id, notice: `This link could not be opened: ${decoded.reason}. Showing the default scenario instead.` });
@@ -103,7 +104,8 @@ export function useUrlSync(): void {
           store.load(chosen.text, { scenarioId: chosen.id });
         }
       }
-      // A draft from an earlier visit is offered back when something else opened.
+      // A draft from an earlier visit is offered back when something else opened (once it has).
+      await runsSettled('main');
       const draft = readDraft();
       if (draft && draft.text !== useExplorer.getState().source) useDrafts.getState().offer(draft);
     })();

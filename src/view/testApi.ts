@@ -2,6 +2,7 @@
 // step and drive the explorer without going through pixels.
 
 import { useExplorer } from '../store/explorer';
+import { runsSettled } from '../store/simRuns';
 import type { Snapshot } from '../core';
 
 export interface PinscopeTestApi {
@@ -10,7 +11,8 @@ export interface PinscopeTestApi {
   seek(step: number): void;
   snapshot(): Snapshot | null;
   chapters(): { title: string; step: number }[];
-  load(text: string, kernel?: string): void;
+  /** Resolves once the run is shown (the simulation may run in a worker). */
+  load(text: string, kernel?: string): Promise<void>;
   errors(): { line: number; col: number; message: string }[];
   /** The run's checked expectations (line, ok, actual) and the compare run's, if any. */
   expectations(): { line: number; ok: boolean; actual: string }[];
@@ -40,7 +42,10 @@ export function installTestApi(): void {
     seek: (step) => s().seek(step),
     snapshot: () => s().snapshot,
     chapters: () => (s().run?.chapters ?? []).map((c) => ({ title: c.title, step: c.step })),
-    load: (text, kernel) => s().load(text, { kernel: kernel ?? null }),
+    load: (text, kernel) => {
+      s().load(text, { kernel: kernel ?? null });
+      return runsSettled('main');
+    },
     errors: () => s().errors.map((e) => ({ line: e.line, col: e.col, message: e.message })),
     expectations: () => (s().run?.expectations ?? []).map((e) => ({ line: e.line, ok: e.ok, actual: e.actual })),
     compareExpectations: () => (s().compareRun?.expectations ?? []).map((e) => ({ line: e.line, ok: e.ok, actual: e.actual })),

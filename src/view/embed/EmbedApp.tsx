@@ -36,7 +36,7 @@ async function openEmbed(): Promise<void> {
   if (decoded.ok === true) {
     const options = decoded.link.embed ?? readEmbed(query);
     applyEmbedOptions(options);
-    openLinkState(decoded.link);
+    await openLinkState(decoded.link);
     step = decoded.link.step;
     autoplay = options.autoplay === true;
   } else {

@@ -7,6 +7,7 @@ import { useEffect, useMemo, useState } from 'react';
 import { create } from 'zustand';
 import { useExplorer } from '../../store/explorer';
 import { chapterAt } from '../../store/navigation';
+import { runsSettled } from '../../store/simRuns';
 import { chainLinks, noteAt, noteSpans, startCaption } from '../narration/layout';
 import { presentCommand, stopTarget } from './keys';
 import { openSpeakerLink } from './speakerLink';
@@ -49,7 +50,8 @@ function useSpeakerClient(session: string): void {
           link.send({ type: 'speaker-hello' });
           return;
         }
-        useExplorer.getState().seek(msg.step);
+        // After the scenario asked for above is shown (its run may still be on its way from the worker).
+        void runsSettled('main').then(() => useExplorer.getState().seek(msg.step));
         useSpeakerView.setState({ presenting: msg.presenting, blanked: msg.blanked, connected: true, gone: false });
       } else if (msg.type === 'audience-bye') {
         useSpeakerView.setState({ connected: false, gone: true });

@@ -6,8 +6,8 @@ import { looksLikeTrace } from '../../store/realtrace';
 import { importTrace } from '../../store/realtraceStore';
 
 /** Import trace text; a refusal is shown as the notice. */
-export function openTraceText(text: string, from: string): void {
-  const refused = importTrace(text, from);
+export async function openTraceText(text: string, from: string): Promise<void> {
+  const refused = await importTrace(text, from);
   if (refused) useExplorer.getState().setNotice(`Not opened: ${refused}.`);
 }
 
@@ -19,7 +19,7 @@ export function useTracePaste(): void {
       if (!looksLikeTrace(text)) return;
       e.preventDefault();
       e.stopPropagation();
-      openTraceText(text, 'the pasted trace');
+      void openTraceText(text, 'the pasted trace');
     };
     window.addEventListener('paste', onPaste, true);
     return () => window.removeEventListener('paste', onPaste, true);
