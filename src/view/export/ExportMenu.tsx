@@ -1,7 +1,7 @@
 // The top bar's Export menu: SVG of the whole picture or of one view, PNG at 1×/2×/3×, Copy image. The menu
 // itself is small and in the main bundle; the exporter is imported when an export is asked for.
 
-import { useEffect, useRef, useState } from 'react';
+import { useCallback, useEffect, useRef, useState } from 'react';
 import './export.css';
 
 const PICTURES = [
@@ -25,10 +25,11 @@ export function ExportMenu() {
   const first = useRef<HTMLSelectElement>(null);
   const timer = useRef<ReturnType<typeof setTimeout> | undefined>(undefined);
 
-  const close = (refocus: boolean) => {
+  // Stable (refs and a state setter only), so the open menu's listeners are set once per opening.
+  const close = useCallback((refocus: boolean) => {
     setOpen(false);
     if (refocus) button.current?.focus();
-  };
+  }, []);
 
   useEffect(() => {
     if (!open) return;
@@ -50,7 +51,7 @@ export function ExportMenu() {
       window.removeEventListener('keydown', onKey, true);
       document.removeEventListener('mousedown', onDown, true);
     };
-  }, [open]);
+  }, [open, close]);
 
   useEffect(() => () => clearTimeout(timer.current), []);
 

@@ -175,7 +175,7 @@ export async function copyPng(which: ExportWhich): Promise<void> {
   } catch (err) {
     await png; // an export failure is reported as itself, not as a clipboard refusal
     const name = err instanceof DOMException ? err.name : '';
-    throw new Error(name === 'NotAllowedError' ? 'the browser refused access to the clipboard' : `the clipboard refused the image${err instanceof Error && err.message ? ` (${err.message})` : ''}`);
+    throw new Error(name === 'NotAllowedError' ? 'the browser refused access to the clipboard' : `the clipboard refused the image${err instanceof Error && err.message ? ` (${err.message})` : ''}`, { cause: err });
   }
 }
 
