@@ -1,6 +1,7 @@
 // Export: the SVG of the default scenario at a chosen step is self-contained and holds the counts shown at
 // that step; the PNG is twice the picture's size, carries the link in a tEXt chunk, and dropped back on the
 // page reopens the same step; the Export menu works from the keyboard.
+import { createRequire } from 'node:module';
 import { readFileSync } from 'node:fs';
 import { expect, test, type Page } from '@playwright/test';
 import { ExplorerPage } from './pages/ExplorerPage';
@@ -218,5 +219,23 @@ test.describe('export', () => {
     await expect(menu).toBeVisible();
     await page.locator('.brand').click();
     await expect(menu).toBeHidden();
+  });
+
+  test.describe('with axe', () => {
+    // The app's Content-Security-Policy refuses the injected inline axe script; the test browser bypasses it.
+    test.use({ bypassCSP: true });
+    test('the open Export menu has no axe violations', async ({ page }) => {
+      const app = new ExplorerPage(page);
+      await app.goto();
+      await page.getByRole('button', { name: 'Export', exact: true }).click();
+      await expect(page.getByRole('dialog', { name: 'Export' })).toBeVisible();
+      await page.addScriptTag({ content: readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8') });
+      const violations = await page.evaluate(async () => {
+        const axe = (window as unknown as { axe: { run(ctx: Element, opts: object): Promise<{ violations: { id: string; nodes: { target: string[] }[] }[] }> } }).axe;
+        const result = await axe.run(document.querySelector('.topbar')!, { resultTypes: ['violations'] });
+        return result.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
+      });
+      expect(violations).toEqual([]);
+    });
   });
 });
