@@ -10,6 +10,7 @@ import { replaceText } from './draft';
 import { textAsShown, type ShownKernel } from './share/exportText';
 import { mailMomentOf, withMailHeader } from '../store/urlText';
 import { PresentButton, SpeakerButton } from './present/PresentChrome';
+import { ExportMenu } from './export/ExportMenu';
 
 export function TopBar() {
   return (
@@ -22,6 +23,7 @@ export function TopBar() {
       <CompareSelector />
       <div className="spacer" />
       <ShareMenu />
+      <ExportMenu />
       <PresentButton />
       <SpeakerButton className="icon-button present-enter" short />
       <button type="button" className="icon-button" aria-label="Keyboard shortcuts" title="Keyboard shortcuts (?)" onClick={() => useExplorer.getState().setHelpOpen(true)}>

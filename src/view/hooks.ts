@@ -13,6 +13,7 @@ import { readDraft, refuseDrop, replaceText, useDrafts } from './draft';
 import { usePresent } from './present/presentStore';
 import { looksLikeTrace } from '../store/realtrace';
 import { openTraceText } from './realtrace/importTrace';
+import { isPictureFile } from './export/sniff';
 
 /** Advance one event at a time at the chosen speed while playing. */
 export function usePlayback(): void {
@@ -63,6 +64,11 @@ export function useKeyboard(enabled = true): void {
 
 /** Open a dropped file as the scenario text, or refuse it with a message and change nothing. */
 export async function openDroppedFile(file: File): Promise<void> {
+  // A PNG or SVG exported by pinscope carries its link: it reopens that picture (the exporter loads on demand).
+  if (await isPictureFile(file)) {
+    const { openExportedFile } = await import('./export/exporter');
+    return openExportedFile(file);
+  }
   const refused = await refuseDrop(file);
   if (refused) {
     useExplorer.getState().setNotice(`Not opened: ${refused}. Drop a scenario text file (.scn).`);
@@ -150,7 +156,8 @@ export function useUrlSync(): void {
 }
 
 /** Dropping a .scn file anywhere opens it (edited text can be had back with Undo), a real trace (.json from
- * scripts/record/record.sh) is imported; other files are refused. */
+ * scripts/record/record.sh) is imported, a PNG or SVG exported by pinscope reopens its picture; other files
+ * are refused. */
 export function useFileDrop(): void {
   useEffect(() => {
     const over = (e: DragEvent) => e.preventDefault();

@@ -1,0 +1,119 @@
+// The top bar's Export menu: SVG of the whole picture or of one view, PNG at 1×/2×/3×, Copy image. The menu
+// itself is small and in the main bundle; the exporter is imported when an export is asked for.
+
+import { useCallback, useEffect, useRef, useState } from 'react';
+import './export.css';
+
+const PICTURES = [
+  { id: 'all', label: 'Whole picture' },
+  { id: 'pagetables', label: 'Page tables' },
+  { id: 'memory', label: 'Memory' },
+  { id: 'graph', label: 'Refcount graph' },
+  { id: 'blockio', label: 'Block I/O' },
+] as const;
+type Picture = (typeof PICTURES)[number]['id'];
+
+type Action = { kind: 'svg' } | { kind: 'png'; scale: number } | { kind: 'copy' };
+
+export function ExportMenu() {
+  const [open, setOpen] = useState(false);
+  const [picture, setPicture] = useState<Picture>('all');
+  const [status, setStatus] = useState<{ text: string; failed: boolean } | null>(null);
+  const [busy, setBusy] = useState(false);
+  const root = useRef<HTMLDivElement>(null);
+  const button = useRef<HTMLButtonElement>(null);
+  const first = useRef<HTMLSelectElement>(null);
+  const timer = useRef<ReturnType<typeof setTimeout> | undefined>(undefined);
+
+  // Stable (refs and a state setter only), so the open menu's listeners are set once per opening.
+  const close = useCallback((refocus: boolean) => {
+    setOpen(false);
+    if (refocus) button.current?.focus();
+  }, []);
+
+  useEffect(() => {
+    if (!open) return;
+    first.current?.focus();
+    // Escape closes the menu (before the global Escape, which closes the folio details) and gives focus back
+    // to the Export button; a press outside the menu and its button closes it too.
+    const onKey = (e: KeyboardEvent) => {
+      if (e.key !== 'Escape') return;
+      e.preventDefault();
+      e.stopImmediatePropagation();
+      close(true);
+    };
+    const onDown = (e: MouseEvent) => {
+      if (root.current && e.target instanceof Node && !root.current.contains(e.target)) close(false);
+    };
+    window.addEventListener('keydown', onKey, true);
+    document.addEventListener('mousedown', onDown, true);
+    return () => {
+      window.removeEventListener('keydown', onKey, true);
+      document.removeEventListener('mousedown', onDown, true);
+    };
+  }, [open, close]);
+
+  useEffect(() => () => clearTimeout(timer.current), []);
+
+  const say = (text: string, failed: boolean) => {
+    setStatus({ text, failed });
+    clearTimeout(timer.current);
+    timer.current = setTimeout(() => setStatus(null), failed ? 8000 : 3000);
+  };
+
+  const run = async (action: Action) => {
+    close(true);
+    setBusy(true);
+    try {
+      const ex = await import('./exporter');
+      if (action.kind === 'svg') say(`Saved ${await ex.downloadSvg(picture)}`, false);
+      else if (action.kind === 'png') say(`Saved ${await ex.downloadPng(picture, action.scale)}`, false);
+      else {
+        await ex.copyPng(picture);
+        say('Image copied', false);
+      }
+    } catch (err) {
+      say(`${action.kind === 'copy' ? 'Copy image failed' : 'Export failed'}: ${err instanceof Error ? err.message : String(err)}`, true);
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  return (
+    <div className="export-menu" ref={root}>
+      <button type="button" ref={button} aria-haspopup="dialog" aria-expanded={open} aria-busy={busy} onClick={() => setOpen(!open)} title="Export the picture as SVG or PNG">
+        Export
+      </button>
+      {open && (
+        <div className="export-popover" role="dialog" aria-label="Export">
+          <label className="export-row">
+            <span className="label">Picture</span>
+            <select ref={first} value={picture} aria-label="Picture to export" onChange={(e) => setPicture(e.target.value as Picture)}>
+              {PICTURES.map((p) => (
+                <option key={p.id} value={p.id}>
+                  {p.label}
+                </option>
+              ))}
+            </select>
+          </label>
+          <div className="export-row" role="group" aria-label="Save as">
+            <button type="button" onClick={() => void run({ kind: 'svg' })} title="Self-contained SVG with the link in its metadata">
+              SVG
+            </button>
+            {[1, 2, 3].map((scale) => (
+              <button key={scale} type="button" aria-label={`PNG ${scale}×`} onClick={() => void run({ kind: 'png', scale })} title={`PNG at ${scale}× the size on screen; dropping it on pinscope reopens this picture`}>
+                {`PNG ${scale}×`}
+              </button>
+            ))}
+          </div>
+          <button type="button" className="export-copy" onClick={() => void run({ kind: 'copy' })} title="Put a 2× PNG on the clipboard">
+            Copy image
+          </button>
+        </div>
+      )}
+      <span className={`export-status${status?.failed ? ' failed' : ''}`} role="status">
+        {status?.text ?? ''}
+      </span>
+    </div>
+  );
+}
