@@ -71,7 +71,9 @@ const SCENARIOS: string[] = [
   'scenarios/rows/21-rw-longterm-pin-shared-file.v6.5.scn',
 ];
 
-describe('controls name themselves with their visible text', () => {
+// Each case mounts three views at five steps of a whole scenario: seconds on a busy 2-core machine, so the
+// timeout is a hang guard, not a speed check.
+describe('controls name themselves with their visible text', { timeout: 60_000 }, () => {
   for (const path of SCENARIOS) {
     it(`in ${path}`, () => {
       const run = runText(readFileSync(path, 'utf8'));
