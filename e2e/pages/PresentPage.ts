@@ -43,4 +43,59 @@ export class PresentPage extends ExplorerPage {
   stmtAt(step: number): Promise<number | null> {
     return this.page.evaluate((s) => (window as unknown as { __pinscope: { eventAt(s: number): { stmt: number } | null } }).__pinscope.eventAt(s)?.stmt ?? null, step);
   }
+
+  /**
+   * Every way a shown view does not fit its panel, as sentences ([] when all fit): the panel must lie inside
+   * the window; nothing inside it may scroll sideways or cut its text with an ellipsis; every text must lie
+   * inside the panel's body horizontally (vertical scrolling is allowed) and inside its own picture (SVG clips
+   * what falls outside); the page-table column headers must not overlap one another.
+   */
+  fitProblems(): Promise<string[]> {
+    return this.page.evaluate(() => {
+      const problems: string[] = [];
+      const winW = document.documentElement.clientWidth;
+      for (const panel of document.querySelectorAll<HTMLElement>('.views > section.panel')) {
+        const r = panel.getBoundingClientRect();
+        if (r.width === 0 || r.height === 0) continue;
+        const name = panel.getAttribute('aria-label') ?? panel.className;
+        if (r.left < -0.5 || r.right > winW + 0.5) problems.push(`${name}: x ${Math.round(r.left)}..${Math.round(r.right)} outside the window's 0..${winW}`);
+        const body = panel.querySelector<HTMLElement>('.panel-body');
+        if (!body) continue;
+        const b = body.getBoundingClientRect();
+        for (const el of [panel, ...panel.querySelectorAll<HTMLElement>('*')]) {
+          if (!(el instanceof HTMLElement)) continue;
+          const style = getComputedStyle(el);
+          if (el.scrollWidth > el.clientWidth + 1 && el.clientWidth > 0) {
+            if (style.overflowX === 'auto' || style.overflowX === 'scroll') problems.push(`${name}: ${el.className || el.tagName} scrolls sideways (${el.scrollWidth} > ${el.clientWidth})`);
+            else if (style.textOverflow === 'ellipsis') problems.push(`${name}: "${el.textContent?.trim().slice(0, 30)}" is cut with an ellipsis`);
+          }
+        }
+        const walker = document.createTreeWalker(body, NodeFilter.SHOW_TEXT);
+        const seen = new Set<Element>();
+        for (let n = walker.nextNode(); n; n = walker.nextNode()) {
+          const el = n.parentElement;
+          if (!el || seen.has(el) || !n.nodeValue?.trim() || el.closest('title')) continue;
+          seen.add(el);
+          const t = el.getBoundingClientRect();
+          if (t.width === 0 || t.height === 0 || getComputedStyle(el).visibility === 'hidden') continue;
+          const text = n.nodeValue.trim().slice(0, 30);
+          if (t.left < b.left - 1 || t.right > b.right + 1) problems.push(`${name}: "${text}" at x ${Math.round(t.left)}..${Math.round(t.right)} outside the panel's ${Math.round(b.left)}..${Math.round(b.right)}`);
+          const svg = el.closest('svg');
+          if (svg && (el as Element) !== svg) {
+            const s = svg.getBoundingClientRect();
+            if (t.left < s.left - 1 || t.right > s.right + 1) problems.push(`${name}: "${text}" drawn outside its picture (x ${Math.round(t.left)}..${Math.round(t.right)} vs ${Math.round(s.left)}..${Math.round(s.right)})`);
+          }
+          if (n.nodeValue.trim().endsWith('…')) problems.push(`${name}: "${text}" is abbreviated`);
+        }
+        const heads = [...panel.querySelectorAll('.pt-header text')].map((e) => ({ t: e.textContent?.trim() ?? '', r: e.getBoundingClientRect() })).filter((h) => h.r.width > 0);
+        for (let i = 0; i < heads.length; i++) {
+          for (let j = i + 1; j < heads.length; j++) {
+            const [a, c] = [heads[i]!, heads[j]!];
+            if (a.r.left < c.r.right - 0.5 && c.r.left < a.r.right - 0.5 && a.r.top < c.r.bottom - 0.5 && c.r.top < a.r.bottom - 0.5) problems.push(`${name}: headers "${a.t}" and "${c.t}" overlap`);
+          }
+        }
+      }
+      return problems;
+    });
+  }
 }

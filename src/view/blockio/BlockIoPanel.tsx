@@ -5,6 +5,7 @@ import { useRef } from 'react';
 import { useExplorer, selectRun, selectSelectedFolio, selectSnapshot } from '../../store/explorer';
 import { useTrackedTweens } from '../common/trackedTween';
 import { useWidth } from '../common/useWidth';
+import { usePresentFit } from '../present/usePresentFit';
 import { BlockIoView } from './BlockIoView';
 import './blockio.css';
 
@@ -16,6 +17,8 @@ export function BlockIoPanel() {
   const selectedFolio = useExplorer(selectSelectedFolio);
   const body = useRef<HTMLDivElement>(null);
   const width = useWidth(body, 640, MIN_WIDTH);
+  // On a projector, drawn small enough for the narrowest lanes (and useWidth's inset) to fit the panel.
+  usePresentFit(body, MIN_WIDTH + 16);
 
   useTrackedTweens(body);
 

@@ -8,7 +8,8 @@ import { transitionMs } from '../common/motion';
 import { HOLDER_KIND_COLOR } from '../common/palette';
 import { bornTest, frameModel } from '../memory/layout';
 import { RefGraphView } from './RefGraphView';
-import { focusSlots, runSlots, graphAt, graphGeometry, needsFocus, stretchSlots, type GraphEdge } from './layout';
+import { focusSlots, runSlots, graphAt, graphGeometry, needsFocus, stretchSlots, GRAPH_MIN_WIDTH, type GraphEdge } from './layout';
+import { usePresentFit } from '../present/usePresentFit';
 import './graph.css';
 
 export function RefGraphPanel() {
@@ -42,6 +43,8 @@ function GraphBody({ run, snapshot, selected, onSelect }: BodyProps) {
   const note = useRef<HTMLParagraphElement>(null);
   const [box, setBox] = useState({ width: 720, height: 360 });
   const focus = needsFocus(catalog);
+  // On a projector, drawn small enough for the graph's narrowest geometry (360 units, + 2) to fit the panel.
+  usePresentFit(body, GRAPH_MIN_WIDTH + 2);
   useIsoLayoutEffect(() => {
     const el = body.current;
     if (!el) return;

@@ -253,9 +253,12 @@ export function holderChars(holderW: number): number {
   return Math.floor((holderW - HOLDER_TEXT_INSET) / HOLDER_CHAR_W);
 }
 
+/** The narrowest the graph is laid out (a narrower panel scrolls, or on a projector draws it smaller). */
+export const GRAPH_MIN_WIDTH = 360;
+
 /** Column geometry: the holder column is as wide as its longest label (`labelChars`) needs, room permitting. */
 export function graphGeometry(width: number, labelChars = 0): GraphGeometry {
-  const w = Math.max(360, Math.floor(width));
+  const w = Math.max(GRAPH_MIN_WIDTH, Math.floor(width));
   const folioW = Math.round(Math.min(250, Math.max(170, w * 0.32)));
   const need = Math.ceil(HOLDER_TEXT_INSET + labelChars * HOLDER_CHAR_W) + 1;
   const most = w - folioW - 18 - EDGE_ROOM;

@@ -8,8 +8,12 @@ import type { Catalog, Run, Snapshot } from '../../core';
 import { HOLDER_KIND_COLOR, HOLDER_KIND_LABEL, KIND_COLOR, KIND_LABEL } from '../common/palette';
 import { MemoryView } from './MemoryView';
 import { FrameMap } from './FrameMap';
-import { DENSE_THRESHOLD, PAD, ROW_H, cellWidthFor, columnsFor, fitScale, frameModel, layoutFrames, rowOfFolio, rowTop, visibleRows } from './layout';
+import { CELL_W, DENSE_THRESHOLD, PAD, ROW_H, cellWidthFor, columnsFor, fitScale, frameModel, layoutFrames, rowOfFolio, rowTop, visibleRows } from './layout';
+import { usePresentFit } from '../present/usePresentFit';
 import './memory.css';
+
+/** The narrowest memory picture worth drawing on a projector: one column of cards, with its margins. */
+const MEMORY_PRESENT_UNITS = 2 * PAD + CELL_W;
 
 export function MemoryPanel() {
   const run = useExplorer(selectRun);
@@ -40,6 +44,9 @@ function MemoryBody({ run, snapshot, selected, onSelect }: BodyProps) {
   const catalog = run.catalog;
   const model = useMemo(() => frameModel(catalog, run.events), [catalog, run.events]);
   const scroller = useRef<HTMLDivElement>(null);
+  const body = useRef<HTMLDivElement>(null);
+  // On a projector, drawn small enough for a narrow card grid to fit the panel (the cards then wrap).
+  usePresentFit(body, MEMORY_PRESENT_UNITS);
   const [box, setBox] = useState({ width: 720, height: 300 });
   const [scrollTop, setScrollTop] = useState(0);
   useIsoLayoutEffect(() => {
@@ -97,7 +104,7 @@ function MemoryBody({ run, snapshot, selected, onSelect }: BodyProps) {
           {`${alive.toLocaleString('en-US')} of ${catalog.folios.length.toLocaleString('en-US')} folios alive · ${model.pages.toLocaleString('en-US')} pages · pfn order${dense ? ` · rows ${rows[0] + 1}–${Math.min(rows[1], layout.rows)} of ${layout.rows.toLocaleString('en-US')}` : ''}`}
         </span>
       </header>
-      <div className="panel-body memory-body">
+      <div className="panel-body memory-body" ref={body}>
         <MemoryLegend catalog={catalog} showGone={alive < catalog.folios.length} />
         {dense && (
           <FrameMap

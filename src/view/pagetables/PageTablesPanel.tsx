@@ -7,6 +7,7 @@ import { PageTablesView } from './PageTablesView';
 import { useTrackedTweens } from '../common/trackedTween';
 import { useWidth } from '../common/useWidth';
 import { TIGHT_WIDTH } from './layout';
+import { usePresentFit } from '../present/usePresentFit';
 import './pagetables.css';
 
 export function PageTablesPanel() {
@@ -19,6 +20,8 @@ export function PageTablesPanel() {
   const body = useRef<HTMLDivElement>(null);
   // Never narrower than the tight columns fit: a narrower body scrolls rather than overlaps.
   const width = useWidth(body, 640, TIGHT_WIDTH);
+  // On a projector, drawn small enough for the tight columns (and useWidth's inset) to fit the panel.
+  usePresentFit(body, TIGHT_WIDTH + 16);
 
   // A new run (edited text, another kernel) starts again from the current task and its event.
   const state = picked.runId === runId ? picked : { runId, task: null, va: null };

@@ -1,0 +1,75 @@
+// Presentation mode on a projector's small screens (1024×768, 1280×720): every view, in every built-in
+// scenario, at the start, each chapter and the end, with the four views and with a `show` of one view, fits
+// its panel unclipped (nothing scrolls or draws sideways past the panel, page-table headers never overlap),
+// and no text is under 16 CSS px. Screenshots at a mid step are kept to be looked at.
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { expect, test } from '@playwright/test';
+import { PresentPage } from './pages/PresentPage';
+
+const DIR = join(process.cwd(), 'scenarios/builtin');
+const BUILTINS = readdirSync(DIR)
+  .filter((f) => f.endsWith('.scn'))
+  .sort()
+  .map((f) => ({ id: f.replace(/^\d+-/, '').replace(/\.scn$/, ''), text: readFileSync(join(DIR, f), 'utf8') }));
+const SIZES = [
+  { width: 1024, height: 768 },
+  { width: 1280, height: 720 },
+];
+const VIEWS = ['pagetables', 'memory', 'graph', 'blockio'] as const;
+
+/** The scenario with its own `show` lines replaced by one `show VIEW` at the top: that view fills the picture. */
+function showing(text: string, view: string): string {
+  return `show ${view}\n${text.replace(/^\s*show\b.*$/gm, '')}`;
+}
+
+async function steps(app: PresentPage): Promise<number[]> {
+  const last = await app.lastStep();
+  const chapters = (await app.chapters()).map((c) => c.step);
+  return [...new Set([0, ...chapters, Math.floor(last / 2), last])].sort((a, b) => a - b);
+}
+
+for (const size of SIZES) {
+  test.describe(`presentation mode at ${size.width}×${size.height}`, () => {
+    test.use({ viewport: size });
+    for (const sc of BUILTINS) {
+      test(`${sc.id}: every view fits unclipped, text ≥ 16 px, with four views and with each view alone`, async ({ page }) => {
+        test.setTimeout(240_000);
+        // Known not yet fixed (issue 7 leftover): the page-table walk's columns cannot hold projector type
+        // (16 px at the least) in a quarter of 1024 or 1280 px: its header texts overlap and the "maps" column's
+        // words run past the picture; the refcount graph abbreviates long labels with an ellipsis. Expected to
+        // fail until then; Playwright reports it as an error the day it passes, so this mark must then go.
+        test.fail(true, 'page-table columns and graph labels do not fit projector type yet');
+        const app = new PresentPage(page);
+        await app.goto(`?scenario=${sc.id}&mode=present`);
+        await app.expectPresenting(true);
+        const problems: string[] = [];
+        const check = async (label: string) => {
+          for (const step of await steps(app)) {
+            await app.seek(step);
+            // Past the 300 ms transition: the measured picture is the step's own.
+            await page.waitForTimeout(350);
+            for (const p of await app.fitProblems()) problems.push(`${label} step ${step}: ${p}`);
+            for (const t of await app.smallText(16)) problems.push(`${label} step ${step}: "${t.text}" ${t.size} px`);
+          }
+        };
+        await check('as written');
+        await app.seek(Math.floor((await app.lastStep()) / 2));
+        await page.waitForTimeout(400);
+        await page.screenshot({ path: `test-results/present-shots/fit-${size.width}-${sc.id}.png` });
+        for (const view of VIEWS) {
+          await page.evaluate((text) => (window as unknown as { __pinscope: { load(t: string): void } }).__pinscope.load(text), showing(sc.text, view));
+          await app.waitReady();
+          await expect(page.locator('.views')).toHaveAttribute('data-show', view);
+          await check(`show ${view}`);
+          if (sc.id === BUILTINS[0]!.id) {
+            await app.seek(Math.floor((await app.lastStep()) / 2));
+            await page.waitForTimeout(400);
+            await page.screenshot({ path: `test-results/present-shots/fit-${size.width}-${sc.id}-show-${view}.png` });
+          }
+        }
+        expect(problems.slice(0, 40), `${problems.length} problems`).toEqual([]);
+      });
+    }
+  });
+}
