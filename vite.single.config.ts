@@ -6,6 +6,7 @@
 
 import { createHash } from 'node:crypto';
 import { renameSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import type { OutputAsset, OutputChunk } from 'rolldown';
 import type { Plugin } from 'vite';
 import { defineConfig, mergeConfig } from 'vitest/config';
@@ -62,6 +63,8 @@ export default mergeConfig(
   defineConfig({
     plugins: [inlineEverything()],
     publicDir: false,
+    // No worker file in a single file: the simulation client falls back to running on the page.
+    resolve: { alias: [{ find: /^\.\.\/worker\/spawn$/, replacement: fileURLToPath(new URL('./src/worker/spawn.single.ts', import.meta.url)) }] },
     build: {
       outDir: OUT_DIR,
       sourcemap: false,

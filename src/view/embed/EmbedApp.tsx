@@ -8,6 +8,7 @@ import { useEffect, useRef, useState } from 'react';
 import { useExplorer } from '../../store/explorer';
 import { decodeLink, encodeLink, readEmbed, type EmbedView } from '../../store/url';
 import { currentLinkState, openLinkState } from '../../store/urlOpen';
+import { runsSettled } from '../../store/simRuns';
 import { DEFAULT_SCENARIO, findBuiltin, findLibrary } from '../../store/scenarios';
 import { PanelBoundary } from '../common/PanelBoundary';
 import { PageTablesPanel } from '../pagetables/PageTablesPanel';
@@ -46,6 +47,8 @@ async function openEmbed(): Promise<void> {
     const id = query.get('scenario');
     const chosen = (id && (findLibrary(id) ?? findBuiltin(id))) || DEFAULT_SCENARIO;
     store.load(chosen.text, { scenarioId: chosen.id, ...(decoded.ok === false ? { notice: `This link could not be opened: ${decoded.reason}.` } : {}) });
+    // The run may come from the worker: bounds and the first step need it.
+    await runsSettled('main');
   }
   const { start } = useEmbed.getState();
   embedGoto(step ?? start ?? useExplorer.getState().step);
@@ -189,7 +192,7 @@ export function EmbedApp() {
           <p>
             The page at <strong>{pending.origin}</strong> asks to show another scenario here ({pending.text.split('\n').length} lines).
           </p>
-          <button type="button" onClick={() => loadIntoEmbed(pending.text, pending.kernel, pending.origin)}>
+          <button type="button" onClick={() => void loadIntoEmbed(pending.text, pending.kernel, pending.origin)}>
             Show it
           </button>
           <button type="button" onClick={() => useEmbed.setState({ pendingLoad: null })}>

@@ -3,6 +3,7 @@
 // or to the `parentOrigin` the link names. A `load` from an origin other than the embed's own waits for the
 // reader's click: a page that frames pinscope must not make it show arbitrary text unasked.
 
+import { runsSettled } from '../../store/simRuns';
 import { useExplorer } from '../../store/explorer';
 import { embedGoto, embedMove, embedPlay, embedStateMessage, useEmbed } from './embedStore';
 import { parseCommand, PROTOCOL_VERSION, type Command, type EmbedEvent } from './protocol';
@@ -29,9 +30,11 @@ export function readyMessage(): EmbedEvent {
 }
 
 /** Load text into the embed (after a same-origin command, or the reader's click), and report the outcome. */
-export function loadIntoEmbed(text: string, kernel: string | undefined, origin: string): void {
+export async function loadIntoEmbed(text: string, kernel: string | undefined, origin: string): Promise<void> {
   useEmbed.setState({ playing: false, start: null, end: null, pendingLoad: null });
   useExplorer.getState().load(text, { kernel: kernel ?? null });
+  // The run may come from the worker: report once it is shown.
+  await runsSettled('main');
   const s = useExplorer.getState();
   if (s.errors.length > 0) {
     postToHost({ type: 'error', message: `the scenario did not run: ${s.errors.map((e) => `line ${e.line}: ${e.message}`).join('; ')}` }, origin);
@@ -67,7 +70,7 @@ function run(command: Command, origin: string): void {
         ...(command.caption !== undefined ? { caption: command.caption } : {}),
       });
     case 'load':
-      if (origin === window.location.origin && origin !== 'null') return loadIntoEmbed(command.text, command.kernel, origin);
+      if (origin === window.location.origin && origin !== 'null') return void loadIntoEmbed(command.text, command.kernel, origin);
       useEmbed.setState({ pendingLoad: { origin, text: command.text, ...(command.kernel ? { kernel: command.kernel } : {}) } });
       return;
   }
