@@ -8,6 +8,7 @@ import type { Mm, Pte, Task, Vma } from './state';
 import { PAGE_SIZE, PMD_SIZE } from './state';
 import { allocFolio, folioName, folioOf, getRef, incEntireMapcount, incPageMapcount, maybeDmaPinned, setExclusive } from './folio';
 import { newMm } from './init';
+import { releaseRingsOf } from './uring';
 import { currentTask, ensureTables, hex, isCow, mapHolder, mmOf, pmdHolder, removeVma, setPmd, setPte, splitPmd, vpn, writableAt } from './mm';
 
 /** fork(): copy the VMAs and, for private mappings, the present PTEs (copy_page_range). */
@@ -136,6 +137,7 @@ export function exitTask(sim: Sim, task: Task): void {
     for (const vma of [...mm.vmas.values()]) removeVma(sim, mm, vma, `${task.name} exits`);
     if (mm.hugeZeroRef) sim.journal.set(mm, 'hugeZeroRef', false);
   });
+  releaseRingsOf(sim, task.name);
   sim.journal.set(task, 'alive', false);
   sim.emit('task', () => ({ text: `${task.name} has exited; its address space is gone.`, task: task.name }));
 }

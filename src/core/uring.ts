@@ -100,9 +100,25 @@ export function uringUnregister(sim: Sim, name: string): void {
   const { handle } = requireHandle(sim, name);
   if (handle.kind !== 'uring') sim.error(`${name} is not an io_uring fixed buffer (it is a ${handle.kind} handle)`);
   if (handle.released) sim.error(`${name} is not registered`);
-  sim.inContext(['__io_uring_register', 'io_sqe_buffers_unregister', 'io_buffer_unmap'], () => {
-    sim.emit('gup', () => ({ text: `Fixed buffer ${name} is unregistered: each of its ${handle.pages.length} bvec page${handle.pages.length === 1 ? '' : 's'} is unpinned.`, handle: name }));
-    for (const p of handle.pages) sim.call('unpin_user_page', () => gupPutFolio(sim, folioOf(sim, p.folio), 1, true, handleHolder(name, 'uring')));
+  unmapBuffers(sim, handle, ['__io_uring_register', 'io_sqe_buffers_unregister', 'io_buffer_unmap'], 'is unregistered');
+}
+
+function unmapBuffers(sim: Sim, handle: Handle, chain: string[], what: string): void {
+  sim.inContext(chain, () => {
+    sim.emit('gup', () => ({ text: `Fixed buffer ${handle.name} ${what}: each of its ${handle.pages.length} bvec page${handle.pages.length === 1 ? '' : 's'} is unpinned.`, handle: handle.name }));
+    for (const p of handle.pages) sim.call('unpin_user_page', () => gupPutFolio(sim, folioOf(sim, p.folio), 1, true, handleHolder(handle.name, 'uring')));
   });
   sim.journal.set(handle, 'released', true);
+}
+
+/**
+ * A task exits: its files are closed, and closing the ring frees its context, which unregisters every fixed
+ * buffer (io_uring_release → io_ring_ctx_free → io_sqe_buffers_unregister). Not modelled: a forked child that
+ * inherited the ring's file descriptor would keep the ring, and the pins, alive until it closes it too.
+ */
+export function releaseRingsOf(sim: Sim, taskName: string): void {
+  for (const h of [...sim.state.handles.values()]) {
+    if (h.kind !== 'uring' || h.released || h.task !== taskName) continue;
+    unmapBuffers(sim, h, ['exit_files', 'io_uring_release', 'io_ring_ctx_free', 'io_sqe_buffers_unregister'], `goes with ${taskName}'s io_uring ring`);
+  }
 }

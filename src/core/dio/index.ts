@@ -20,6 +20,9 @@ export { ENGINES } from './engines';
 /** Create a file on the simulated device. */
 export function createFile(sim: Sim, name: string, size: number, fs: FsKind, blocksize: number, holes: boolean): FileObj {
   if (sim.state.files.has(name)) sim.error(`file "${name}" already exists`);
+  // Every block of a device, or of a file without holes, gets an entry: charged before, so a huge file is
+  // refused by the work budget instead of filling a map of hundreds of millions of blocks.
+  if (fs === 'blockdev' || !holes) sim.charge(Math.ceil(size / blocksize));
   const file: FileObj = { name, size, fs, blocksize, blocks: new Map(), cache: new Map(), shmem: false };
   sim.journal.insertNew(sim.state.files, name, file);
   sim.emit('file', () => ({
