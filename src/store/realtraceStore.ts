@@ -10,6 +10,8 @@ import type { Run } from '../core';
 
 interface RealTraceState {
   trace: RealTrace | null;
+  /** The trace file's text, as imported (a link carries it). */
+  text: string;
   /** Where it came from ("the file x.trace.json", "pasted text"). */
   from: string;
   pick: KernelPick | null;
@@ -18,9 +20,10 @@ interface RealTraceState {
 
 export const useRealTrace = create<RealTraceState>()((set) => ({
   trace: null,
+  text: '',
   from: '',
   pick: null,
-  clear: () => set({ trace: null, pick: null, from: '' }),
+  clear: () => set({ trace: null, text: '', pick: null, from: '' }),
 }));
 
 /** Open a trace: run its scenario under the preset closest to its kernel. Resolves to why it was refused, or null. */
@@ -29,7 +32,7 @@ export async function importTrace(text: string, from: string): Promise<string | 
   if (!read.ok) return `${from} is not a pinscope trace: ${read.reason}`;
   const trace = read.trace;
   const pick = pickKernel(trace.kernel.release, trace.kernel.version);
-  useRealTrace.setState({ trace, pick, from });
+  useRealTrace.setState({ trace, text, pick, from });
   useExplorer.getState().load(trace.scenario.text, { kernel: pick.spec });
   await runsSettled('main');
   if (!useExplorer.getState().run || useExplorer.getState().source !== trace.scenario.text) {
@@ -40,6 +43,12 @@ export async function importTrace(text: string, from: string): Promise<string | 
 }
 
 let cache: { trace: RealTrace; run: Run; a: Alignment } | null = null;
+
+/** The imported trace's text while it applies to the scenario on screen (for a link), else undefined. */
+export function currentTraceText(source: string): string | undefined {
+  const { trace, text } = useRealTrace.getState();
+  return trace && trace.scenario.text === source && text ? text : undefined;
+}
 
 /** The alignment of the imported trace with a run, or null when no trace applies to it. */
 export function alignmentFor(trace: RealTrace | null, run: Run | null, source: string): Alignment | null {

@@ -47,6 +47,8 @@ export interface LinkState {
   fingerprint?: Fingerprint;
   /** How an embed shows and behaves (format 2, with `mode=embed`). */
   embed?: EmbedOptions;
+  /** A real-kernel trace shown beside the run (`rt=`, format 2, compressed like the text): the trace file's JSON. */
+  realTrace?: string;
 }
 
 export const EMBED_VIEWS = ['pagetables', 'memory', 'graph', 'blockio'] as const;
@@ -176,6 +178,7 @@ export async function encodeLink(link: LinkState): Promise<string> {
     if (e.keys) params.set('keys', e.keys);
     if (e.parentOrigin) params.set('po', e.parentOrigin);
   }
+  if (link.realTrace) params.set('rt', await compressText(link.realTrace));
   params.set('s', await compressText(link.text));
   return `#${params.toString()}`;
 }
@@ -335,6 +338,11 @@ export async function decodeLink(hash: string): Promise<LinkDecode> {
     const fingerprint = readFingerprint(params.get('fp'), params.get('cn'));
     if (fingerprint) link.fingerprint = fingerprint;
     if (link.mode === 'embed') link.embed = readEmbed(params);
+    const rt = params.get('rt');
+    if (rt !== null) {
+      // A damaged trace does not cost the reader the scenario: it is left out, and opening says so.
+      link.realTrace = await decompressText(rt).catch(() => '');
+    }
     return { ok: true, link };
   } catch (e) {
     return { ok: false, reason: `the scenario data is damaged (${e instanceof Error ? e.message : 'unreadable'})` };

@@ -6,6 +6,7 @@ import { MODEL_VERSION } from '../core';
 import { useExplorer } from './explorer';
 import { findBuiltin, findLibrary } from './scenarios';
 import { runsSettled } from './simRuns';
+import { currentTraceText, importTrace } from './realtraceStore';
 import type { LinkState } from './url';
 import { driftNotice, fingerprintOf, positionOf, resolvePosition, type Fingerprint, type MomentPosition } from './urlMoment';
 
@@ -15,8 +16,14 @@ export async function openLinkState(link: LinkState): Promise<void> {
   // The scenario keeps its identity (title, description) when the text is still the built-in one's.
   const known = link.scenarioId ? (findBuiltin(link.scenarioId) ?? findLibrary(link.scenarioId)) : undefined;
   const scenarioId = known && known.text === link.text ? known.id : null;
-  store.load(link.text, { kernel: link.kernel ?? null, scenarioId, ...(link.step !== undefined ? { step: link.step } : {}) });
-  await runsSettled('main');
+  // A link with a real trace opens it as a dropped trace file would (its scenario under the closest preset).
+  const refused = link.realTrace !== undefined ? await importTrace(link.realTrace, 'the real trace in the link') : undefined;
+  if (refused === null) {
+    if (link.step !== undefined) useExplorer.getState().seek(link.step);
+  } else {
+    store.load(link.text, { kernel: link.kernel ?? null, scenarioId, ...(link.step !== undefined ? { step: link.step } : {}), ...(refused ? { notice: `The link's real trace was left out: ${refused}.` } : {}) });
+    await runsSettled('main');
+  }
   const after = useExplorer.getState();
   // Only a link whose own text ran names a moment of this run (not the default scenario shown instead).
   const ran = after.run !== null && after.errors.length === 0 && after.source === link.text;
@@ -55,5 +62,6 @@ export function currentLinkState(): LinkState {
     ...(moment ? { model: moment.model, ...(moment.at ? { at: moment.at } : {}), ...(moment.chapter ? { chapter: moment.chapter } : {}), ...(moment.fingerprint ? { fingerprint: moment.fingerprint } : {}) } : {}),
     ...(scenarioId ? { scenarioId } : {}),
     ...(selectedFolio !== null ? { folio: selectedFolio } : {}),
+    ...(currentTraceText(source) ? { realTrace: currentTraceText(source)! } : {}),
   };
 }
