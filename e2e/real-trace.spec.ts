@@ -82,4 +82,18 @@ test.describe('a real trace beside the simulation', () => {
     await dropFile(page, 'broken.trace.json', '{"format": "pinscope-trace/1", "kernel": {"release": "6.1"}}');
     await expect(app.notice).toContainText('is not a pinscope trace: it has no scenario.text');
   });
+  test('the link made while a trace is shown carries it: opened elsewhere, the same agreement at the same step', async ({ page, context }) => {
+    const app = new ExplorerPage(page);
+    await app.goto();
+    await dropFile(page, '01-blockdev-dio-write-zero-page.6.12.trace.json', fixture('6.12'));
+    await expect(page.getByTestId('rt-summary')).toContainText('agrees on 7 of 7 checks');
+    await page.evaluate(() => window.__pinscope!.seek(10));
+    await expect.poll(() => page.evaluate(() => window.location.hash)).toMatch(/[#&]rt=.*[&]t=10|[#&]t=10.*[&]rt=/);
+    const url = page.url();
+    const other = await context.newPage();
+    await new ExplorerPage(other).goto(url.slice(url.indexOf('?') >= 0 ? url.indexOf('?') : url.indexOf('#')));
+    await expect(other.getByTestId('rt-summary')).toContainText('agrees on 7 of 7 checks');
+    await expect(other.getByTestId('rt-pick')).toContainText('running under v6.12');
+    await expect.poll(() => other.evaluate(() => window.__pinscope!.step())).toBe(10);
+  });
 });
