@@ -6,7 +6,7 @@ import { parseScenario } from '../src/scenario';
 import { simulate, type Run } from '../src/core';
 import { busyScenario } from './scenarios';
 
-const TARGETS = { overflowPinsMs: 1000, seekRandomP99Ms: 16, parseLargeMs: 2000 } as const;
+const TARGETS = { overflowPinsMs: 1000, seekRandomP99Ms: 16, parseLargeMs: 2000, budgetStopMs: 1000, overflowWithExpectRatio: 50, namedRepeatRatio: 50 } as const;
 
 function runOf(text: string): Run {
   const parsed = parseScenario(text, 'bench.scn');
@@ -108,6 +108,20 @@ const overrunMs = [0, 1, 2].map(() =>
 );
 const budgetStopMs = round(quantile(overrunMs.map((r) => r.ms).sort((a, b) => a - b), 0.5), 1);
 
+// ---- fast-forward with an expect in the body, and with a named handle taken and released -------------------
+
+// The overflow loop with an expect checked on every iteration, and 2^21 iterations of `pin h` / `unpin h`:
+// both must stay close to the bare loop (issue 10 measured them at 3,800-5,400x before they were fast-forwarded).
+const OVERFLOW_EXPECT = OVERFLOW.replace('  pin buf 0 4K\n', '  pin buf 0 4K\n  expect zero.refcount > 0\n');
+const NAMED_REPEAT = 'kernel v6.5\nmmap buf 4K\nwrite buf\nrepeat 2097152\n  pin h buf 0 4K\n  unpin h\nend\nexpect buf+0.refcount == 1\n';
+const medianOf = (text: string): number => {
+  runOf(text); // warm-up
+  return round(quantile([0, 1, 2, 3, 4].map(() => time(() => runOf(text)).ms).sort((a, b) => a - b), 0.5), 2);
+};
+const overflowBareMs = medianOf(OVERFLOW);
+const overflowExpectMs = medianOf(OVERFLOW_EXPECT);
+const namedRepeatMs = medianOf(NAMED_REPEAT);
+
 // ---- seek and snapshot on the big run ---------------------------------------------------------------------
 
 const rng = mulberry32(20230627);
@@ -144,7 +158,17 @@ const result = {
   autoPins: { pins5kIterationsMs: round(autoPinsSmallMs, 1), pins20kIterationsMs: round(autoPinsLargeMs, 1), usPerPin: round((autoPinsLargeMs * 1000) / 40000, 2), growthFor4xIterations: round(autoPinsLargeMs / autoPinsSmallMs, 2) },
   budgetStopMs,
   budgetStopReason: overrunMs[0]!.value,
+  fastForward: {
+    overflowBareMs,
+    overflowWithExpectMs: overflowExpectMs,
+    overflowWithExpectRatio: round(overflowExpectMs / overflowBareMs, 1),
+    namedPinUnpinMs: namedRepeatMs,
+    namedRepeatRatio: round(namedRepeatMs / overflowBareMs, 1),
+  },
   targets: {
+    budgetStopMs: { below: TARGETS.budgetStopMs, met: budgetStopMs < TARGETS.budgetStopMs },
+    overflowWithExpectRatio: { below: TARGETS.overflowWithExpectRatio, met: overflowExpectMs / overflowBareMs < TARGETS.overflowWithExpectRatio },
+    namedRepeatRatio: { below: TARGETS.namedRepeatRatio, met: namedRepeatMs / overflowBareMs < TARGETS.namedRepeatRatio },
     parseLargeMs: { below: TARGETS.parseLargeMs, met: parseLargeMs < TARGETS.parseLargeMs },
     overflowPinsMs: { below: TARGETS.overflowPinsMs, met: overflowPinsMs < TARGETS.overflowPinsMs },
     seekRandomP99Ms: { below: TARGETS.seekRandomP99Ms, met: seek.p99 < TARGETS.seekRandomP99Ms },

@@ -87,6 +87,12 @@ if [ "$status" = 0 ]; then
     p=$(pick "$(bullseye_opts)" linux-image-5.10.0-32-cloud-amd64-unsigned '^linux-image-5\.10\.0-[0-9]+-cloud-amd64-unsigned$')
     [ -n "$p" ] && get 5.10 "$(bullseye_opts)" "$p" || { log "no 5.10 cloud kernel"; status=3; }
   else status=3; fi
+  # A fresh machine's package lists can be older than the kernels pinned here: read them again, once, when
+  # the 6.12 kernel is not cached and apt does not know it yet.
+  if [ ! -f "$CACHE/6.12/.done" ] && [ -z "$(pick "" none '^linux-image-6\.12\.[0-9]+\+deb12-cloud-amd64-unsigned$')" ]; then
+    log "refreshing the machine's package lists (apt-get update)"
+    apt-get update -o DPkg::Lock::Timeout=300 >"$CACHE/apt-update.log" 2>&1 || log "apt-get update failed (see $CACHE/apt-update.log)"
+  fi
   p=$(pick "" linux-image-6.1.0-56-cloud-amd64-unsigned '^linux-image-6\.1\.0-[0-9]+-cloud-amd64-unsigned$')
   [ -n "$p" ] && get 6.1 "" "$p" || { log "no 6.1 cloud kernel"; status=3; }
   p=$(pick "" 'linux-image-6.12.117+deb12-cloud-amd64-unsigned' '^linux-image-6\.12\.[0-9]+\+deb12-cloud-amd64-unsigned$')

@@ -11,17 +11,30 @@ import { currentTask, findVma, lookup, mmOf, pmdKey, vpn } from './mm';
 import { leakedRefs } from './invariants';
 import { bioBytes, bvecPages } from './block';
 
-type Actual = number | boolean | string;
+export type ExpectActual = number | boolean | string;
+type Actual = ExpectActual;
 
 export interface ExpectOutcome {
   ok: boolean;
   actual: string;
+  /** The value the subject had, before it was shown as text. */
+  value: Actual;
 }
 
 export function evaluateExpect(sim: Sim, st: Expect): ExpectOutcome {
   const actual = resolve(sim, st);
   const ok = compare(actual, st);
-  return { ok, actual: show(actual, st) };
+  return { ok, actual: show(actual, st), value: actual };
+}
+
+/** The subject's value now, without comparing it (throws a located error when it cannot be resolved). */
+export function expectActual(sim: Sim, st: Expect): Actual {
+  return resolve(sim, st);
+}
+
+/** Whether `actual` satisfies the expect's comparison. */
+export function expectHolds(actual: Actual, st: Expect): boolean {
+  return compare(actual, st);
 }
 
 function show(v: Actual, st: Expect): string {

@@ -17,12 +17,17 @@ function isPlainObject(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v) && !(v instanceof Map) && !ArrayBuffer.isView(v);
 }
 
-function shallowEqual(a: unknown, b: unknown): boolean {
+/**
+ * Equal by value, a few levels deep: an entity made afresh by each iteration (a named handle taken and released
+ * again, with its page list) is the same value every time, although never the same object.
+ */
+function shallowEqual(a: unknown, b: unknown, depth = 3): boolean {
   if (Object.is(a, b)) return true;
-  if (Array.isArray(a) && Array.isArray(b)) return a.length === b.length && a.every((x, i) => shallowEqual(x, b[i]));
+  if (depth === 0) return false;
+  if (Array.isArray(a) && Array.isArray(b)) return a.length === b.length && a.every((x, i) => shallowEqual(x, b[i], depth - 1));
   if (isPlainObject(a) && isPlainObject(b)) {
     const ka = Object.keys(a);
-    return ka.length === Object.keys(b).length && ka.every((k) => Object.is(a[k], b[k]));
+    return ka.length === Object.keys(b).length && ka.every((k) => shallowEqual(a[k], b[k], depth - 1));
   }
   return false;
 }

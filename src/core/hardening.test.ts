@@ -2,6 +2,7 @@
 // budgets are checked up front or stop the run at once with a located message, a release beyond what a handle
 // holds is a finding that changes nothing, and repeated findings are one finding with a count.
 
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { parseScenario } from '../scenario';
 import { simulate, type SimulateOptions } from './index';
@@ -51,29 +52,42 @@ describe('a repeat whose body changes nothing costs nothing', () => {
 });
 
 describe('budgets', () => {
-  it('a repeat that cannot be fast-forwarded and exceeds the statement budget is refused before running, at its line and column', () => {
-    const outcome = run('mmap buf 4K\n  repeat 1000000000\n  expect leaks == 0\n  end\n');
-    expect(outcome.ok).toBe(false);
-    if (outcome.ok) return;
-    expect(outcome.error).toMatchObject({ line: 2, col: 3 });
-    expect(outcome.error.message).toMatch(/at least 1,000,000,001 statements.*expect/);
-    expect(outcome.run).toBeUndefined(); // refused up front: nothing ran
+  it('a repeat of an expect that holds is checked once per iteration it stands for, without running them all', () => {
+    const r = ok('mmap buf 4K\n  repeat 1000000000\n  expect leaks == 0\n  end\n');
+    expect(r.expectations[0]).toMatchObject({ ok: true, checks: 1_000_000_000, failures: 0 });
+    const nested = ok('repeat 100000\nrepeat 1000\nexpect leaks == 0\nend\nend\n');
+    expect(nested.expectations[0]).toMatchObject({ ok: true, failures: 0 });
   });
 
-  it('nested: the product of the counts is what counts', () => {
-    const outcome = failed('repeat 100000\nrepeat 1000\nexpect leaks == 0\nend\nend\n');
-    expect(outcome.error.line).toBe(1);
-  });
-
-  it('a body that changes the state on every iteration stops at the work budget with a clear message', () => {
-    // No wall-time budget here (a loaded machine must not change the outcome): the work budget stops it.
-    const outcome = run('kernel v6.5\nmmap buf 4K\nwrite buf\nrepeat 50000000\npin h buf 0 4K\nunpin h\nend\n', { maxMillis: Infinity });
+  it('a repeat bound to run out of the work budget is refused within a few dozen iterations, at its line and column', () => {
+    // Two unnamed pins on alternate lines never join one handle: every iteration makes new state, so nothing
+    // can be fast-forwarded. No wall-time budget here (a loaded machine must not change the outcome).
+    const outcome = run('kernel v6.5\nmmap buf 4K\nwrite buf\n  repeat 50000000\npin buf 0 4K\npin buf 0 4K\nend\n', { maxMillis: Infinity });
     expect(outcome.ok).toBe(false);
     if (outcome.ok) return;
-    expect(outcome.error.message).toMatch(/more than 2,000,000 units of work/);
-    expect(outcome.error.line).toBeGreaterThanOrEqual(5);
+    expect(outcome.error.message).toMatch(/this repeat would do more than 2,000,000 units of work/);
+    expect(outcome.error).toMatchObject({ line: 4, col: 3 });
     expect(outcome.run).toBeDefined();
-  }, 60_000);
+    // Stopped long before the budget itself was used up.
+    expect(outcome.run!.lastStep).toBeLessThan(1000);
+  });
+
+  it('without the early refusal, the same repeat would have reached the budget: the projection is not a guess', () => {
+    // 35 iterations cost what the projection assumes of every later one; the budget is met after
+    // maxWork / (that cost) iterations, which a smaller count stays under.
+    const small = ok('kernel v6.5\nmmap buf 4K\nwrite buf\nrepeat 5000\npin buf 0 4K\npin buf 0 4K\nend\n');
+    expect(small.lastStep).toBeGreaterThan(0);
+    const refused = run('kernel v6.5\nmmap buf 4K\nwrite buf\nrepeat 200000\npin buf 0 4K\npin buf 0 4K\nend\n', { maxWork: 200_000, maxMillis: Infinity });
+    expect(refused.ok).toBe(false);
+    const fits = run('kernel v6.5\nmmap buf 4K\nwrite buf\nrepeat 2000\npin buf 0 4K\npin buf 0 4K\nend\n', { maxWork: 200_000, maxMillis: Infinity });
+    expect(fits.ok).toBe(true);
+  });
+
+  it('a named handle taken and released in every iteration reaches a steady state and is fast-forwarded', () => {
+    const r = ok('kernel v6.5\nmmap buf 8K\nwrite buf\nrepeat 2097152\npin h buf 0 8K\nunpin h\nend\nexpect buf+0.refcount == 1\n', { maxMillis: Infinity });
+    expect(r.expectations[0]!.ok).toBe(true);
+    expect(r.lastStep).toBeLessThan(200);
+  });
 
   it('a named handle accumulating in a long repeat is charged for its growing page list', () => {
     const outcome = failed('mmap buf 4K\nwrite buf\nrepeat 1000000\nget h buf 0 4K\nend\n');
@@ -149,3 +163,41 @@ describe('an exited task runs nothing more (do_exit does not return)', () => {
   });
 });
 
+
+describe('a repeat with an expect in its body is still fast-forwarded', () => {
+  // 2^21 pins of the zero page on v5.10: its refcount passes 2^31 on the last one.
+  const overflow = (inner: string) => `kernel v5.10\nmmap buf 4K\nread buf\nrepeat 2097152\npin buf 0 4K\n${inner}\nend\n`;
+
+  it('an expect that holds until the overflow fails exactly once, on the iteration that overflows', () => {
+    const r = ok(overflow('expect zero.refcount > 0'), { maxMillis: Infinity });
+    expect(r.expectations[0]).toMatchObject({ ok: false, checks: 2_097_152, failures: 1, actual: '-2147483647' });
+    expect(r.lastStep).toBeLessThan(200);
+  });
+
+  it('an expect whose answer changes at a value of its own is checked for real where it changes', () => {
+    // refcount is 1 + 1024·(j+1) after the pin of iteration j: below 10^6 up to j = 975, and again after the wrap.
+    const r = ok(overflow('expect zero.refcount < 1000000'), { maxMillis: Infinity });
+    expect(r.expectations[0]).toMatchObject({ ok: false, checks: 2_097_152, failures: 2_097_151 - 976, actual: '1000449' });
+  });
+
+  it('an == expect is checked at the one iteration where it holds', () => {
+    const r = ok(overflow('expect zero.refcount != 512001'), { maxMillis: Infinity });
+    // 1 + 1024·500 = 512001: iteration 499 is the one failure.
+    expect(r.expectations[0]).toMatchObject({ ok: false, failures: 1, actual: '512001' });
+  });
+
+  it('gives the same answers, checks and findings as running every iteration (property)', () => {
+    const cmp = fc.constantFrom('==', '!=', '<', '<=', '>', '>=');
+    fc.assert(
+      fc.property(fc.integer({ min: 1, max: 1200 }), cmp, fc.integer({ min: -5, max: 1_300_000 }), fc.boolean(), (count, op, value, zeroPage) => {
+        const subject = zeroPage ? 'zero.refcount' : 'buf+0.refcount';
+        const text = `kernel v5.10\nmmap buf 4K\n${zeroPage ? 'read' : 'write'} buf\nrepeat ${count}\npin buf 0 4K\nexpect ${subject} ${op} ${value}\nend\n`;
+        const fast = ok(text, { maxMillis: Infinity });
+        const slow = ok(text, { maxMillis: Infinity, fastForward: false });
+        expect(fast.expectations).toEqual(slow.expectations);
+        expect(fast.findings.map((f) => [f.kind, f.count])).toEqual(slow.findings.map((f) => [f.kind, f.count]));
+      }),
+      { numRuns: 60, seed: 20261203 },
+    );
+  });
+});

@@ -1,13 +1,13 @@
 // Runs a parsed scenario: each statement becomes kernel-level events on the simulator.
 
-import type { Scenario, Statement, Trivia } from './ast';
+import type { Expect, Scenario, Statement, Trivia } from './ast';
 import type { ScenarioError } from './ast';
-import type { Chapter, ExpectationResult, ShownViews } from './events';
+import type { Chapter, ExpectationResult, Finding, ShownViews } from './events';
 import { VIEW_NAMES } from './ast';
 import { resolveKernel, selectorMatches, type KernelConfig, type KernelPolicy } from './policy';
 import { ScenarioRunError, Sim, type SimProgress } from './sim';
 import { InvariantChecker } from './invariants';
-import { evaluateExpect } from './expect';
+import { evaluateExpect, expectActual, expectHolds, type ExpectActual } from './expect';
 import { runConceptStatement } from './statements';
 import { currentTask } from './mm';
 import { Run } from './run';
@@ -31,6 +31,11 @@ export interface SimulateOptions {
   maxBytes?: number;
   /** Upper bound on wall time in milliseconds (default 5 s): a safety net behind the deterministic budgets. */
   maxMillis?: number;
+  /**
+   * Fast-forward steady repeat iterations (default true). Off, every iteration runs for real: the tests compare
+   * the two to show that fast-forwarding changes nothing but the time taken.
+   */
+  fastForward?: boolean;
   /** Called every 4096 units of work with how far the run has got (a worker passes it on as a progress bar). */
   onProgress?: (progress: SimProgress) => void;
 }
@@ -52,12 +57,15 @@ class Interpreter {
   private checker = new InvariantChecker();
   private pendingNote: string | undefined;
   private executed = 0;
+  /** What each expect's subject was when it last ran (for fast-forwarding a repeat with expects in its body). */
+  private lastValues = new Map<Expect, ExpectActual>();
   title = '';
 
   constructor(
     readonly sim: Sim,
     private readonly maxEvents: number,
     private readonly maxStatements: number,
+    private readonly fastForward: boolean,
   ) {}
 
   runBlock(statements: readonly (Statement | Trivia)[]): void {
@@ -121,7 +129,7 @@ class Interpreter {
         return;
       }
       case 'repeat':
-        this.runRepeat(st.count, st.body, st.pos.line);
+        this.runRepeat(st.count, st.body, st.pos);
         return;
       case 'expect': {
         for (const sel of st.on ?? []) {
@@ -133,6 +141,7 @@ class Interpreter {
           if (!m) return; // not checked on this kernel
         }
         const outcome = evaluateExpect(sim, st);
+        this.lastValues.set(st, outcome.value);
         const prev = this.expectations.get(st.pos.line);
         const step = Math.max(1, sim.events.length + (sim.muted ? 1 : 1));
         const entry: ExpectationResult = prev
@@ -154,15 +163,19 @@ class Interpreter {
    * one elided span, and while muted, iterations whose net effect is steady are fast-forwarded k at a time. A
    * repeat nested inside a muted span stays muted (only the outermost repeat mutes and unmutes).
    */
-  private runRepeat(count: number, body: readonly (Statement | Trivia)[], line: number): void {
+  private runRepeat(count: number, body: readonly (Statement | Trivia)[], pos: { line: number; col: number }): void {
     const sim = this.sim;
-    const fastForward = !containsExpect(body);
+    const line = pos.line;
+    const expects = expectsIn(body);
     const nested = sim.muted;
+    const projection = new CostProjection(sim, count, pos, () => this.executed, this.maxStatements);
     const tail = nested ? 0 : LOUD_TAIL;
     let loudRun = 0;
     let spanStart = 0;
-    let previous: ReturnType<typeof netChanges> | undefined;
+    let previous: TracedIteration | undefined;
     for (let i = 0; i < count; i++) {
+      // Without fast-forward an empty body would loop uncharged (billions of times): each iteration costs a unit.
+      if (!this.fastForward) sim.charge(1);
       if (!sim.muted && loudRun >= LOUD_HEAD && count - i > LOUD_TAIL + 1) {
         this.checker.checkTouched(sim);
         sim.mute();
@@ -170,14 +183,16 @@ class Interpreter {
         previous = undefined;
       }
       const unchanged = this.unchangedProbe();
-      if (sim.muted && fastForward) {
-        const r = this.tracedIteration(body, previous);
-        previous = r.changes;
-        if (r.steady && !unchanged.test()) {
+      let traced: TracedIteration | undefined;
+      if (sim.muted) {
+        const r = this.tracedIteration(body, previous, expects);
+        previous = traced = r;
+        projection.iteration(i, r.steady);
+        if (r.steady && this.fastForward && !unchanged.test()) {
           // Leave the last iterations (and anything near a boundary) to real execution.
-          const k = safeIterations(r.changes, count - (i + 1) - tail - 1);
+          const k = jumpKeepingExpects(sim, r.changes, safeIterations(r.changes, count - (i + 1) - tail - 1), expects, this.lastValues);
           if (k >= 2) {
-            applyIterations(r.changes, k);
+            this.applyRepeats(r, k);
             sim.pageTableWrites++; // the applied changes bypass setPte: let the page-table checks look again
             this.executed += k * r.statements;
             sim.stmt += k * r.statements;
@@ -185,10 +200,14 @@ class Interpreter {
           }
         }
       } else this.runBlock(body);
-      if (fastForward && unchanged.test()) {
-        // An iteration that changed nothing leaves the state as it found it: every later one does the same.
-        sim.stmt += (count - (i + 1)) * unchanged.statements();
-        i = count - 1;
+      if (this.fastForward && unchanged.test()) {
+        // An iteration that changed nothing leaves the state as it found it: every later one does the same
+        // (its expects, too, would answer the same: they are counted as checked).
+        // The last iterations still run, shown in full, as they would have been.
+        const skipped = Math.max(0, count - (i + 1) - tail);
+        sim.stmt += skipped * unchanged.statements();
+        if (traced) this.applyRepeats(traced, skipped);
+        i += skipped;
       }
       if (nested) continue;
       if (sim.muted) {
@@ -217,52 +236,188 @@ class Interpreter {
     };
   }
 
-  /** Run one muted iteration, recording its net effect on the state. */
-  private tracedIteration(body: readonly (Statement | Trivia)[], previous: ReturnType<typeof netChanges> | undefined) {
+  /**
+   * Run one muted iteration, recording its net effect on the state, the findings it met again (a failing
+   * expect, a refused pin: the same finding as before, one more time) and the expect checks it made. It is
+   * steady when it changed the state exactly as the previous one did, raised no new finding and met the same
+   * findings and checks again: then later iterations can be applied k at a time (see `applyRepeats`).
+   */
+  private tracedIteration(body: readonly (Statement | Trivia)[], previous: TracedIteration | undefined, expects: readonly Expect[]): TracedIteration {
     const sim = this.sim;
-    const findingsBefore = sim.findingCount;
+    const newBefore = sim.newFindingCount;
     const executedBefore = this.executed;
     const nested = sim.journal.isTracing;
-    if (!nested) sim.journal.startTrace();
-    this.runBlock(body);
-    if (nested) return { changes: [], steady: false, statements: this.executed - executedBefore };
+    if (nested) {
+      this.runBlock(body);
+      return { changes: [], steady: false, statements: this.executed - executedBefore, repeated: [], checks: [] };
+    }
+    const checksBefore = expects.map((st) => this.expectations.get(st.pos.line));
+    sim.journal.startTrace();
+    sim.repeatedFindings = [];
+    let repeated: Finding[] = [];
+    try {
+      this.runBlock(body);
+    } finally {
+      repeated = sim.repeatedFindings ?? [];
+      sim.repeatedFindings = undefined;
+    }
     const changes = netChanges(sim.journal.takeTrace());
-    const steady = sim.findingCount === findingsBefore && isSteady(previous, changes);
-    return { changes, steady, statements: this.executed - executedBefore };
+    const checks = expects.map((st, n) => {
+      const now = this.expectations.get(st.pos.line);
+      const was = checksBefore[n];
+      return { line: st.pos.line, checks: (now?.checks ?? 0) - (was?.checks ?? 0), failures: (now?.failures ?? 0) - (was?.failures ?? 0) };
+    });
+    const steady =
+      sim.newFindingCount === newBefore &&
+      isSteady(previous?.changes, changes) &&
+      previous !== undefined &&
+      previous.repeated.length === repeated.length &&
+      previous.repeated.every((f, n) => f === repeated[n]) &&
+      previous.checks.every((c, n) => c.checks === checks[n]!.checks && c.failures === checks[n]!.failures);
+    return { changes, steady, statements: this.executed - executedBefore, repeated, checks };
+  }
+
+  /** `k` more iterations like `r`: its repeated findings and its expect checks counted k more times. */
+  private applyRepeats(r: TracedIteration, k: number): void {
+    for (const f of r.repeated) f.count += k;
+    for (const c of r.checks) {
+      const entry = this.expectations.get(c.line);
+      if (entry && (c.checks !== 0 || c.failures !== 0)) this.expectations.set(c.line, { ...entry, checks: entry.checks + k * c.checks, failures: entry.failures + k * c.failures });
+    }
+  }
+}
+
+interface TracedIteration {
+  changes: ReturnType<typeof netChanges>;
+  steady: boolean;
+  statements: number;
+  repeated: Finding[];
+  checks: { line: number; checks: number; failures: number }[];
+}
+
+/** Every `expect` in a repeat body, nested repeats included. */
+function expectsIn(body: readonly (Statement | Trivia)[]): Expect[] {
+  return body.flatMap((s) => (s.op === 'expect' ? [s] : s.op === 'repeat' ? expectsIn(s.body) : []));
+}
+
+/** An expect's subject now, or undefined when it cannot be resolved in this state. */
+function valueNow(sim: Sim, st: Expect): ExpectActual | undefined {
+  try {
+    return expectActual(sim, st);
+  } catch {
+    return undefined;
   }
 }
 
 /**
- * The fewest statements a block must execute: a repeat whose body has an `expect` runs every iteration for real
- * (count × its body); any other repeat may be fast-forwarded, so it counts one iteration. Returns the innermost
- * repeat whose own minimum exceeds `limit` (the one to make smaller), or the outermost one when only their
- * product does.
+ * The first of the iterations 1..k after the last real one at which the expect would answer differently,
+ * given that its subject was `last` there and moves by `delta` per iteration (k + 1 if none does).
  */
-function unforwardableRepeat(statements: readonly (Statement | Trivia)[], limit: number): { repeat: Statement; statements: number } | undefined {
-  let found: { repeat: Statement; statements: number } | undefined;
-  const least = (block: readonly (Statement | Trivia)[]): number => {
-    let total = 0;
-    for (const st of block) {
-      if (st.op === 'trivia') continue;
-      total += 1;
-      if (st.op !== 'repeat' || st.count === 0) continue;
-      const body = least(st.body);
-      const own = containsExpect(st.body) ? st.count * body : body;
-      if (own + 1 > limit && !found) found = { repeat: st, statements: own + 1 };
-      total += own;
-    }
-    return total;
-  };
-  const total = least(statements);
-  if (!found && total > limit) {
-    const top = statements.find((s) => s.op === 'repeat');
-    if (top) found = { repeat: top, statements: total };
+function firstFlip(st: Expect, last: number, delta: number, k: number): number {
+  const was = expectHolds(last, st);
+  const at = (j: number) => expectHolds(last + j * delta, st) !== was;
+  if (st.cmp === '==' || st.cmp === '!=') {
+    if (was === (st.cmp === '==')) return 1; // it held at one value only (or failed at one), and the value moves
+    const target = st.value.type === 'number' ? st.value.value : NaN;
+    const j = (target - last) / delta;
+    return Number.isInteger(j) && j >= 1 && j <= k ? j : k + 1;
   }
-  return found;
+  // An ordering flips at most once along an arithmetic sequence: find where by bisection.
+  if (!at(k)) return k + 1;
+  let lo = 1;
+  let hi = k;
+  while (lo < hi) {
+    const mid = Math.floor((lo + hi) / 2);
+    if (at(mid)) hi = mid;
+    else lo = mid + 1;
+  }
+  return lo;
 }
 
-function containsExpect(body: readonly (Statement | Trivia)[]): boolean {
-  return body.some((s) => s.op === 'expect' || (s.op === 'repeat' && containsExpect(s.body)));
+/**
+ * Apply up to `k` steady iterations at once, but never across an iteration where an `expect` of the body would
+ * answer differently: that iteration runs for real, so the expect is checked where its answer changes. The
+ * changes are affine, so a subject's move per iteration is read off a trial jump (which is undone, applying
+ * the changes −k times, when it went too far). Returns how many iterations were applied (0 if fewer than 2).
+ */
+function jumpKeepingExpects(sim: Sim, changes: Parameters<typeof applyIterations>[0], k: number, expects: readonly Expect[], lastValues: ReadonlyMap<Expect, ExpectActual>): number {
+  if (k < 2) return 0;
+  if (expects.length === 0) {
+    applyIterations(changes, k);
+    return k;
+  }
+  const before = expects.map((st) => valueNow(sim, st));
+  applyIterations(changes, k);
+  let allowed = k;
+  expects.forEach((st, n) => {
+    const after = valueNow(sim, st);
+    const last = lastValues.get(st);
+    if (typeof before[n] === 'number' && typeof after === 'number' && typeof last === 'number') {
+      const delta = (after - before[n]) / k;
+      if (delta !== 0) allowed = Math.min(allowed, firstFlip(st, last, delta, k) - 1);
+    } else if (!Object.is(before[n], after) || last === undefined) {
+      allowed = 0; // not a number that moves evenly, or never evaluated: run the iterations for real
+    }
+  });
+  if (allowed === k) return k;
+  applyIterations(changes, -k);
+  if (allowed < 2) return 0;
+  applyIterations(changes, allowed);
+  return allowed;
+}
+
+/**
+ * Refuses a long repeat early, at its line and column, when it is bound to run out of a budget: once 32
+ * muted iterations in a row could not be fast-forwarded, each later one is assumed to cost at least the
+ * least any of those cost. Otherwise a repeat over budget would run for seconds before being stopped.
+ */
+class CostProjection {
+  private alike = 0;
+  private leastWork = Infinity;
+  private leastStatements = Infinity;
+  private lastWork: number;
+  private lastStatements: number;
+
+  constructor(
+    private readonly sim: Sim,
+    private readonly count: number,
+    private readonly pos: { line: number; col: number },
+    private readonly executed: () => number,
+    private readonly maxStatements: number,
+  ) {
+    this.lastWork = sim.workDone;
+    this.lastStatements = executed();
+  }
+
+  /** Iteration `i` has just run (muted); `steady` if it can be fast-forwarded. */
+  iteration(i: number, steady: boolean): void {
+    const work = this.sim.workDone;
+    const statements = this.executed();
+    const spent = { work: work - this.lastWork, statements: statements - this.lastStatements };
+    this.lastWork = work;
+    this.lastStatements = statements;
+    if (steady) {
+      this.alike = 0;
+      this.leastWork = this.leastStatements = Infinity;
+      return;
+    }
+    this.leastWork = Math.min(this.leastWork, spent.work);
+    this.leastStatements = Math.min(this.leastStatements, spent.statements);
+    if (++this.alike < 32) return;
+    const remaining = this.count - (i + 1);
+    const maxWork = this.sim.limits.maxWork;
+    const say = (n: number) => n.toLocaleString('en-US');
+    let message: string | undefined;
+    if (work + remaining * this.leastWork > maxWork) {
+      message = `this repeat would do more than ${say(maxWork)} units of work (state changes and page accesses): its iterations cannot be fast-forwarded, each does at least ${say(this.leastWork)}, and ${say(remaining)} of its ${say(this.count)} remain; make it smaller`;
+    } else if (statements + remaining * this.leastStatements > this.maxStatements) {
+      message = `this repeat would run more than ${say(this.maxStatements)} statements: its iterations cannot be fast-forwarded and ${say(remaining)} of its ${say(this.count)} remain; make it smaller`;
+    }
+    if (message === undefined) return;
+    this.sim.line = this.pos.line;
+    this.sim.col = this.pos.col;
+    this.sim.stopForBudget(message);
+  }
 }
 
 export function simulate(scenario: Scenario, options: SimulateOptions = {}): SimulateOutcome {
@@ -284,22 +439,10 @@ export function simulate(scenario: Scenario, options: SimulateOptions = {}): Sim
     return { ok: false, error: { file: options.kernel ? '--kernel' : file, line, col, message: resolved.message } };
   }
   const maxStatements = options.maxStatements ?? DEFAULT_LIMITS.maxStatements;
-  const tooLong = unforwardableRepeat(scenario.statements, maxStatements);
-  if (tooLong) {
-    return {
-      ok: false,
-      error: {
-        file,
-        line: tooLong.repeat.pos.line,
-        col: tooLong.repeat.pos.col,
-        message: `this repeat runs at least ${tooLong.statements.toLocaleString('en-US')} statements, more than the limit of ${maxStatements.toLocaleString('en-US')}; its body has an expect, so its iterations cannot be fast-forwarded: make the repeat smaller`,
-      },
-    };
-  }
   const sim = new Sim(resolved.kernel);
   sim.setLimits({ maxWork: options.maxWork ?? DEFAULT_LIMITS.maxWork, maxEvents: options.maxEvents ?? DEFAULT_LIMITS.maxEvents, maxBytes: options.maxBytes ?? DEFAULT_LIMITS.maxBytes, maxMillis: options.maxMillis ?? DEFAULT_LIMITS.maxMillis });
   sim.onProgress = options.onProgress;
-  const interp = new Interpreter(sim, options.maxEvents ?? DEFAULT_LIMITS.maxEvents, maxStatements);
+  const interp = new Interpreter(sim, options.maxEvents ?? DEFAULT_LIMITS.maxEvents, maxStatements, options.fastForward ?? true);
   const build = () => new Run(sim, interp.title, interp.chapters, [...interp.expectations.values()].sort((a, b) => a.line - b.line), interp.shows);
   try {
     interp.runBlock(scenario.statements);

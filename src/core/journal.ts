@@ -76,6 +76,7 @@ export class Journal {
   /** Insert a new entity (folio, task, mm, VMA, file, handle, bio, dio) into its table. */
   insertNew<K, V extends object>(map: Map<K, V>, key: K, value: V): void {
     this.mapSet(map, key, value);
+    if (this.muted && this.tracing) this.created.add(value);
   }
 
   mapDelete<K, V>(map: Map<K, V>, key: K): void {
@@ -91,6 +92,8 @@ export class Journal {
 
   private tracing = false;
   private trace = new Map<Target, Map<unknown, { before: unknown; after: unknown }>>();
+  /** Entities inserted while tracing: writes to them are part of the new value, not changes to old state. */
+  private created = new Set<object>();
 
   private traceWrite(target: Target, key: unknown, before: unknown, after: unknown): void {
     let slots = this.trace.get(target);
@@ -111,6 +114,7 @@ export class Journal {
   startTrace(): void {
     this.tracing = true;
     this.trace = new Map();
+    this.created = new Set();
   }
 
   /** Stop collecting and return the net effect per (target, key). */
@@ -118,6 +122,8 @@ export class Journal {
     this.tracing = false;
     const t = this.trace;
     this.trace = new Map();
+    for (const entity of this.created) t.delete(entity);
+    this.created = new Set();
     return t;
   }
 

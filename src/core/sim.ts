@@ -167,6 +167,16 @@ export class Sim {
     this.pendingStop ??= `the scenario takes more than ${(this.limits.maxMillis / 1000).toLocaleString('en-US')} seconds to simulate; make it or its repeats smaller`;
   }
 
+  /** Work units done so far (writes and work that writes nothing), as the work budget counts them. */
+  get workDone(): number {
+    return this.work + this.journal.writes;
+  }
+
+  /** Stop the run for a budget (at the current line and column). */
+  stopForBudget(message: string): never {
+    return this.overBudget(message);
+  }
+
   /** Stop the run; the budgets are lifted so that ending it (the last muted span's event) can go through. */
   private overBudget(message: string): never {
     this.pendingStop = undefined;
@@ -208,6 +218,11 @@ export class Sim {
    */
   private findingBySignature = new Map<string, Finding>();
 
+  /** Findings met again (already raised) while a repeat iteration is traced, in order; see `find`. */
+  repeatedFindings: Finding[] | undefined;
+  /** Findings raised for the first time (a new kind, statement, holder or folio), ever. */
+  newFindingCount = 0;
+
   find(kind: FindingKind, message: string, extra: { folio?: number; holder?: string } = {}): void {
     this.findingCount++;
     if (VIOLATION_KINDS.has(kind)) this.journal.set(this.state.counters, 'violations', this.state.counters.violations + 1);
@@ -215,10 +230,12 @@ export class Sim {
     const seen = this.findingBySignature.get(signature);
     if (seen) {
       seen.count++;
+      this.repeatedFindings?.push(seen);
       if (this.journal.isMuted) this.mutedSignatures.set(signature, seen);
       else this.unstepped.push(seen);
       return;
     }
+    this.newFindingCount++;
     const f: Finding = { step: -1, lastStep: -1, kind, message, line: this.line, count: 1, ...extra };
     this.findingBySignature.set(signature, f);
     this.findings.push(f);

@@ -18,6 +18,7 @@
 
 import { COMPARE_OPS, EXPECT_FIELDS, FOLIO_KINDS, RUN_SUBJECTS, STATEMENT_KEYWORDS, USAGE, parseScenario } from '../scenario';
 import { PRESETS, TOGGLES, simulate, type Run, type SimulateOptions } from '../core';
+import type { Scenario } from '../core/ast';
 
 // ---- random numbers --------------------------------------------------------------------------------------
 
@@ -362,7 +363,7 @@ export function mutate(rng: Rng, text: string): string {
 // ---- properties ------------------------------------------------------------------------------------------
 
 export interface Failure {
-  property: 'throws' | 'unlocated-error' | 'time' | 'refcount-sum' | 'teardown-leak';
+  property: 'throws' | 'unlocated-error' | 'time' | 'refcount-sum' | 'teardown-leak' | 'fast-forward';
   message: string;
 }
 
@@ -420,6 +421,10 @@ export function checkInput(text: string, options: CheckOptions = {}): CheckResul
     run = outcome.run;
     const sum = refcountSums(run, options.sampleSteps ?? 12);
     if (sum) return done({ errored: false, teardownChecked: false, failure: { property: 'refcount-sum', message: sum } });
+    if (/^\s*repeat\b/m.test(text)) {
+      const differs = fastForwardDiffers(parsed.scenario, run, options.simulate);
+      if (differs) return done({ errored: false, teardownChecked: false, failure: { property: 'fast-forward', message: differs } });
+    }
     const kernel = run.kernel;
     const eligible = NEW_KERNELS.has(kernel.preset.name) && Object.keys(kernel.overrides).length === 0 && !run.findings.some((f) => f.kind === 'refcount-wrap' || f.kind === 'gup-refused');
     if (!eligible) return done({ errored: false, teardownChecked: false });
@@ -435,6 +440,32 @@ export function checkInput(text: string, options: CheckOptions = {}): CheckResul
   } catch (e) {
     return done({ errored: false, teardownChecked: false, failure: { property: 'throws', message: e instanceof Error ? `${e.name}: ${e.message}` : String(e) } });
   }
+}
+
+/**
+ * Property: fast-forwarding repeats changes nothing but the time taken. The same scenario with every iteration
+ * run for real (when that fits the budgets) ends with the same events, expectations, findings and state.
+ */
+function fastForwardDiffers(scenario: Scenario, fast: Run, simulateOptions: SimulateOptions | undefined): string | undefined {
+  // A small budget: only runs that are cheap to execute in full are compared (most fuzz repeats are not).
+  const slow = simulate(scenario, { ...simulateOptions, maxWork: 20_000, maxMillis: 250, fastForward: false });
+  if (!slow.ok) return undefined; // too long to run every iteration: nothing to compare
+  const facts = (run: Run) => ({
+    // Where a muted span starts and ends may differ (a body that changes nothing is skipped before it is
+    // muted), so the elided summary events are not compared; every other event is.
+    events: run.events.filter((e) => e.kind !== 'elided').map((e) => `${e.kind}:${e.line}:${e.text}`),
+    expectations: run.expectations.map(({ step: _step, ...e }) => e),
+    findings: run.findings.map((f) => ({ kind: f.kind, line: f.line, count: f.count, message: f.message })),
+    state: { ...run.snapshot(run.lastStep), event: undefined, step: undefined, lastStep: undefined },
+  });
+  const a = facts(fast);
+  const b = facts(slow.run);
+  for (const key of Object.keys(a) as (keyof typeof a)[]) {
+    const x = JSON.stringify(a[key]);
+    const y = JSON.stringify(b[key]);
+    if (x !== y) return `${key} differ with fast-forward: ${x.slice(0, 300)}\nwithout: ${y.slice(0, 300)}`;
+  }
+  return undefined;
 }
 
 /** Property: at sampled steps, refcount = sum of holders, unless a mismatch or bad release was reported by then. */
