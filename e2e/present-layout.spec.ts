@@ -35,11 +35,6 @@ for (const size of SIZES) {
     for (const sc of BUILTINS) {
       test(`${sc.id}: every view fits unclipped, text ≥ 16 px, with four views and with each view alone`, async ({ page }) => {
         test.setTimeout(240_000);
-        // Known not yet fixed (issue 7 leftover): the page-table walk's columns cannot hold projector type
-        // (16 px at the least) in a quarter of 1024 or 1280 px: its header texts overlap and the "maps" column's
-        // words run past the picture; the refcount graph abbreviates long labels with an ellipsis. Expected to
-        // fail until then; Playwright reports it as an error the day it passes, so this mark must then go.
-        test.fail(true, 'page-table columns and graph labels do not fit projector type yet');
         const app = new PresentPage(page);
         await app.goto(`?scenario=${sc.id}&mode=present`);
         await app.expectPresenting(true);

@@ -6,8 +6,9 @@ import { useExplorer, selectRun, selectSelectedFolio, selectSnapshot } from '../
 import { PageTablesView } from './PageTablesView';
 import { useTrackedTweens } from '../common/trackedTween';
 import { useWidth } from '../common/useWidth';
-import { TIGHT_WIDTH } from './layout';
+import { PRESENT_MIN_WIDTH, TIGHT_WIDTH } from './layout';
 import { usePresentFit } from '../present/usePresentFit';
+import { useProjectorType } from '../present/viewType';
 import './pagetables.css';
 
 export function PageTablesPanel() {
@@ -18,8 +19,10 @@ export function PageTablesPanel() {
   const [picked, setPicked] = useState<{ runId: number; task: string | null; va: number | null }>({ runId, task: null, va: null });
   const [hoverVa, setHoverVa] = useState<number | null>(null);
   const body = useRef<HTMLDivElement>(null);
-  // Never narrower than the tight columns fit: a narrower body scrolls rather than overlaps.
-  const width = useWidth(body, 640, TIGHT_WIDTH);
+  // On a projector the columns are sized from its type and fit narrower bodies (PRESENT_MIN_WIDTH); at the desk,
+  // never narrower than the tight columns fit: a narrower body scrolls rather than overlaps.
+  const type = useProjectorType();
+  const width = useWidth(body, 640, type ? PRESENT_MIN_WIDTH : TIGHT_WIDTH);
   // On a projector, drawn small enough for the tight columns (and useWidth's inset) to fit the panel.
   usePresentFit(body, TIGHT_WIDTH + 16);
 
@@ -45,6 +48,7 @@ export function PageTablesPanel() {
             catalog={run.catalog}
             task={task}
             width={width}
+            {...(type ? { type } : {})}
             selectedFolio={selectedFolio}
             focusVa={hoverVa ?? state.va}
             onSelectFolio={(id) => useExplorer.getState().selectFolio(id)}
