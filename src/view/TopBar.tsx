@@ -5,7 +5,6 @@ import { PRESETS, TOGGLES, parseKernelSpec, resolveKernel, type ResolvedKernel }
 import { useExplorer } from '../store/explorer';
 import './compare/topbar.css';
 import { BUILTIN_SCENARIOS, LIBRARY_SCENARIOS, comparePair, findBuiltin, findLibrary } from '../store/scenarios';
-import { releaseFocus } from './actions';
 import { replaceText } from './draft';
 import { textAsShown, type ShownKernel } from './share/exportText';
 import { mailMomentOf, withMailHeader } from '../store/urlText';
@@ -56,10 +55,7 @@ function ScenarioPicker() {
     <div className="picker-stack">
       <label className="picker">
         <span className="label">Scenario</span>
-        <select value={scenarioId ?? ''} onChange={(e) => {
-            open(e.target.value);
-            releaseFocus(e.currentTarget);
-          }} aria-label="Scenario" title={chosen?.description}>
+        <select value={scenarioId ?? ''} onChange={(e) => open(e.target.value)} aria-label="Scenario" title={chosen?.description}>
           {scenarioId === null && <option value="">{title ? `Edited: ${title}` : 'Your scenario'}</option>}
           <optgroup label="Built-in">
             {BUILTIN_SCENARIOS.map((s) => (
@@ -115,10 +111,7 @@ function CompareSelector() {
     <div className="kernel compare-control">
       <label className="picker">
         <span className="label">Compare with</span>
-        <select value={presetName} onChange={(e) => {
-            apply(e.target.value, e.target.value ? overrides : {});
-            releaseFocus(e.currentTarget);
-          }} aria-label="Compare with kernel">
+        <select value={presetName} onChange={(e) => apply(e.target.value, e.target.value ? overrides : {})} aria-label="Compare with kernel">
           <option value="">off</option>
           {PRESETS.map((p) => (
             <option key={p.name} value={p.name} title={p.description}>
@@ -181,10 +174,7 @@ function KernelSelector() {
     <div className="kernel">
       <label className="picker">
         <span className="label">Kernel</span>
-        <select value={presetName} onChange={(e) => {
-            apply(e.target.value, overrides);
-            releaseFocus(e.currentTarget);
-          }} aria-label="Kernel release">
+        <select value={presetName} onChange={(e) => apply(e.target.value, overrides)} aria-label="Kernel release">
           {PRESETS.map((p) => (
             <option key={p.name} value={p.name} title={p.description}>
               {p.name}
