@@ -12,8 +12,10 @@ import { PresentButton, SpeakerButton } from './present/PresentChrome';
 import { ExportMenu } from './export/ExportMenu';
 
 export function TopBar() {
+  // Compare mode adds its selector and toggles: the bar then draws some labels shorter to stay on one line.
+  const comparing = useExplorer((s) => s.compareSpec !== null);
   return (
-    <header className="topbar">
+    <header className={`topbar${comparing ? ' comparing' : ''}`}>
       <h1 className="brand">
         pin<span>scope</span>
       </h1>
@@ -110,7 +112,9 @@ function CompareSelector() {
   return (
     <div className="kernel compare-control">
       <label className="picker">
-        <span className="label">Compare with</span>
+        <span className="label">
+          Compare<span className="topbar-long"> with</span>
+        </span>
         <select value={presetName} onChange={(e) => apply(e.target.value, e.target.value ? overrides : {})} aria-label="Compare with kernel">
           <option value="">off</option>
           {PRESETS.map((p) => (
@@ -240,11 +244,12 @@ function ShareMenu() {
   };
   return (
     <div className="share">
-      <button type="button" onClick={() => void copy('link')}>
-        Copy link
+      {/* "Copy " may be hidden in a crowded bar; the name stays the whole label. */}
+      <button type="button" aria-label="Copy link" onClick={() => void copy('link')}>
+        <span className="topbar-long">Copy </span>link
       </button>
-      <button type="button" onClick={() => void copy('text')}>
-        Copy text
+      <button type="button" aria-label="Copy text" onClick={() => void copy('text')}>
+        <span className="topbar-long">Copy </span>text
       </button>
       <button type="button" onClick={download}>
         Download
