@@ -1,7 +1,7 @@
 // The page-table panel: reads the store and renders PageTablesView. It keeps which task is looked at (the
 // current one unless a tab was picked) and which address's walk is explained (hovered, or picked by a click).
 
-import { useRef, useState } from 'react';
+import { useLayoutEffect, useRef, useState, type RefObject } from 'react';
 import { useExplorer, selectRun, selectSelectedFolio, selectSnapshot } from '../../store/explorer';
 import { PageTablesView } from './PageTablesView';
 import { useTrackedTweens } from '../common/trackedTween';
@@ -31,6 +31,7 @@ export function PageTablesPanel() {
   const task = state.task ?? snapshot?.currentTask ?? 'main';
 
   useTrackedTweens(body);
+  const walkHeight = useWalkHeight(body);
 
   return (
     <section className="panel pt-panel" aria-label="Page tables">
@@ -48,6 +49,7 @@ export function PageTablesPanel() {
             catalog={run.catalog}
             task={task}
             width={width}
+            walkHeight={walkHeight}
             {...(type ? { type } : {})}
             selectedFolio={selectedFolio}
             focusVa={hoverVa ?? state.va}
@@ -60,4 +62,30 @@ export function PageTablesPanel() {
       </div>
     </section>
   );
+}
+
+/** The height of the walk's scroll area (the body's room under the VMA list and the index strip). */
+function useWalkHeight(body: RefObject<HTMLDivElement | null>): number {
+  const [height, setHeight] = useState(0);
+  useLayoutEffect(() => {
+    const el = body.current;
+    if (!el || typeof ResizeObserver === 'undefined') return;
+    // The scroll area changes with the body and with what sits above it (tabs, VMA list, strip).
+    let watched: HTMLElement | null = null;
+    const ro = new ResizeObserver(() => measure());
+    const measure = () => {
+      const scroll = el.querySelector<HTMLElement>('.pt-scroll');
+      if (!scroll) return;
+      if (scroll !== watched) {
+        if (watched) ro.unobserve(watched);
+        ro.observe(scroll);
+        watched = scroll;
+      }
+      setHeight(scroll.clientHeight);
+    };
+    ro.observe(el);
+    measure();
+    return () => ro.disconnect();
+  }, [body]);
+  return height;
 }

@@ -13,6 +13,7 @@ import {
   columns,
   presentColumns,
   presentStripGeometry,
+  stretchRows,
   stripGeometry,
   entryBits,
   hexVa,
@@ -45,6 +46,8 @@ export interface PageTablesViewProps {
   onPickVa?: (va: number) => void;
   /** Projector type (in the views' units): the columns are sized from it; absent at the desk. */
   type?: ViewType;
+  /** The height of the walk's room (in the views' units): a few rows are spread down it. */
+  walkHeight?: number;
 }
 
 const HEADER_H = 18;
@@ -92,7 +95,8 @@ export function PageTablesView(props: PageTablesViewProps) {
     () => (type ? baseLayout.rows.reduce((n, r) => Math.max(n, rowFolioText(r, r.entry ? folios.get(r.entry.folio) : undefined).length), 14) : 0),
     [type, baseLayout, folios],
   );
-  const cols = type ? presentColumns(props.width ?? 640, type, labelChars) : columns(props.width ?? 640);
+  const fitted = type ? presentColumns(props.width ?? 640, type, labelChars) : columns(props.width ?? 640);
+  const cols = stretchRows(fitted, baseLayout.rows.length, props.walkHeight ?? 0, HEADER_H);
   const layout = useMemo(() => (cols.rowH === ROW_H ? baseLayout : layoutPageTables(catalog, task, view, cols.rowH)), [cols.rowH, baseLayout, catalog, task, view]);
   const focus = props.focusVa ?? defaultFocus(snapshot, task, layout);
   const focusRow = focus !== null ? rowForVa(layout.rows, focus) : undefined;
@@ -140,7 +144,7 @@ export function PageTablesView(props: PageTablesViewProps) {
                 <g key={`${b.name}:${b.y}`} className="pt-vma-band" data-tw={`vma:${b.name}:${b.y}`} data-tw-transform={`translate(0,${b.y})`} transform={`translate(0,${b.y})`}>
                   <rect x={2} y={1} width={3} height={b.h - 2} rx={1.5} data-tw={`vmah:${b.name}:${b.y}`} data-tw-height={b.h - 2} />
                   {!cols.compact && (
-                    <text x={8} y={13} className="pt-vma-name">
+                    <text x={8} y={cols.rowPad + 13} className="pt-vma-name">
                       {b.name}
                     </text>
                   )}
@@ -391,7 +395,8 @@ function Row({ row: r, cols, folio, focused, selected, pmdTablePresent, onSelect
   const pick = () => onPickVa?.(r.va);
   const pmdNote = r.level === 'pmd' && !r.entry && pmdTablePresent;
   // The label's line: beside the bits, or the row's second line.
-  const labelY = cols.mapsBelow ? ROW_H : 0;
+  const labelY = cols.rowPad + (cols.mapsBelow ? ROW_H : 0);
+  const top = cols.rowPad;
   return (
     <g
       className={rowClass(r, folio, focused, selected)}
@@ -412,13 +417,13 @@ function Row({ row: r, cols, folio, focused, selected, pmdTablePresent, onSelect
     >
       <g className="pt-row-hit" role="button" tabIndex={0} aria-label={rowName(r, folio, pmdNote)} aria-pressed={focused} onKeyDown={activate(pick)}>
         <rect className="pt-row-bg" x={cols.va.x} y={0} width={cols.width - cols.va.x} height={cols.rowH} />
-        <text className="pt-va" x={cols.va.x + 4} y={13}>
+        <text className="pt-va" x={cols.va.x + 4} y={top + 13}>
           {hexVa(r.va)}
         </text>{' '}
         {r.level === 'pte' ? (
           <g className={`pt-cell pte${r.entry ? ' present' : ' none'}`}>
-            <rect x={pte.x} y={2} width={pte.w} height={ROW_H - 4} rx={2} />
-            <text x={pte.x + pte.w / 2} y={13} textAnchor="middle">
+            <rect x={pte.x} y={top + 2} width={pte.w} height={ROW_H - 4} rx={2} />
+            <text x={pte.x + pte.w / 2} y={top + 13} textAnchor="middle">
               {r.count > 1 ? `${r.indices.pte}–${r.pteLast}` : r.indices.pte}
             </text>
           </g>
@@ -428,7 +433,7 @@ function Row({ row: r, cols, folio, focused, selected, pmdTablePresent, onSelect
             {PMD_NOTE}
           </text>
         ) : (
-          <Bits bits={bits} cols={cols} zero={folio?.kind === 'zero' || folio?.kind === 'hugezero'} />
+          <Bits bits={bits} cols={cols} top={top} zero={folio?.kind === 'zero' || folio?.kind === 'hugezero'} />
         )}{' '}
         {!pmdNote && !(r.entry && folio) ? (
           <text className="pt-absent" x={cols.folio.x + 2} y={labelY + 13}>
@@ -443,13 +448,13 @@ function Row({ row: r, cols, folio, focused, selected, pmdTablePresent, onSelect
   );
 }
 
-function Bits({ bits, cols, zero }: { bits: ReturnType<typeof entryBits>; cols: Columns; zero: boolean }) {
+function Bits({ bits, cols, top, zero }: { bits: ReturnType<typeof entryBits>; cols: Columns; top: number; zero: boolean }) {
   return (
     <g className="pt-bits">
       {BITS.map((b) => (
         <g key={b} className={`pt-bit bit-${b}${bits[b] ? ' on' : ' off'}${b === 'S' && bits[b] && zero ? ' zero' : ''}`} data-bit={b} data-on={bits[b] ? 'true' : 'false'}>
-          <rect x={cols.bits.band(b)} y={3} width={cols.bits.cellOf(b)} height={ROW_H - 6} rx={2} />
-          <text x={cols.bits.band(b) + cols.bits.cellOf(b) / 2} y={12.5} textAnchor="middle">
+          <rect x={cols.bits.band(b)} y={top + 3} width={cols.bits.cellOf(b)} height={ROW_H - 6} rx={2} />
+          <text x={cols.bits.band(b) + cols.bits.cellOf(b) / 2} y={top + 12.5} textAnchor="middle">
             {bitText(b, bits[b])}
           </text>{' '}
         </g>
@@ -499,11 +504,11 @@ function Span({ span: s, cols, onPath, leafFolio }: { span: IndexSpan; cols: Col
     const w = pte.x + pte.w - c.x;
     leaf = (
       <g className={`pt-leaf${leafFolio ? ` kind-${leafFolio.kind}` : ''}`}>
-        <rect x={c.x} y={2} width={w} height={ROW_H - 4} rx={3} style={leafFolio ? { fill: KIND_COLOR[leafFolio.kind] } : undefined} />
-        <text x={c.x + c.w / 2} y={13} textAnchor="middle">
+        <rect x={c.x} y={cols.rowPad + 2} width={w} height={ROW_H - 4} rx={3} style={leafFolio ? { fill: KIND_COLOR[leafFolio.kind] } : undefined} />
+        <text x={c.x + c.w / 2} y={cols.rowPad + 13} textAnchor="middle">
           {s.index}
         </text>
-        <text x={pte.x + pte.w / 2} y={13} textAnchor="middle" className="pt-leaf-size">
+        <text x={pte.x + pte.w / 2} y={cols.rowPad + 13} textAnchor="middle" className="pt-leaf-size">
           2 MiB
         </text>
       </g>
@@ -513,7 +518,7 @@ function Span({ span: s, cols, onPath, leafFolio }: { span: IndexSpan; cols: Col
     <g className={cls} data-tw={`span:${s.key}`} data-tw-transform={`translate(0,${s.y})`} transform={`translate(0,${s.y})`} data-level={s.level} data-index={s.index}>
       <rect x={c.x} y={1} width={c.w} height={s.h - 2} rx={3} data-tw={`spanh:${s.key}`} data-tw-height={s.h - 2} />
       {!s.leaf && (
-        <text x={c.x + c.w / 2} y={13} textAnchor="middle">
+        <text x={c.x + c.w / 2} y={cols.rowPad + 13} textAnchor="middle">
           {s.index}
         </text>
       )}

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { parseScenario } from '../../scenario';
 import { simulate, type Run } from '../../core';
-import { COMPACT_WIDTH, FULL_WIDTH, PRESENT_MIN_WIDTH, ROW_H, TIGHT_WIDTH, presentColumns, presentStripGeometry, stripGeometry, addressesFor, columns, entryBits, hexVa, indexBreakdown, layoutPageTables, rowFolioText, rowForVa, BITS } from './layout';
+import { COMPACT_WIDTH, FULL_WIDTH, MAX_ROW_STRETCH, PRESENT_MIN_WIDTH, stretchRows, ROW_H, TIGHT_WIDTH, presentColumns, presentStripGeometry, stripGeometry, addressesFor, columns, entryBits, hexVa, indexBreakdown, layoutPageTables, rowFolioText, rowForVa, BITS } from './layout';
 
 function runOf(text: string, kernel?: string): Run {
   const src = kernel ? text.replace(/^kernel .*$/m, `kernel ${kernel}`) : text;
@@ -216,5 +216,23 @@ describe('columns for projector type', () => {
     }
     expect(presentStripGeometry(431, PROJECTOR).ranges).toBe(true);
     expect(presentStripGeometry(344, PROJECTOR)).toMatchObject({ ranges: false, offsetBinary: false });
+  });
+});
+
+describe('rows spread down a tall panel', () => {
+  it('spreads a few rows down the room, at most MAX_ROW_STRETCH times their height, content centred', () => {
+    const c = columns(640);
+    const spread = stretchRows(c, 4, 200, 18);
+    expect(spread.rowH).toBe(Math.floor((200 - 18 - 2) / 4));
+    expect(spread.rowPad).toBeCloseTo((spread.rowH - ROW_H) / 2, 1);
+    expect(18 + 4 * spread.rowH).toBeLessThanOrEqual(200);
+    expect(stretchRows(c, 4, 2000, 18).rowH).toBe(ROW_H * MAX_ROW_STRETCH);
+  });
+
+  it('leaves rows that fill (or overflow) the room as they are', () => {
+    const c = columns(640);
+    expect(stretchRows(c, 40, 300, 18)).toBe(c);
+    expect(stretchRows(c, 4, 0, 18)).toBe(c);
+    expect(stretchRows(c, 0, 300, 18)).toBe(c);
   });
 });

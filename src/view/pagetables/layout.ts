@@ -98,6 +98,8 @@ export interface Columns {
   rowH: number;
   /** A folio label character's advance (its pill is sized from it). */
   charW: number;
+  /** Room above a row's content when the rows are spread down a tall panel (stretchRows). */
+  rowPad: number;
 }
 
 
@@ -148,6 +150,7 @@ export function columns(width = 640): Columns {
     mapsBelow: false,
     rowH: ROW_H,
     charW: compact ? 6 : 6.4,
+    rowPad: 0,
   };
 }
 
@@ -208,9 +211,24 @@ export function presentColumns(width: number, type: ViewType, labelChars: number
     mapsBelow,
     rowH: mapsBelow ? 2 * ROW_H : ROW_H,
     charW: MONO_EM * xs,
+    rowPad: 0,
   };
 }
 
+
+/** Rows are spread at most this much (of their own height) to fill a tall panel. */
+export const MAX_ROW_STRETCH = 2.5;
+
+/**
+ * The columns with the rows spread down `height` (the walk's room, header included) when `rows` rows leave it
+ * partly empty: each row at most MAX_ROW_STRETCH times its height, its content centred in it.
+ */
+export function stretchRows(cols: Columns, rows: number, height: number, headerH: number): Columns {
+  if (rows <= 0 || !(height > 0)) return cols;
+  const pitch = Math.min(cols.rowH * MAX_ROW_STRETCH, Math.floor((height - headerH - 2) / rows));
+  if (pitch <= cols.rowH) return cols;
+  return { ...cols, rowH: pitch, rowPad: Math.round(((pitch - cols.rowH) / 2) * 10) / 10 };
+}
 
 export interface StripGeometry {
   /** Where the four level groups start, and their pitch. */
