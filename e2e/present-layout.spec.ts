@@ -1,7 +1,8 @@
 // Presentation mode on a projector's small screens (1024×768, 1280×720): every view, in every built-in
 // scenario, at the start, each chapter and the end, with the four views and with a `show` of one view, fits
 // its panel unclipped (nothing scrolls or draws sideways past the panel, page-table headers never overlap),
-// and no text is under 16 CSS px. Screenshots at a mid step are kept to be looked at.
+// a refcount of the memory view is in view, and no text is under 16 CSS px. Screenshots at a mid step are
+// kept to be looked at.
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect, test } from '@playwright/test';
@@ -46,6 +47,8 @@ for (const size of SIZES) {
             await page.waitForTimeout(350);
             for (const p of await app.fitProblems()) problems.push(`${label} step ${step}: ${p}`);
             for (const t of await app.smallText(16)) problems.push(`${label} step ${step}: "${t.text}" ${t.size} px`);
+            const hidden = await app.memoryNumberHidden();
+            if (hidden) problems.push(`${label} step ${step}: ${hidden}`);
           }
         };
         await check('as written');

@@ -67,11 +67,12 @@ export function BlockIoView({ textScale = 1, ...props }: BlockIoViewProps) {
 
 function BlockIoPicture({ snapshot, catalog, selectedFolio, width = 640, onSelectFolio }: Omit<BlockIoViewProps, 'textScale'>) {
   const layout = useMemo(() => layoutBlockIo(snapshot, catalog, width), [snapshot, catalog, width]);
+  const textScale = useContext(TextScale);
   const kindOf = (id: number): FolioKind | undefined => snapshot.folios.find((f) => f.id === id)?.kind ?? catalog.folios.find((f) => f.id === id)?.kind;
   if (layout.dios.length === 0 && layout.bios.length === 0) {
     return <p className="bio-empty hint">No direct I/O in this run. A dio and its bios appear here when the scenario runs a dio statement.</p>;
   }
-  const legend = legendFor(width);
+  const legend = legendFor(width, textScale);
   const height = layout.height + LEGEND_H * legend.rows.rows;
   return (
     <svg className="bio-view" width={width} height={height} viewBox={`0 0 ${width} ${height}`} aria-label="Direct I/O requests and their bios">
@@ -398,12 +399,13 @@ function Segment({ bio, s, selected, onSelect }: { bio: string; s: SegmentLayout
 const LEGEND_SHORT: Record<FolioKind, string> = { zero: 'zero page', hugezero: 'huge zero', anon: 'anon', file: 'page cache' };
 
 /** The legend's labels (long ones when they fit on a line, else short ones) wrapped to the width. */
-function legendFor(width: number): { labels: string[]; rows: ReturnType<typeof legendRows> } {
+function legendFor(width: number, textScale = 1): { labels: string[]; rows: ReturnType<typeof legendRows> } {
   const long = [...KINDS.map((k) => KIND_LABEL[k]), 'no reference held', 'released'];
   const short = [...KINDS.map((k) => LEGEND_SHORT[k]), 'no ref', 'released'];
-  const fits = (legendOffsets(long).at(-1) ?? 0) <= width;
+  const charW = 5.6 * textScale;
+  const fits = (legendOffsets(long, 4, charW).at(-1) ?? 0) <= width;
   const labels = fits ? long : short;
-  return { labels, rows: legendRows(labels, width) };
+  return { labels, rows: legendRows(labels, width, 4, charW) };
 }
 
 function Legend({ y, legend }: { y: number; legend: ReturnType<typeof legendFor> }) {
