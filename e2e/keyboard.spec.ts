@@ -117,3 +117,43 @@ test('closing the help dialog and the toggles popover from the keyboard gives fo
   await expect(toggles).toBeFocused();
   expect((await focused(page)).body).toBe(false);
 });
+
+test('after a choice in the scenario or kernel dropdown, focus stays on it and the step keys step the run', async ({ page }) => {
+  const app = new ExplorerPage(page);
+  await app.goto();
+  const scenario = page.getByRole('combobox', { name: 'Scenario' });
+  const kernel = page.getByRole('combobox', { name: 'Kernel release' });
+  // Chosen from the keyboard (↓ on the focused dropdown picks the next scenario, as Chromium does).
+  await scenario.focus();
+  const before = await scenario.inputValue();
+  await page.keyboard.press('ArrowDown');
+  await expect(scenario).not.toHaveValue(before);
+  const chosen = await scenario.inputValue();
+  await app.waitReady();
+  await expect(scenario).toBeFocused();
+  expect((await focused(page)).body).toBe(false);
+  // → PageDown End Home step the run; the dropdown keeps its value and the focus.
+  const start = await app.step();
+  await page.keyboard.press('ArrowRight');
+  await app.expectStep(start + 1);
+  const chapters = (await app.chapters()).map((c) => c.step).filter((s) => s > start + 1);
+  await page.keyboard.press('PageDown');
+  if (chapters.length > 0) await app.expectStep(chapters[0]!);
+  await page.keyboard.press('End');
+  await app.expectStep(await app.lastStep());
+  await page.keyboard.press('Home');
+  await app.expectStep(0);
+  await expect(scenario).toHaveValue(chosen);
+  await expect(scenario).toBeFocused();
+  // Chosen from its list (focused by the pointer's press): the kernel dropdown keeps the focus too, and → is a
+  // step, not the next release.
+  await kernel.focus();
+  await kernel.selectOption('v6.5');
+  await app.waitReady();
+  await expect(kernel).toBeFocused();
+  const at = await app.step();
+  await page.keyboard.press('ArrowRight');
+  await app.expectStep(at + 1);
+  await expect(kernel).toHaveValue('v6.5');
+  await expect(kernel).toBeFocused();
+});

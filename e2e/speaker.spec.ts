@@ -1,5 +1,8 @@
 // The speaker view: a second window opened from presentation mode (or the desk) that follows the audience
 // window stop by stop, takes the clicker keys too, and leaves the presentation working when closed.
+import { existsSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { expect, test, type BrowserContext, type Page } from '@playwright/test';
 import { PresentPage } from './pages/PresentPage';
 import { SpeakerPage } from './pages/SpeakerPage';
@@ -229,3 +232,50 @@ test('screenshots of the speaker view at 1280×720', async ({ context, page }) =
   }
 });
 
+
+for (const channel of ['BroadcastChannel', 'window.opener alone'] as const) {
+test(`the single-file build from file:// (${channel}): the speaker view opens from its button and both windows stay in step`, async ({ context, page }) => {
+  if (channel !== 'BroadcastChannel') {
+    // As in browsers where file:// pages are each their own origin: the channel never connects.
+    await context.addInitScript(() => Object.defineProperty(window, 'BroadcastChannel', { value: undefined, configurable: true }));
+  }
+  const file = resolve('dist-single/pinscope.html');
+  expect(existsSync(file), 'run `npm run build:single` before this test').toBe(true);
+  const errors: string[] = [];
+  page.on('pageerror', (e) => errors.push(e.message));
+  await page.goto(`${pathToFileURL(file).href}?scenario=dio-write-zero-page&mode=present`);
+  const app = new PresentPage(page);
+  await app.waitReady();
+  await app.expectPresenting(true);
+  expect(await page.evaluate(() => window.location.protocol)).toBe('file:');
+  await app.seek(0);
+  const speaker = await openSpeaker(context, page);
+  speaker.page.on('pageerror', (e) => errors.push(`speaker: ${e.message}`));
+  expect(speaker.page.url()).toMatch(/^file:\/\/.*[?&]mode=speaker(&|$)/);
+  await speaker.expectStep(0);
+  // Clicker keys in the audience window: the speaker view follows.
+  await app.click('PageDown');
+  const s1 = await app.step();
+  expect(s1).toBeGreaterThan(0);
+  await speaker.expectStep(s1);
+  const predicted = await speaker.nextStep();
+  expect(predicted).toBeGreaterThan(s1);
+  // In the speaker window: the audience window moves to the stop its "next" picture showed, and back.
+  await speaker.click('PageDown');
+  await app.expectStep(predicted!);
+  await speaker.expectStep(predicted!);
+  await speaker.click('ArrowLeft');
+  await app.expectStep(s1);
+  await speaker.expectStep(s1);
+  await app.click('Space');
+  await app.expectStep(predicted!);
+  await speaker.expectStep(predicted!);
+  // Blanking from either window.
+  await speaker.click('b');
+  await expect(app.blank).toBeVisible();
+  await app.click('b');
+  await expect(app.blank).toBeHidden();
+  await expect(speaker.page.locator('.speaker-blanked')).toBeHidden();
+  expect(errors).toEqual([]);
+});
+}

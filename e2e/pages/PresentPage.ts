@@ -45,6 +45,26 @@ export class PresentPage extends ExplorerPage {
   }
 
   /**
+   * Whether the memory view shows at least one folio's refcount (the largest number on screen) wholly inside
+   * its visible picture: a sentence when none is (null when one is, or the memory view is not shown).
+   */
+  memoryNumberHidden(): Promise<string | null> {
+    return this.page.evaluate(() => {
+      const scroller = document.querySelector<HTMLElement>('.views > .memory-panel .memory-scroller');
+      const numbers = [...(scroller?.querySelectorAll('[data-field="refcount"]') ?? [])];
+      if (!scroller || numbers.length === 0 || scroller.getBoundingClientRect().height === 0) return null;
+      const box = scroller.getBoundingClientRect();
+      const inView = (n: Element) => {
+        const r = n.getBoundingClientRect();
+        return r.height > 0 && r.top >= box.top - 1 && r.bottom <= box.bottom + 1;
+      };
+      if (numbers.some(inView)) return null;
+      const r = numbers[0]!.getBoundingClientRect();
+      return `Memory: no refcount in view (the first at y ${Math.round(r.top)}..${Math.round(r.bottom)}, the picture ${Math.round(box.top)}..${Math.round(box.bottom)})`;
+    });
+  }
+
+  /**
    * Every way a shown view does not fit its panel, as sentences ([] when all fit): the panel must lie inside
    * the window; nothing inside it may scroll sideways or cut its text with an ellipsis; every text must lie
    * inside the panel's body horizontally (vertical scrolling is allowed) and inside its own picture (SVG clips

@@ -37,20 +37,31 @@ function choose(el: HTMLSelectElement, value: string) {
 }
 
 describe('TopBar', () => {
-  it('gives the keys back to stepping once a kernel or scenario is chosen', () => {
+  it('keeps focus on a dropdown after a choice, and its step keys step the run', () => {
+    const keyOn = (key: string, target: Element | null) => {
+      const e = new KeyboardEvent('keydown', { key });
+      Object.defineProperty(e, 'target', { value: target });
+      return actionForKey(e)?.id;
+    };
     const kernel = select('Kernel release');
     choose(kernel, 'v6.5');
     expect(useExplorer.getState().run!.kernel.preset.name).toBe('v6.5');
-    expect(document.activeElement).not.toBe(kernel);
+    expect(document.activeElement).toBe(kernel);
     const scenario = select('Scenario');
     const other = [...scenario.options].find((o) => o.value && o.value !== 'dio-write-zero-page')!.value;
     choose(scenario, other);
     expect(useExplorer.getState().scenarioId).toBe(other);
-    expect(document.activeElement).not.toBe(scenario);
-    // With focus back on the page, → is a step, not a change of dropdown.
-    const e = new KeyboardEvent('keydown', { key: 'ArrowRight' });
-    Object.defineProperty(e, 'target', { value: document.activeElement });
-    expect(actionForKey(e)?.id).toBe('event-next');
+    expect(document.activeElement).toBe(scenario);
+    // On the focused dropdown, → PageDown End Space are the run's; ↑/↓ and letters still choose in it.
+    expect(keyOn('ArrowRight', scenario)).toBe('event-next');
+    expect(keyOn('PageDown', scenario)).toBe('chapter-next');
+    expect(keyOn('End', scenario)).toBe('end');
+    expect(keyOn(' ', scenario)).toBe('play');
+    expect(keyOn('ArrowDown', scenario)).toBeUndefined();
+    expect(keyOn('[', scenario)).toBeUndefined();
+    // A text field keeps every key.
+    const field = document.createElement('textarea');
+    expect(keyOn('ArrowRight', field)).toBeUndefined();
   });
 
   it('closes the toggles popover with Escape and with a press outside it', () => {

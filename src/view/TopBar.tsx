@@ -5,7 +5,6 @@ import { PRESETS, TOGGLES, parseKernelSpec, resolveKernel, type ResolvedKernel }
 import { useExplorer } from '../store/explorer';
 import './compare/topbar.css';
 import { BUILTIN_SCENARIOS, LIBRARY_SCENARIOS, comparePair, findBuiltin, findLibrary } from '../store/scenarios';
-import { releaseFocus } from './actions';
 import { replaceText } from './draft';
 import { textAsShown, type ShownKernel } from './share/exportText';
 import { mailMomentOf, withMailHeader } from '../store/urlText';
@@ -13,8 +12,10 @@ import { PresentButton, SpeakerButton } from './present/PresentChrome';
 import { ExportMenu } from './export/ExportMenu';
 
 export function TopBar() {
+  // Compare mode adds its selector and toggles: the bar then draws some labels shorter to stay on one line.
+  const comparing = useExplorer((s) => s.compareSpec !== null);
   return (
-    <header className="topbar">
+    <header className={`topbar${comparing ? ' comparing' : ''}`}>
       <h1 className="brand">
         pin<span>scope</span>
       </h1>
@@ -56,10 +57,7 @@ function ScenarioPicker() {
     <div className="picker-stack">
       <label className="picker">
         <span className="label">Scenario</span>
-        <select value={scenarioId ?? ''} onChange={(e) => {
-            open(e.target.value);
-            releaseFocus(e.currentTarget);
-          }} aria-label="Scenario" title={chosen?.description}>
+        <select value={scenarioId ?? ''} onChange={(e) => open(e.target.value)} aria-label="Scenario" title={chosen?.description}>
           {scenarioId === null && <option value="">{title ? `Edited: ${title}` : 'Your scenario'}</option>}
           <optgroup label="Built-in">
             {BUILTIN_SCENARIOS.map((s) => (
@@ -114,11 +112,10 @@ function CompareSelector() {
   return (
     <div className="kernel compare-control">
       <label className="picker">
-        <span className="label">Compare with</span>
-        <select value={presetName} onChange={(e) => {
-            apply(e.target.value, e.target.value ? overrides : {});
-            releaseFocus(e.currentTarget);
-          }} aria-label="Compare with kernel">
+        <span className="label">
+          Compare<span className="topbar-long"> with</span>
+        </span>
+        <select value={presetName} onChange={(e) => apply(e.target.value, e.target.value ? overrides : {})} aria-label="Compare with kernel">
           <option value="">off</option>
           {PRESETS.map((p) => (
             <option key={p.name} value={p.name} title={p.description}>
@@ -181,10 +178,7 @@ function KernelSelector() {
     <div className="kernel">
       <label className="picker">
         <span className="label">Kernel</span>
-        <select value={presetName} onChange={(e) => {
-            apply(e.target.value, overrides);
-            releaseFocus(e.currentTarget);
-          }} aria-label="Kernel release">
+        <select value={presetName} onChange={(e) => apply(e.target.value, overrides)} aria-label="Kernel release">
           {PRESETS.map((p) => (
             <option key={p.name} value={p.name} title={p.description}>
               {p.name}
@@ -250,11 +244,12 @@ function ShareMenu() {
   };
   return (
     <div className="share">
-      <button type="button" onClick={() => void copy('link')}>
-        Copy link
+      {/* "Copy " may be hidden in a crowded bar; the name stays the whole label. */}
+      <button type="button" aria-label="Copy link" onClick={() => void copy('link')}>
+        <span className="topbar-long">Copy </span>link
       </button>
-      <button type="button" onClick={() => void copy('text')}>
-        Copy text
+      <button type="button" aria-label="Copy text" onClick={() => void copy('text')}>
+        <span className="topbar-long">Copy </span>text
       </button>
       <button type="button" onClick={download}>
         Download

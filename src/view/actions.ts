@@ -59,17 +59,25 @@ function activates(target: Element | null, key: string): boolean {
   return el.tagName === 'BUTTON' || el.tagName === 'A' || el.tagName === 'INPUT' || el.tagName === 'SUMMARY' || el.getAttribute('role') === 'button';
 }
 
-/** The action a key press triggers, unless the user is typing in a text field. */
+/**
+ * The run's navigation keys, which a focused dropdown gives to the run: they step it (and the dropdown's value
+ * stays) while ↑/↓, letters and Alt+↓ still choose in it. Focus stays on a dropdown after a choice, so keyboard
+ * users keep their place, and → after picking a scenario is the next event, not the next scenario.
+ */
+const STEP_KEYS = new Set(['ArrowLeft', 'ArrowRight', 'PageUp', 'PageDown', 'Home', 'End', ' ']);
+
+/** Whether a key pressed in `target` is the element's own (a text field's, or a dropdown's choosing keys). */
+export function keyIsElements(target: Element | null, key: string): boolean {
+  if (!ownsKeys(target)) return false;
+  return !((target as HTMLElement).tagName === 'SELECT' && STEP_KEYS.has(key));
+}
+
+/** The action a key press triggers, unless the user is typing in a text field or choosing in a dropdown. */
 export function actionForKey(e: KeyboardEvent): Action | undefined {
   if (e.ctrlKey || e.metaKey || e.altKey) return undefined;
   const target = e.target as Element | null;
-  if (ownsKeys(target)) return undefined;
+  if (keyIsElements(target, e.key)) return undefined;
   const key = keyOf(e);
   if (activates(target, key)) return undefined;
   return ACTIONS.find((a) => a.keys.includes(key));
-}
-
-/** After a choice in a dropdown, hand the keys back to stepping (a focused dropdown would take →, PageDown, End). */
-export function releaseFocus(el: HTMLElement): void {
-  el.blur();
 }

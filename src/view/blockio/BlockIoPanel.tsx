@@ -6,6 +6,7 @@ import { useExplorer, selectRun, selectSelectedFolio, selectSnapshot } from '../
 import { useTrackedTweens } from '../common/trackedTween';
 import { useWidth } from '../common/useWidth';
 import { usePresentFit } from '../present/usePresentFit';
+import { DESK_TYPE, useProjectorType } from '../present/viewType';
 import { BlockIoView } from './BlockIoView';
 import './blockio.css';
 
@@ -19,6 +20,9 @@ export function BlockIoPanel() {
   const width = useWidth(body, 640, MIN_WIDTH);
   // On a projector, drawn small enough for the narrowest lanes (and useWidth's inset) to fit the panel.
   usePresentFit(body, MIN_WIDTH + 16);
+  // Projector type is wider in the picture's units than the desk's the layout counts in.
+  const type = useProjectorType();
+  const textScale = type ? type.xs / DESK_TYPE.xs : 1;
 
   useTrackedTweens(body);
 
@@ -35,7 +39,7 @@ export function BlockIoPanel() {
       </header>
       <div className="panel-body bio-body" ref={body}>
         {snapshot && run ? (
-          <BlockIoView snapshot={snapshot} catalog={run.catalog} selectedFolio={selectedFolio} width={width} onSelectFolio={(id) => useExplorer.getState().selectFolio(id)} />
+          <BlockIoView snapshot={snapshot} catalog={run.catalog} selectedFolio={selectedFolio} width={width} textScale={textScale} onSelectFolio={(id) => useExplorer.getState().selectFolio(id)} />
         ) : null}
       </div>
     </section>

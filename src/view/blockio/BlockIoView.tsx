@@ -2,7 +2,7 @@
 // current page) and each bio as a bar whose bvecs are segments sized by bytes and coloured by the kind of
 // folio they point to. Bars sit in a lane by state: building → in flight → completion.
 
-import { useMemo, type KeyboardEvent } from 'react';
+import { createContext, useContext, useMemo, type KeyboardEvent } from 'react';
 import type { Catalog, DioView, FolioKind, Snapshot } from '../../core';
 import { KIND_COLOR, KIND_LABEL, folioLabel } from '../common/palette';
 import {
@@ -37,7 +37,12 @@ export interface BlockIoViewProps {
   /** Drawing width in px (the panel measures it; tests use the default). */
   width?: number;
   onSelectFolio?: (id: number) => void;
+  /** How much wider the type is than the desk's (projector type: > 1); text is fitted by it, never cut. */
+  textScale?: number;
 }
+
+/** The type's width relative to the desk's (1 at the desk); labels are cut to fit only at the desk. */
+const TextScale = createContext(1);
 
 const LEGEND_H = 18;
 const KINDS: FolioKind[] = ['zero', 'hugezero', 'anon', 'file'];
@@ -52,13 +57,22 @@ function activate(handler: () => void) {
   };
 }
 
-export function BlockIoView({ snapshot, catalog, selectedFolio, width = 640, onSelectFolio }: BlockIoViewProps) {
+export function BlockIoView({ textScale = 1, ...props }: BlockIoViewProps) {
+  return (
+    <TextScale.Provider value={textScale}>
+      <BlockIoPicture {...props} />
+    </TextScale.Provider>
+  );
+}
+
+function BlockIoPicture({ snapshot, catalog, selectedFolio, width = 640, onSelectFolio }: Omit<BlockIoViewProps, 'textScale'>) {
   const layout = useMemo(() => layoutBlockIo(snapshot, catalog, width), [snapshot, catalog, width]);
+  const textScale = useContext(TextScale);
   const kindOf = (id: number): FolioKind | undefined => snapshot.folios.find((f) => f.id === id)?.kind ?? catalog.folios.find((f) => f.id === id)?.kind;
   if (layout.dios.length === 0 && layout.bios.length === 0) {
     return <p className="bio-empty hint">No direct I/O in this run. A dio and its bios appear here when the scenario runs a dio statement.</p>;
   }
-  const legend = legendFor(width);
+  const legend = legendFor(width, textScale);
   const height = layout.height + LEGEND_H * legend.rows.rows;
   return (
     <svg className="bio-view" width={width} height={height} viewBox={`0 0 ${width} ${height}`} aria-label="Direct I/O requests and their bios">
@@ -111,6 +125,7 @@ function dioStateText(d: DioView): string {
 }
 
 function Dio({ d, width, kindOf, selectedFolio, onSelectFolio }: { d: DioLayout; width: number; kindOf: (id: number) => FolioKind | undefined; selectedFolio: number | null; onSelectFolio?: (id: number) => void }) {
+  const ts = useContext(TextScale);
   const v = d.dio;
   if (!v) {
     return (
@@ -125,9 +140,11 @@ function Dio({ d, width, kindOf, selectedFolio, onSelectFolio }: { d: DioLayout;
       </g>
     );
   }
-  const queueX = 50;
+  const queueX = 50 * ts;
   const legacy = v.engine === 'legacy';
-  const curX = Math.max(queueX + 150, width - 215);
+  const curText = v.cur ? `${shortFolio(kindOf(v.cur.folio), v.cur.folio)} +${v.cur.offset}, ${formatBytes(v.cur.len)}` : 'none';
+  // At the desk a fixed place; with wider type, as far right as the current page's label, chip and text allow.
+  const curX = ts === 1 ? Math.max(queueX + 150, width - 215) : Math.max(queueX + 60 * ts, width - (80 * ts + CHIP + 5 + curText.length * CHAR_W * ts + 6));
   const qx = chipX(v.queue.length, queueX, curX - queueX - 50);
   const stateLine = `${dioStateText(v)} · refcount ${v.refcount}`;
   const line = fitParts(
@@ -137,7 +154,8 @@ function Dio({ d, width, kindOf, selectedFolio, onSelectFolio }: { d: DioLayout;
       { key: 'pins', text: v.pinned ? '· pins pages (FOLL_PIN)' : '· gets pages (FOLL_GET)', prio: 1 },
       { key: 'file', text: `${v.file} · ${v.task}`, prio: 2 },
     ],
-    width - 20 - stateLine.length * CHAR_W,
+    width - 20 - stateLine.length * CHAR_W * ts,
+    CHAR_W * ts,
   );
   return (
     <g className={`bio-dio state-${v.state}`} transform={`translate(0,${d.y})`} data-dio={d.name}>
@@ -186,19 +204,19 @@ function Dio({ d, width, kindOf, selectedFolio, onSelectFolio }: { d: DioLayout;
               <FolioChip
                 folio={v.cur.folio}
                 kind={kindOf(v.cur.folio)}
-                x={curX + 80}
+                x={curX + 80 * ts}
                 y={18}
                 label={kindOf(v.cur.folio) === 'zero' ? '0' : String(v.cur.folio)}
                 selected={selectedFolio === v.cur.folio}
                 title={`${v.name} current page (sdio->cur_page): ${shortFolio(kindOf(v.cur.folio), v.cur.folio)}`}
                 {...(onSelectFolio ? { onSelect: onSelectFolio } : {})}
               />
-              <text x={curX + 80 + CHIP + 5} y={29} className="bio-cur-text">
+              <text x={curX + 80 * ts + CHIP + 5} y={29} className="bio-cur-text">
                 {shortFolio(kindOf(v.cur.folio), v.cur.folio)} +{v.cur.offset}, {formatBytes(v.cur.len)}
               </text>
             </>
           ) : (
-            <text x={curX + 80} y={29} className="bio-muted">
+            <text x={curX + 80 * ts} y={29} className="bio-muted">
               none
             </text>
           )}
@@ -234,6 +252,7 @@ function Lanes({ layout }: { layout: BlockIoLayout }) {
 
 function Bio({ b, width, selectedFolio, onSelectFolio }: { b: BioLayout; width: number; selectedFolio: number | null; onSelectFolio?: (id: number) => void }) {
   const v = b.bio;
+  const ts = useContext(TextScale);
   const barY = b.y + BIO_HEAD_H;
   if (!v) {
     return (
@@ -260,7 +279,10 @@ function Bio({ b, width, selectedFolio, onSelectFolio }: { b: BioLayout; width: 
     ...(v.zeroing ? [{ key: 'zeroing', text: 'zeroing bio', prio: 3 }] : []),
     ...(zeroCount > 0 ? [{ key: 'zero', text: `zero page ×${zeroCount}`, prio: 1 }] : []),
   ];
-  const head = fitParts(parts, width - 12 - (state.length + 2) * CHAR_W);
+  const head = fitParts(parts, width - 12 - (state.length + 2) * CHAR_W * ts, CHAR_W * ts);
+  const endIoRoom = width - (b.x + b.w + 8) - 4;
+  // On a projector the completion function is drawn whole or not at all (its name stays in the tooltip).
+  const endIo = ts === 1 ? fitText(v.endIo, endIoRoom) : v.endIo.length * CHAR_W * ts <= endIoRoom ? v.endIo : '';
   return (
     <g className={`bio-bio state-${v.state}${v.deferred ? ' deferred' : ''}`} data-bio={v.name} data-state={v.state}>
       <text x={6} y={b.y + 11} className="bio-head">
@@ -285,7 +307,7 @@ function Bio({ b, width, selectedFolio, onSelectFolio }: { b: BioLayout; width: 
         )}
         {/* The completion function, cut to the room right of the bar (its whole name on hover). */}
         <text x={b.w + 8} y={BAR_H / 2 + 4} className="bio-endio">
-          {v.state === 'building' ? '' : fitText(v.endIo, width - (b.x + b.w + 8) - 4)}
+          {v.state === 'building' ? '' : endIo}
           {v.state !== 'building' && <title>{v.endIo}</title>}
         </text>
       </g>
@@ -377,12 +399,13 @@ function Segment({ bio, s, selected, onSelect }: { bio: string; s: SegmentLayout
 const LEGEND_SHORT: Record<FolioKind, string> = { zero: 'zero page', hugezero: 'huge zero', anon: 'anon', file: 'page cache' };
 
 /** The legend's labels (long ones when they fit on a line, else short ones) wrapped to the width. */
-function legendFor(width: number): { labels: string[]; rows: ReturnType<typeof legendRows> } {
+function legendFor(width: number, textScale = 1): { labels: string[]; rows: ReturnType<typeof legendRows> } {
   const long = [...KINDS.map((k) => KIND_LABEL[k]), 'no reference held', 'released'];
   const short = [...KINDS.map((k) => LEGEND_SHORT[k]), 'no ref', 'released'];
-  const fits = (legendOffsets(long).at(-1) ?? 0) <= width;
+  const charW = 5.6 * textScale;
+  const fits = (legendOffsets(long, 4, charW).at(-1) ?? 0) <= width;
   const labels = fits ? long : short;
-  return { labels, rows: legendRows(labels, width) };
+  return { labels, rows: legendRows(labels, width, 4, charW) };
 }
 
 function Legend({ y, legend }: { y: number; legend: ReturnType<typeof legendFor> }) {

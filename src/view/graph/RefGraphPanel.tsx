@@ -8,8 +8,9 @@ import { transitionMs } from '../common/motion';
 import { HOLDER_KIND_COLOR } from '../common/palette';
 import { bornTest, frameModel } from '../memory/layout';
 import { RefGraphView } from './RefGraphView';
-import { focusSlots, runSlots, graphAt, graphGeometry, needsFocus, stretchSlots, GRAPH_MIN_WIDTH, type GraphEdge } from './layout';
+import { focusSlots, runSlots, graphAt, graphGeometry, holderChars, needsFocus, roomForWrappedLabels, stretchSlots, GRAPH_MIN_WIDTH, HOLDER_CHAR_W, type GraphEdge } from './layout';
 import { usePresentFit } from '../present/usePresentFit';
+import { DESK_TYPE, useProjectorType } from '../present/viewType';
 import './graph.css';
 
 export function RefGraphPanel() {
@@ -66,12 +67,16 @@ function GraphBody({ run, snapshot, selected, onSelect }: BodyProps) {
     () => (focus ? focusSlots(catalog, snapshot, selected) : { slots: runSlots(catalog, snapshot), shown: catalog.folios.length }),
     [focus, catalog, snapshot, selected],
   );
-  // A graph with few nodes spreads down the panel's height (a little short of it: no scroll bar appears).
-  const fitted = useMemo(() => stretchSlots(slots, box.height - 4), [slots, box.height]);
   // A graph taller than the panel scrolls: drawn any smaller, its smallest text would be under 12 CSS px.
   const scale = 1;
   const labelChars = useMemo(() => slots.holders.reduce((n, h) => Math.max(n, h.short.length), 0), [slots]);
-  const geo = useMemo(() => graphGeometry(box.width / scale - 2, labelChars), [box.width, scale, labelChars]);
+  // The projector's type is wider in the picture's units than the desk's the geometry counts in.
+  const type = useProjectorType();
+  const charW = type ? (HOLDER_CHAR_W * type.sm) / DESK_TYPE.sm : HOLDER_CHAR_W;
+  const geo = useMemo(() => graphGeometry(box.width / scale - 2, labelChars, charW), [box.width, scale, labelChars, charW]);
+  // Labels too long for the holder column take two lines; then a graph with few nodes spreads down the
+  // panel's height (a little short of it: no scroll bar appears).
+  const fitted = useMemo(() => stretchSlots(roomForWrappedLabels(slots, holderChars(geo.holderW, geo.charW)), box.height - 4), [slots, geo, box.height]);
   const picture = useMemo(() => graphAt(fitted, geo, snapshot, { selected, born: bornTest(model, snapshot.folios, snapshot.step) }), [fitted, geo, snapshot, selected, model]);
   const ghosts = useEdgeGhosts(picture.edges, run);
   const refs = picture.edges.reduce((n, e) => n + e.refs, 0);
@@ -121,7 +126,7 @@ function useEdgeGhosts(edges: readonly GraphEdge[], resetKey: unknown): GraphEdg
 function GraphLegend() {
   return (
     <div className="graph-legend" aria-hidden="true">
-      <span>
+      <span className="graph-legend-width">
         edge width: log of references (×1 … 1024 pin bias …) · label at the folio end
       </span>
       <span className="graph-legend-leak">

@@ -6,7 +6,7 @@ import { ZeroHatches } from '../common/ZeroHatches';
 import { useRef, type KeyboardEvent } from 'react';
 import { HOLDER_KIND_COLOR, KIND_COLOR, KIND_LABEL, folioLabel, formatCount } from '../common/palette';
 import { useAttrTween, useCountTween, useFadeOut, usePathTween } from '../memory/tween';
-import { FOLIO_H, GROUP_HEAD, holderChars, sumParts, type FolioNode, type GraphEdge, type GraphGeometry, type GraphPicture, type HolderNode } from './layout';
+import { FOLIO_H, GROUP_HEAD, HOLDER_LINE, holderChars, holderLines, sumParts, type FolioNode, type GraphEdge, type GraphGeometry, type GraphPicture, type HolderNode } from './layout';
 
 export interface RefGraphViewProps {
   picture: GraphPicture;
@@ -112,21 +112,24 @@ function GhostEdge({ edge }: { edge: GraphEdge }) {
   return <path ref={ref} className="edge edge-ghost" d={edge.d} strokeWidth={edge.width} style={{ stroke: holderColor(edge.kind, edge.leaked) }} aria-hidden="true" />;
 }
 
-function truncate(text: string, max: number): string {
-  return text.length <= max ? text : `${text.slice(0, Math.max(1, max - 1))}…`;
-}
-
 function Holder({ node, geo }: { node: HolderNode; geo: GraphGeometry }) {
   const classes = ['gh', `gh-${node.group}`, node.active ? 'gh-active' : 'gh-idle', node.leaked ? 'gh-leak' : '', node.current ? 'gh-current' : ''].filter(Boolean).join(' ');
   const color = holderColor(node.kind, node.leaked);
-  const chars = holderChars(geo.holderW);
+  const lines = holderLines(node.short, holderChars(geo.holderW, geo.charW));
+  const top = lines.length > 1 ? -HOLDER_LINE / 2 : 0;
   return (
     <g className={classes} transform={`translate(${geo.holderX},${node.y})`} data-holder={node.key}>
       <title>{`${node.label}${node.active ? `: holds ${node.refs} reference${node.refs === 1 ? '' : 's'}` : ': holds nothing at this step'}`}</title>
-      {node.current && <rect className="gh-hl" x={-4} y={-9} width={geo.holderW + 8} height={18} rx={4} />}
-      <rect className="gh-chip" x={0} y={-6} width={5} height={12} rx={1.5} style={{ fill: color }} />
-      <text className="gh-text" x={11} y={4}>
-        {truncate(node.short, chars)}
+      {node.current && <rect className="gh-hl" x={-4} y={top - 9} width={geo.holderW + 8} height={18 - 2 * top} rx={4} />}
+      <rect className="gh-chip" x={0} y={top - 6} width={5} height={12 - 2 * top} rx={1.5} style={{ fill: color }} />
+      <text className="gh-text" x={11} y={top + 4}>
+        {lines.length === 1
+          ? lines[0]
+          : lines.map((line, i) => (
+              <tspan key={i} x={11} dy={i === 0 ? 0 : HOLDER_LINE}>
+                {line}
+              </tspan>
+            ))}
       </text>
       {node.active && <circle className="gh-port" cx={geo.holderW} cy={0} r={3} style={{ fill: color }} />}
     </g>
@@ -155,22 +158,28 @@ function sumLine(node: FolioNode, width: number) {
   return { terms: parts.terms, more, eq, mismatch, text };
 }
 
-function countersText(v: NonNullable<FolioNode['view']>): string {
-  return `mapcount ${v.mapcount}${v.order > 0 ? ` · pincount ${v.pincount}` : ''}${v.pinned && v.order === 0 ? ' · maybe pinned' : ''}`;
+/** " · maybe pinned", or " · pinned?" where the longer words would run past the node (its sans type is a little narrower than the labels' mono). */
+function maybePinnedText(v: NonNullable<FolioNode['view']>, width: number, charW: number): string {
+  const long = ' · maybe pinned';
+  return 14 + (`mapcount ${v.mapcount}`.length + long.length) * charW * 0.9 <= width - 6 ? long : ' · pinned?';
+}
+
+function countersText(v: NonNullable<FolioNode['view']>, width: number, charW: number): string {
+  return `mapcount ${v.mapcount}${v.order > 0 ? ` · pincount ${v.pincount}` : ''}${v.pinned && v.order === 0 ? maybePinnedText(v, width, charW) : ''}`;
 }
 
 /**
  * A folio node's accessible name: its visible text in drawing order (WCAG 2.5.3: a speech user says what they
  * see), then in parentheses its kind and the counters spelled out.
  */
-function folioDescription(node: FolioNode, width: number): string {
+function folioDescription(node: FolioNode, width: number, charW: number): string {
   const f = node.folio;
   const name = folioLabel(f);
   if (node.state === 'unborn') return `${name} not allocated yet`;
   if (!node.view) return `${name} freed`;
   const v = node.view;
   const special = f.kind === 'zero' || f.kind === 'hugezero';
-  const visible = [name, special ? null : f.kind === 'file' ? 'page cache' : f.kind, sumLine(node, width).text, countersText(v)].filter((x) => x);
+  const visible = [name, special ? null : f.kind === 'file' ? 'page cache' : f.kind, sumLine(node, width).text, countersText(v, width, charW)].filter((x) => x);
   return `${visible.join(' ')} (${KIND_LABEL[f.kind]}: refcount ${v.refcount}, mapcount ${v.mapcount}${v.order > 0 ? `, pincount ${v.pincount}` : ''})`;
 }
 
@@ -181,7 +190,7 @@ function Folio({ node, geo, onSelect }: { node: FolioNode; geo: GraphGeometry; o
   const select = () => onSelect(node.id);
   const w = geo.folioW;
   const v = node.view;
-  const description = folioDescription(node, w);
+  const description = folioDescription(node, w, geo.charW);
   const bgStyle = special
     ? { fill: `url(#${f.kind === 'zero' ? HATCH_ZERO : HATCH_HUGEZERO})`, stroke: KIND_COLOR[f.kind] }
     : { fill: KIND_COLOR[f.kind], stroke: KIND_COLOR[f.kind] };
@@ -228,7 +237,7 @@ function Folio({ node, geo, onSelect }: { node: FolioNode; geo: GraphGeometry; o
                 {String(v.pincount)}
               </tspan>
             )}
-            {v.pinned && v.order === 0 && <tspan className="gf-pinned"> · maybe pinned</tspan>}
+            {v.pinned && v.order === 0 && <tspan className="gf-pinned">{maybePinnedText(v, w, geo.charW)}</tspan>}
           </text>
         </>
       ) : (

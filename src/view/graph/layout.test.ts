@@ -20,6 +20,9 @@ import {
   graphSlots,
   stretchSlots,
   holderChars,
+  holderLines,
+  roomForWrappedLabels,
+  HOLDER_LINE,
   groupOf,
   leakOwner,
   needsFocus,
@@ -293,5 +296,43 @@ describe('stretchSlots', () => {
   it('stretches at most three times, and leaves a graph taller than its panel alone', () => {
     expect(stretchSlots(slots, slots.height * 10).height).toBe(Math.floor(slots.height * 3));
     expect(stretchSlots(slots, slots.height - 10)).toBe(slots);
+  });
+});
+
+describe('labels on two lines', () => {
+  it('breaks a long label at the space that makes its longer line shortest, and keeps a short one whole', () => {
+    expect(holderLines('zero page (reserved)', 15)).toEqual(['zero page', '(reserved)']);
+    expect(holderLines('0x7f0000000000 · main', 15)).toEqual(['0x7f0000000000', '· main']);
+    expect(holderLines('huge zero folio', 15)).toEqual(['huge zero folio']);
+    // No space to break at, or a word longer than the line: only then cut.
+    expect(holderLines('0x7f0000000000', 10)).toEqual(['0x7f00000…']);
+  });
+
+  it('makes room under each wrapped label: the rows below and their group headers move down a line', () => {
+    const run = runText(read(BUILTIN.subblock));
+    const slots = catalogSlots(run.catalog);
+    const chars = 15;
+    const wrapped = slots.holders.filter((h) => h.short.length > chars);
+    expect(wrapped.length).toBeGreaterThan(0);
+    const roomy = roomForWrappedLabels(slots, chars);
+    expect(roomy.height).toBe(Math.ceil(slots.height + wrapped.length * HOLDER_LINE));
+    // Neighbouring rows stay at least a row apart, a wrapped one a row and a line.
+    const ys = roomy.holders.map((h) => h.y);
+    for (let i = 1; i < ys.length; i++) {
+      const prevWraps = roomy.holders[i - 1]!.short.length > chars;
+      const wraps = roomy.holders[i]!.short.length > chars;
+      expect(ys[i]! - ys[i - 1]!).toBeGreaterThanOrEqual(HOLDER_ROW + ((prevWraps ? 1 : 0) + (wraps ? 1 : 0)) * (HOLDER_LINE / 2) - 0.01);
+    }
+    expect(roomy.folios).toEqual(slots.folios);
+    // Nothing to wrap: the same slots.
+    expect(roomForWrappedLabels(slots, 80)).toBe(slots);
+  });
+
+  it('sizes the holder column from the type it is given', () => {
+    const desk = graphGeometry(600, 16);
+    const wide = graphGeometry(600, 16, HOLDER_CHAR_W * 1.2);
+    expect(wide.charW).toBeCloseTo(HOLDER_CHAR_W * 1.2);
+    expect(holderChars(wide.holderW, wide.charW)).toBeGreaterThanOrEqual(16);
+    expect(wide.holderW).toBeGreaterThan(desk.holderW - 1);
   });
 });

@@ -240,6 +240,8 @@ export interface GraphGeometry {
   holderW: number;
   folioX: number;
   folioW: number;
+  /** A holder label character's advance (the desk's HOLDER_CHAR_W, more for projector type). */
+  charW: number;
 }
 
 /** Average advance of a holder label's character (the 10-unit sans type), and the label's inset in its row. */
@@ -249,22 +251,56 @@ export const HOLDER_TEXT_INSET = 18;
 const EDGE_ROOM = 40;
 
 /** The characters of a holder label that fit a holder column `holderW` wide. */
-export function holderChars(holderW: number): number {
-  return Math.floor((holderW - HOLDER_TEXT_INSET) / HOLDER_CHAR_W);
+export function holderChars(holderW: number, charW = HOLDER_CHAR_W): number {
+  return Math.floor((holderW - HOLDER_TEXT_INSET) / charW);
+}
+
+/**
+ * A holder label in the lines it is drawn on: one when it fits `chars`, else two, broken at the space that
+ * makes the longer line shortest; a line still too long (one long word) is cut with an ellipsis.
+ */
+export function holderLines(text: string, chars: number): string[] {
+  if (text.length <= chars) return [text];
+  let best: [string, string] | null = null;
+  for (let i = text.indexOf(' '); i > 0; i = text.indexOf(' ', i + 1)) {
+    const pair: [string, string] = [text.slice(0, i), text.slice(i + 1)];
+    if (!best || Math.max(...pair.map((l) => l.length)) < Math.max(...best.map((l) => l.length))) best = pair;
+  }
+  const cut = (line: string) => (line.length <= chars ? line : `${line.slice(0, Math.max(1, chars - 1))}…`);
+  return best ? best.map(cut) : [cut(text)];
+}
+
+/** A holder row's extra height for a second line of label. */
+export const HOLDER_LINE = 13;
+
+/**
+ * Slots with room under each holder whose label takes two lines at `chars` characters: the rows below (and
+ * their group headers) move down by a line, the folio column stays, the picture grows.
+ */
+export function roomForWrappedLabels(slots: GraphSlots, chars: number): GraphSlots {
+  const wraps = (h: HolderSlot) => h.short.length > chars;
+  if (!slots.holders.some(wraps)) return slots;
+  // Everything below a wrapped row moves down a line; the row's own centre half a line.
+  const shiftAbove = (y: number) => slots.holders.filter((h) => h.y < y && wraps(h)).length * HOLDER_LINE;
+  const holders = slots.holders.map((h) => ({ ...h, y: h.y + shiftAbove(h.y) + (wraps(h) ? HOLDER_LINE / 2 : 0) }));
+  const groups = slots.groups.map((g) => ({ ...g, y: g.y + shiftAbove(g.y) }));
+  const grown = slots.holders.filter(wraps).length * HOLDER_LINE;
+  return { holders, groups, folios: slots.folios, height: Math.ceil(slots.height + grown) };
 }
 
 /** The narrowest the graph is laid out (a narrower panel scrolls, or on a projector draws it smaller). */
 export const GRAPH_MIN_WIDTH = 360;
 
 /** Column geometry: the holder column is as wide as its longest label (`labelChars`) needs, room permitting. */
-export function graphGeometry(width: number, labelChars = 0): GraphGeometry {
+export function graphGeometry(width: number, labelChars = 0, charW = HOLDER_CHAR_W): GraphGeometry {
   const w = Math.max(GRAPH_MIN_WIDTH, Math.floor(width));
   const folioW = Math.round(Math.min(250, Math.max(170, w * 0.32)));
-  const need = Math.ceil(HOLDER_TEXT_INSET + labelChars * HOLDER_CHAR_W) + 1;
+  // A label longer than the room goes onto two lines (roomForWrappedLabels makes the rows for them).
+  const need = Math.ceil(HOLDER_TEXT_INSET + labelChars * charW) + 1;
   const most = w - folioW - 18 - EDGE_ROOM;
   const base = Math.min(230, Math.max(136, w * 0.3));
   const holderW = Math.round(Math.min(most, Math.max(base, need)));
-  return { width: w, holderX: 8, holderW, folioX: w - folioW - 10, folioW };
+  return { width: w, holderX: 8, holderW, folioX: w - folioW - 10, folioW, charW };
 }
 
 /** Edge width: a log scale of the references it carries (1 → thin, the 1024 bias → thick). */

@@ -11,6 +11,9 @@ import {
   LEVEL_NAMES,
   ROW_H,
   columns,
+  presentColumns,
+  presentStripGeometry,
+  stretchRows,
   stripGeometry,
   entryBits,
   hexVa,
@@ -22,9 +25,9 @@ import {
   type Columns,
   type FolioRef,
   type IndexSpan,
-  type Level,
   type PtLayout,
   type PtRow,
+  type ViewType,
 } from './layout';
 
 export interface PageTablesViewProps {
@@ -41,6 +44,10 @@ export interface PageTablesViewProps {
   onSelectTask?: (task: string) => void;
   onHoverVa?: (va: number | null) => void;
   onPickVa?: (va: number) => void;
+  /** Projector type (in the views' units): the columns are sized from it; absent at the desk. */
+  type?: ViewType;
+  /** The height of the walk's room (in the views' units): a few rows are spread down it. */
+  walkHeight?: number;
 }
 
 const HEADER_H = 18;
@@ -74,10 +81,7 @@ export function defaultFocus(snapshot: Snapshot, task: string, layout: PtLayout)
 export function PageTablesView(props: PageTablesViewProps) {
   const { snapshot, catalog, task } = props;
   const view: TaskView | undefined = snapshot.tasks.find((t) => t.name === task);
-  const layout = useMemo(() => layoutPageTables(catalog, task, view), [catalog, task, view]);
-  const cols = columns(props.width ?? 640);
-  const focus = props.focusVa ?? defaultFocus(snapshot, task, layout);
-  const focusRow = focus !== null ? rowForVa(layout.rows, focus) : undefined;
+  const baseLayout = useMemo(() => layoutPageTables(catalog, task, view), [catalog, task, view]);
   const folios = useMemo(() => {
     const m = new Map<number, FolioRef>();
     for (const f of catalog.folios) m.set(f.id, { kind: f.kind, label: folioLabel(f) });
@@ -85,6 +89,17 @@ export function PageTablesView(props: PageTablesViewProps) {
     return m;
   }, [catalog, snapshot]);
   const folioRef = (id: number): FolioRef | undefined => folios.get(id);
+  const type = props.type;
+  const labelChars = useMemo(
+    // At least "×3 → zero page": the label goes beside or under the bits the same way from step to step.
+    () => (type ? baseLayout.rows.reduce((n, r) => Math.max(n, rowFolioText(r, r.entry ? folios.get(r.entry.folio) : undefined).length), 14) : 0),
+    [type, baseLayout, folios],
+  );
+  const fitted = type ? presentColumns(props.width ?? 640, type, labelChars) : columns(props.width ?? 640);
+  const cols = stretchRows(fitted, baseLayout.rows.length, props.walkHeight ?? 0, HEADER_H);
+  const layout = useMemo(() => (cols.rowH === ROW_H ? baseLayout : layoutPageTables(catalog, task, view, cols.rowH)), [cols.rowH, baseLayout, catalog, task, view]);
+  const focus = props.focusVa ?? defaultFocus(snapshot, task, layout);
+  const focusRow = focus !== null ? rowForVa(layout.rows, focus) : undefined;
   const tabs = taskTabs(snapshot, catalog);
 
   return (
@@ -108,13 +123,13 @@ export function PageTablesView(props: PageTablesViewProps) {
         </div>
       )}
       <VmaList view={view} />
-      <IndexStrip va={focus} row={focusRow} cols={cols} available={props.width ?? 640} />
+      <IndexStrip va={focus} row={focusRow} cols={cols} available={props.width ?? 640} {...(type ? { type } : {})} />
       <div className="pt-scroll" onMouseLeave={() => props.onHoverVa?.(null)}>
         <svg
           className={`pt-walk${cols.compact ? ' compact' : ''}${cols.tight ? ' tight' : ''}`}
           width={cols.width}
-          height={HEADER_H + Math.max(layout.height, ROW_H)}
-          viewBox={`0 0 ${cols.width} ${HEADER_H + Math.max(layout.height, ROW_H)}`}
+          height={HEADER_H + Math.max(layout.height, cols.rowH)}
+          viewBox={`0 0 ${cols.width} ${HEADER_H + Math.max(layout.height, cols.rowH)}`}
           aria-label={`Page-table walk of ${task}: ${layout.rows.length} rows`}
         >
           <ColumnHeader cols={cols} />
@@ -129,7 +144,7 @@ export function PageTablesView(props: PageTablesViewProps) {
                 <g key={`${b.name}:${b.y}`} className="pt-vma-band" data-tw={`vma:${b.name}:${b.y}`} data-tw-transform={`translate(0,${b.y})`} transform={`translate(0,${b.y})`}>
                   <rect x={2} y={1} width={3} height={b.h - 2} rx={1.5} data-tw={`vmah:${b.name}:${b.y}`} data-tw-height={b.h - 2} />
                   {!cols.compact && (
-                    <text x={8} y={13} className="pt-vma-name">
+                    <text x={8} y={cols.rowPad + 13} className="pt-vma-name">
                       {b.name}
                     </text>
                   )}
@@ -151,7 +166,7 @@ export function PageTablesView(props: PageTablesViewProps) {
                 {...(props.onPickVa ? { onPickVa: props.onPickVa } : {})}
               />
             ))}
-            {layout.spans.map((s) => (
+            {layout.spans.filter((s) => cols.levels.includes(s.level)).map((s) => (
               <Span key={s.key} span={s} cols={cols} onPath={focusRow !== undefined && onPath(s, focusRow)} leafFolio={s.leaf ? leafFolio(layout, s, folioRef) : undefined} />
             ))}
           </g>
@@ -208,13 +223,12 @@ export function formatSize(bytes: number): string {
   return `${bytes} B`;
 }
 
-const LEVELS: Level[] = ['pgd', 'pud', 'pmd', 'pte'];
 
 /** How the MMU splits the address into four 9-bit indices and a 12-bit offset. */
-function IndexStrip({ va, row, cols, available }: { va: number | null; row: PtRow | undefined; cols: Columns; available: number }) {
+function IndexStrip({ va, row, cols, available, type }: { va: number | null; row: PtRow | undefined; cols: Columns; available: number; type?: ViewType }) {
   if (va === null) return null;
   const { compact } = cols;
-  const g = stripGeometry(cols, available);
+  const g = type ? presentStripGeometry(available, type) : stripGeometry(cols, available);
   const parts = indexBreakdown(va);
   const eq = compact ? '=' : ' = ';
   const offsetHex = `0x${(va % 4096).toString(16).padStart(3, '0')}`;
@@ -243,7 +257,15 @@ function IndexStrip({ va, row, cols, available }: { va: number | null; row: PtRo
       {parts.map((p, i) => (
         <g key={p.level} transform={`translate(${g.x0 + i * g.groupW},${g.top})`} className={`pt-strip-part lvl-${p.level}${leaf && p.level === 'pte' ? ' unused' : ''}`}>
           <text x={0} y={12} className="pt-strip-name">
-            {LEVEL_NAMES[p.level]} <tspan className="pt-strip-bits">{`${p.hi}–${p.lo}`}</tspan>
+            {LEVEL_NAMES[p.level]}
+            {g.ranges ? (
+              <>
+                {' '}
+                <tspan className="pt-strip-bits">{`${p.hi}–${p.lo}`}</tspan>
+              </>
+            ) : (
+              <title>{`${LEVEL_NAMES[p.level]}: bits ${p.hi}–${p.lo} of the address`}</title>
+            )}
           </text>
           <rect x={-2} y={15} width={g.groupW - 6} height={14} rx={2} className="pt-strip-box" />
           <text x={1} y={26} className="pt-strip-bin">
@@ -256,11 +278,21 @@ function IndexStrip({ va, row, cols, available }: { va: number | null; row: PtRo
       ))}
       <g transform={`translate(${g.x0 + 4 * g.groupW},${g.top})`} className="pt-strip-part lvl-off">
         <text x={0} y={12} className="pt-strip-name">
-          offset <tspan className="pt-strip-bits">11–0</tspan>
+          offset
+          {g.ranges ? (
+            <>
+              {' '}
+              <tspan className="pt-strip-bits">11–0</tspan>
+            </>
+          ) : (
+            <title>offset: bits 11–0 of the address</title>
+          )}
         </text>
-        <text x={1} y={26} className="pt-strip-bin">
-          {offsetBin}
-        </text>
+        {g.offsetBinary && (
+          <text x={1} y={26} className="pt-strip-bin">
+            {offsetBin}
+          </text>
+        )}
         <text x={0} y={40} className="pt-strip-idx">
           {offsetHex}
         </text>
@@ -278,22 +310,25 @@ function ColumnHeader({ cols }: { cols: Columns }) {
         </text>
       )}
       <text x={cols.va.x + 4} y={12}>
-        virtual address
+        {cols.vaHeader}
+        {cols.vaHeader !== 'virtual address' && <title>virtual address</title>}
       </text>
-      {LEVELS.map((l) => (
+      {cols.levels.map((l) => (
         <text key={l} x={cols.level[l].x + cols.level[l].w / 2} y={12} textAnchor="middle" className={`lvl-${l}`}>
           {LEVEL_NAMES[l]}
         </text>
       ))}
       {BITS.map((b) => (
-        <text key={b} x={cols.bits.band(b) + cols.bits.cell / 2} y={12} textAnchor="middle">
+        <text key={b} x={cols.bits.band(b) + cols.bits.cellOf(b) / 2} y={12} textAnchor="middle">
           {b}
           <title>{BIT_TITLE[b]}</title>
         </text>
       ))}
-      <text x={cols.folio.x + 2} y={12}>
-        maps
-      </text>
+      {!cols.mapsBelow && (
+        <text x={cols.folio.x + 2} y={12}>
+          maps
+        </text>
+      )}
     </g>
   );
 }
@@ -359,6 +394,9 @@ function Row({ row: r, cols, folio, focused, selected, pmdTablePresent, onSelect
   const pte = cols.level.pte;
   const pick = () => onPickVa?.(r.va);
   const pmdNote = r.level === 'pmd' && !r.entry && pmdTablePresent;
+  // The label's line: beside the bits, or the row's second line.
+  const labelY = cols.rowPad + (cols.mapsBelow ? ROW_H : 0);
+  const top = cols.rowPad;
   return (
     <g
       className={rowClass(r, folio, focused, selected)}
@@ -378,45 +416,45 @@ function Row({ row: r, cols, folio, focused, selected, pmdTablePresent, onSelect
       onClick={pick}
     >
       <g className="pt-row-hit" role="button" tabIndex={0} aria-label={rowName(r, folio, pmdNote)} aria-pressed={focused} onKeyDown={activate(pick)}>
-        <rect className="pt-row-bg" x={cols.va.x} y={0} width={cols.width - cols.va.x} height={ROW_H} />
-        <text className="pt-va" x={cols.va.x + 4} y={13}>
+        <rect className="pt-row-bg" x={cols.va.x} y={0} width={cols.width - cols.va.x} height={cols.rowH} />
+        <text className="pt-va" x={cols.va.x + 4} y={top + 13}>
           {hexVa(r.va)}
         </text>{' '}
         {r.level === 'pte' ? (
           <g className={`pt-cell pte${r.entry ? ' present' : ' none'}`}>
-            <rect x={pte.x} y={2} width={pte.w} height={ROW_H - 4} rx={2} />
-            <text x={pte.x + pte.w / 2} y={13} textAnchor="middle">
+            <rect x={pte.x} y={top + 2} width={pte.w} height={ROW_H - 4} rx={2} />
+            <text x={pte.x + pte.w / 2} y={top + 13} textAnchor="middle">
               {r.count > 1 ? `${r.indices.pte}–${r.pteLast}` : r.indices.pte}
             </text>
           </g>
         ) : null}{' '}
         {pmdNote ? (
-          <text className="pt-pmd-note" x={cols.bits.x} y={13}>
+          <text className="pt-pmd-note" x={cols.mapsBelow ? cols.folio.x : cols.bits.x} y={labelY + 13}>
             {PMD_NOTE}
           </text>
         ) : (
-          <Bits bits={bits} cols={cols} zero={folio?.kind === 'zero' || folio?.kind === 'hugezero'} />
+          <Bits bits={bits} cols={cols} top={top} zero={folio?.kind === 'zero' || folio?.kind === 'hugezero'} />
         )}{' '}
         {!pmdNote && !(r.entry && folio) ? (
-          <text className="pt-absent" x={cols.folio.x + 2} y={13}>
+          <text className="pt-absent" x={cols.folio.x + 2} y={labelY + 13}>
             {rowFolioText(r, undefined)}
           </text>
         ) : null}
       </g>
       {!pmdNote && r.entry && folio ? (
-        <FolioLabel r={r} entry={r.entry} folio={folio} x={cols.folio.x} maxW={cols.folio.w - 2} charW={cols.compact ? 6 : 6.4} {...(onSelectFolio ? { onSelect: onSelectFolio } : {})} />
+        <FolioLabel r={r} entry={r.entry} folio={folio} x={cols.folio.x} y={labelY} maxW={cols.folio.w - 2} charW={cols.charW} {...(onSelectFolio ? { onSelect: onSelectFolio } : {})} />
       ) : null}
     </g>
   );
 }
 
-function Bits({ bits, cols, zero }: { bits: ReturnType<typeof entryBits>; cols: Columns; zero: boolean }) {
+function Bits({ bits, cols, top, zero }: { bits: ReturnType<typeof entryBits>; cols: Columns; top: number; zero: boolean }) {
   return (
     <g className="pt-bits">
       {BITS.map((b) => (
         <g key={b} className={`pt-bit bit-${b}${bits[b] ? ' on' : ' off'}${b === 'S' && bits[b] && zero ? ' zero' : ''}`} data-bit={b} data-on={bits[b] ? 'true' : 'false'}>
-          <rect x={cols.bits.band(b)} y={3} width={cols.bits.cell} height={ROW_H - 6} rx={2} />
-          <text x={cols.bits.band(b) + cols.bits.cell / 2} y={12.5} textAnchor="middle">
+          <rect x={cols.bits.band(b)} y={top + 3} width={cols.bits.cellOf(b)} height={ROW_H - 6} rx={2} />
+          <text x={cols.bits.band(b) + cols.bits.cellOf(b) / 2} y={top + 12.5} textAnchor="middle">
             {bitText(b, bits[b])}
           </text>{' '}
         </g>
@@ -425,7 +463,7 @@ function Bits({ bits, cols, zero }: { bits: ReturnType<typeof entryBits>; cols: 
   );
 }
 
-function FolioLabel({ r, entry, folio, x, maxW, charW, onSelect }: { r: PtRow; entry: PteView; folio: FolioRef; x: number; maxW: number; charW: number; onSelect?: (id: number) => void }) {
+function FolioLabel({ r, entry, folio, x, y, maxW, charW, onSelect }: { r: PtRow; entry: PteView; folio: FolioRef; x: number; y: number; maxW: number; charW: number; onSelect?: (id: number) => void }) {
   const select = () => onSelect?.(entry.folio);
   const text = rowFolioText(r, folio);
   const prefix = r.count > 1 ? `×${r.count} → ` : '';
@@ -446,8 +484,8 @@ function FolioLabel({ r, entry, folio, x, maxW, charW, onSelect }: { r: PtRow; e
         activate(select)(e);
       }}
     >
-      <rect x={x} y={2} width={Math.min(maxW, 10 + text.length * charW)} height={ROW_H - 4} rx={7} className="pt-folio-bg" style={{ stroke: KIND_COLOR[folio.kind] }} />
-      <text x={x + 6} y={13}>
+      <rect x={x} y={y + 2} width={Math.min(maxW, 10 + text.length * charW)} height={ROW_H - 4} rx={7} className="pt-folio-bg" style={{ stroke: KIND_COLOR[folio.kind] }} />
+      <text x={x + 6} y={y + 13}>
         {prefix && <tspan className="pt-run-count">{prefix}</tspan>}
         <tspan className="pt-folio-name" style={{ fill: KIND_COLOR[folio.kind] }}>
           {name}
@@ -466,11 +504,11 @@ function Span({ span: s, cols, onPath, leafFolio }: { span: IndexSpan; cols: Col
     const w = pte.x + pte.w - c.x;
     leaf = (
       <g className={`pt-leaf${leafFolio ? ` kind-${leafFolio.kind}` : ''}`}>
-        <rect x={c.x} y={2} width={w} height={ROW_H - 4} rx={3} style={leafFolio ? { fill: KIND_COLOR[leafFolio.kind] } : undefined} />
-        <text x={c.x + c.w / 2} y={13} textAnchor="middle">
+        <rect x={c.x} y={cols.rowPad + 2} width={w} height={ROW_H - 4} rx={3} style={leafFolio ? { fill: KIND_COLOR[leafFolio.kind] } : undefined} />
+        <text x={c.x + c.w / 2} y={cols.rowPad + 13} textAnchor="middle">
           {s.index}
         </text>
-        <text x={pte.x + pte.w / 2} y={13} textAnchor="middle" className="pt-leaf-size">
+        <text x={pte.x + pte.w / 2} y={cols.rowPad + 13} textAnchor="middle" className="pt-leaf-size">
           2 MiB
         </text>
       </g>
@@ -480,7 +518,7 @@ function Span({ span: s, cols, onPath, leafFolio }: { span: IndexSpan; cols: Col
     <g className={cls} data-tw={`span:${s.key}`} data-tw-transform={`translate(0,${s.y})`} transform={`translate(0,${s.y})`} data-level={s.level} data-index={s.index}>
       <rect x={c.x} y={1} width={c.w} height={s.h - 2} rx={3} data-tw={`spanh:${s.key}`} data-tw-height={s.h - 2} />
       {!s.leaf && (
-        <text x={c.x + c.w / 2} y={13} textAnchor="middle">
+        <text x={c.x + c.w / 2} y={cols.rowPad + 13} textAnchor="middle">
           {s.index}
         </text>
       )}

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { parseScenario } from '../../scenario';
 import { simulate, type Run } from '../../core';
-import { COMPACT_WIDTH, FULL_WIDTH, ROW_H, TIGHT_WIDTH, stripGeometry, addressesFor, columns, entryBits, hexVa, indexBreakdown, layoutPageTables, rowFolioText, rowForVa, BITS } from './layout';
+import { COMPACT_WIDTH, FULL_WIDTH, MAX_ROW_STRETCH, PRESENT_MIN_WIDTH, stretchRows, ROW_H, TIGHT_WIDTH, presentColumns, presentStripGeometry, stripGeometry, addressesFor, columns, entryBits, hexVa, indexBreakdown, layoutPageTables, rowFolioText, rowForVa, BITS } from './layout';
 
 function runOf(text: string, kernel?: string): Run {
   const src = kernel ? text.replace(/^kernel .*$/m, `kernel ${kernel}`) : text;
@@ -160,5 +160,79 @@ describe('columns', () => {
     }
     // The address column holds 14 monospace characters at the smallest type (0.6 em of 10 units) and its inset.
     expect(columns(TIGHT_WIDTH).va.w).toBeGreaterThanOrEqual(14 * 6.02 + 4);
+  });
+});
+
+describe('columns for projector type', () => {
+  // The projector theme's --vfs-xs and --vfs-sm in the views' units (20.8 and 21.6 CSS px at zoom 1.8).
+  const PROJECTOR = { xs: 20.8 / 1.8, sm: 21.6 / 1.8 };
+  const HEADER_EM = { PGD: 2.55, PUD: 2.5, PMD: 2.65, PTE: 2.25 } as const;
+
+  it('gives every level header its own room and every bit cell its letter at that type', () => {
+    for (const width of [PRESENT_MIN_WIDTH, 344, 360, 380, 431, 600]) {
+      const c = presentColumns(width, PROJECTOR, 14);
+      const lv = c.levels.map((l) => c.level[l]);
+      for (let i = 1; i < lv.length; i++) {
+        // Header centres one header width apart at the least: the headers never overlap.
+        expect(lv[i]!.x - lv[i - 1]!.x, `levels at ${width}`).toBeGreaterThanOrEqual(HEADER_EM.PMD * PROJECTOR.xs);
+      }
+      expect(lv[0]!.x, `address column at ${width}`).toBeGreaterThanOrEqual(c.va.x + 14 * 0.6 * PROJECTOR.xs);
+      expect(c.bits.cellOf('RW')).toBeGreaterThanOrEqual(1.8 * PROJECTOR.xs);
+      expect(c.bits.x).toBeGreaterThanOrEqual(lv[lv.length - 1]!.x + lv[lv.length - 1]!.w);
+      expect(c.width, `table at ${width}`).toBeLessThanOrEqual(width);
+    }
+  });
+
+  it('keeps four levels where they fit, puts the folio label under the row when it does not fit beside it', () => {
+    // A quarter of 1024×768 or 1280×720 at the projector's zoom: 344 units.
+    const quarter = presentColumns(344, PROJECTOR, 14);
+    expect(quarter.levels).toEqual(['pmd', 'pte']);
+    expect(quarter.mapsBelow).toBe(true);
+    expect(quarter.rowH).toBe(2 * ROW_H);
+    expect(quarter.vaHeader).toBe('address');
+    expect(presentColumns(380, PROJECTOR, 14).levels).toEqual(['pgd', 'pud', 'pmd', 'pte']);
+    const wide = presentColumns(700, PROJECTOR, 14);
+    expect(wide.mapsBelow).toBe(false);
+    expect(wide.rowH).toBe(ROW_H);
+    expect(wide.folio.x).toBeGreaterThanOrEqual(wide.bits.x + wide.bits.w);
+    expect(wide.folio.x + 14 * 0.6 * PROJECTOR.xs).toBeLessThanOrEqual(700);
+  });
+
+  it('rows laid out two lines tall keep their order and merged cells', () => {
+    const run = runOf(builtin('01-dio-write-zero-page.scn'));
+    const snap = run.snapshot(14);
+    const layout = layoutPageTables(run.catalog, 'main', snap.tasks.find((t) => t.name === 'main'), 2 * ROW_H);
+    expect(layout.rows.map((r) => r.y)).toEqual([0, 2, 4, 6].map((k) => k * ROW_H));
+    expect(layout.spans.find((s) => s.level === 'pgd')!.h).toBe(8 * ROW_H);
+    expect(layout.height).toBe(8 * ROW_H);
+  });
+
+  it('fits the index strip to the width, dropping the bit ranges and then the offset bits', () => {
+    for (const width of [PRESENT_MIN_WIDTH, 344, 400, 431]) {
+      const g = presentStripGeometry(width, PROJECTOR);
+      expect(g.width, `strip at ${width}`).toBeLessThanOrEqual(width);
+      // The nine index bits in a group at that type.
+      expect(g.groupW).toBeGreaterThanOrEqual(9 * 0.6 * PROJECTOR.xs);
+    }
+    expect(presentStripGeometry(431, PROJECTOR).ranges).toBe(true);
+    expect(presentStripGeometry(344, PROJECTOR)).toMatchObject({ ranges: false, offsetBinary: false });
+  });
+});
+
+describe('rows spread down a tall panel', () => {
+  it('spreads a few rows down the room, at most MAX_ROW_STRETCH times their height, content centred', () => {
+    const c = columns(640);
+    const spread = stretchRows(c, 4, 200, 18);
+    expect(spread.rowH).toBe(Math.floor((200 - 18 - 2) / 4));
+    expect(spread.rowPad).toBeCloseTo((spread.rowH - ROW_H) / 2, 1);
+    expect(18 + 4 * spread.rowH).toBeLessThanOrEqual(200);
+    expect(stretchRows(c, 4, 2000, 18).rowH).toBe(ROW_H * MAX_ROW_STRETCH);
+  });
+
+  it('leaves rows that fill (or overflow) the room as they are', () => {
+    const c = columns(640);
+    expect(stretchRows(c, 40, 300, 18)).toBe(c);
+    expect(stretchRows(c, 4, 0, 18)).toBe(c);
+    expect(stretchRows(c, 0, 300, 18)).toBe(c);
   });
 });

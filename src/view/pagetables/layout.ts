@@ -4,6 +4,9 @@
 
 import { scaleBand } from 'd3-scale';
 import { PAGE_SIZE, PMD_SIZE, walkIndices, type Catalog, type FolioKind, type PteView, type TaskView } from '../../core';
+import type { ViewType } from '../present/viewType';
+
+export type { ViewType };
 
 export const ROW_H = 18;
 const LEVEL_W = 38;
@@ -79,13 +82,26 @@ export interface Columns {
   vma: { x: number; w: number };
   va: { x: number; w: number };
   level: Record<Level, { x: number; w: number }>;
-  bits: { x: number; w: number; band: (b: BitName) => number; cell: number };
+  bits: { x: number; w: number; band: (b: BitName) => number; cell: number; cellOf: (b: BitName) => number };
   folio: { x: number; w: number };
   width: number;
   compact: boolean;
   /** Narrower than the compact columns: every column narrows again and the index strip stacks. */
   tight: boolean;
+  /** The level columns drawn (a projector's narrowest panel keeps only PMD and PTE; the strip gives all four). */
+  levels: Level[];
+  /** The address column's header ("address" where "virtual address" would run into the PGD header). */
+  vaHeader: string;
+  /** The folio label sits under the row's cells (the row two lines tall) where it does not fit beside them. */
+  mapsBelow: boolean;
+  /** A row's height: ROW_H, twice that with the label below. */
+  rowH: number;
+  /** A folio label character's advance (its pill is sized from it). */
+  charW: number;
+  /** Room above a row's content when the rows are spread down a tall panel (stretchRows). */
+  rowPad: number;
 }
+
 
 const round1 = (n: number) => Math.round(n * 10) / 10;
 
@@ -124,12 +140,94 @@ export function columns(width = 640): Columns {
     vma: { x: 0, w: vmaW },
     va: { x: vaX, w: vaW },
     level,
-    bits: { x: bitsX, w: BITS.length * bitW, band: (b) => round1(bitScale(b) ?? bitsX), cell: round1(bitScale.bandwidth()) },
+    bits: { x: bitsX, w: BITS.length * bitW, band: (b) => round1(bitScale(b) ?? bitsX), cell: round1(bitScale.bandwidth()), cellOf: () => round1(bitScale.bandwidth()) },
     folio: { x: folioX, w: folioW },
     width: folioX + folioW,
     compact,
     tight,
+    levels,
+    vaHeader: 'virtual address',
+    mapsBelow: false,
+    rowH: ROW_H,
+    charW: compact ? 6 : 6.4,
+    rowPad: 0,
   };
+}
+
+// Estimated advances, in ems, of the type the walk uses (DejaVu-like faces, a little generous): a monospace
+// character, and the bold sans letters of the headers and bit cells.
+const MONO_EM = 0.62;
+const HEADER_EM: Record<string, number> = { PGD: 2.55, PUD: 2.5, PMD: 2.65, PTE: 2.25, VMA: 2.4 };
+const BIT_EM: Record<BitName, number> = { P: 0.75, RW: 1.82, U: 0.82, A: 0.8, D: 0.85, S: 0.74 };
+const VA_HEADER_EM = 9.6;
+
+/** The narrowest body the projector's columns are laid out for (PMD and PTE, the label below; the strip's hex only). */
+export const PRESENT_MIN_WIDTH = 340;
+
+/**
+ * Columns for projector type (`type`, larger than the desk's in the views' units), sized from the type's
+ * advances rather than fixed widths: the address in full, each level cell as wide as its header, each bit cell
+ * as wide as its letter. The folio label (`labelChars` at the most) goes beside the bits when it fits, else
+ * under them; a panel too narrow for four level columns keeps PMD and PTE (the index strip shows all four).
+ */
+export function presentColumns(width: number, type: ViewType, labelChars: number): Columns {
+  const { xs, sm } = type;
+  const vmaW = 6;
+  const vaW = Math.ceil(14 * MONO_EM * xs + 6);
+  const levelW = Math.ceil(Math.max(3 * MONO_EM * sm + 6, Math.max(...Object.values(HEADER_EM)) * xs + 4));
+  const bitGap = 2;
+  const bitCell = (b: BitName) => Math.ceil(BIT_EM[b] * xs + 5);
+  const bitsW = BITS.reduce((n, b) => n + bitCell(b), 0) + bitGap * (BITS.length - 1);
+  const labelW = Math.ceil(labelChars * MONO_EM * xs + 14);
+  const gap = 5;
+  const rowWidth = (levels: number) => vmaW + vaW + levels * levelW + gap + bitsW;
+  const allLevels: Level[] = ['pgd', 'pud', 'pmd', 'pte'];
+  const levels: Level[] = rowWidth(4) <= width ? allLevels : ['pmd', 'pte'];
+  const bitsX = rowWidth(levels.length) - bitsW;
+  const mapsBelow = bitsX + bitsW + gap + labelW > width;
+  const level = Object.fromEntries(allLevels.map((l) => [l, { x: 0, w: 0 }])) as Record<Level, { x: number; w: number }>;
+  levels.forEach((l, i) => {
+    level[l] = { x: vmaW + vaW + i * levelW + 2, w: levelW - 4 };
+  });
+  const bandAt = new Map<BitName, number>();
+  let x = bitsX;
+  for (const b of BITS) {
+    bandAt.set(b, x);
+    x += bitCell(b) + bitGap;
+  }
+  const folioX = mapsBelow ? vmaW + 4 : bitsX + bitsW + gap;
+  const folioW = Math.max(labelW, width - folioX);
+  return {
+    vma: { x: 0, w: vmaW },
+    va: { x: vmaW, w: vaW },
+    level,
+    bits: { x: bitsX, w: bitsW, band: (b) => bandAt.get(b) ?? bitsX, cell: bitCell('P'), cellOf: bitCell },
+    folio: { x: folioX, w: folioW },
+    width: Math.max(bitsX + bitsW, folioX + labelW),
+    compact: true,
+    tight: true,
+    levels,
+    vaHeader: vaW - 6 >= VA_HEADER_EM * xs ? 'virtual address' : 'address',
+    mapsBelow,
+    rowH: mapsBelow ? 2 * ROW_H : ROW_H,
+    charW: MONO_EM * xs,
+    rowPad: 0,
+  };
+}
+
+
+/** Rows are spread at most this much (of their own height) to fill a tall panel. */
+export const MAX_ROW_STRETCH = 2.5;
+
+/**
+ * The columns with the rows spread down `height` (the walk's room, header included) when `rows` rows leave it
+ * partly empty: each row at most MAX_ROW_STRETCH times its height, its content centred in it.
+ */
+export function stretchRows(cols: Columns, rows: number, height: number, headerH: number): Columns {
+  if (rows <= 0 || !(height > 0)) return cols;
+  const pitch = Math.min(cols.rowH * MAX_ROW_STRETCH, Math.floor((height - headerH - 2) / rows));
+  if (pitch <= cols.rowH) return cols;
+  return { ...cols, rowH: pitch, rowPad: Math.round(((pitch - cols.rowH) / 2) * 10) / 10 };
 }
 
 export interface StripGeometry {
@@ -144,6 +242,10 @@ export interface StripGeometry {
   top: number;
   width: number;
   height: number;
+  /** Each level's bit range beside its name ("PGD 47–39"); left to the name's tooltip where it does not fit. */
+  ranges: boolean;
+  /** The offset's 12 bits in binary (else its hex value only). */
+  offsetBinary: boolean;
 }
 
 /**
@@ -156,9 +258,26 @@ export function stripGeometry(cols: Columns, available = cols.width): StripGeome
   const x0 = cols.compact ? 100 : 112;
   const beside = x0 + 4 * groupW + offsetW;
   if (cols.tight || beside > Math.max(available, cols.width)) {
-    return { x0: 0, groupW, offsetW, stacked: true, top: 16, width: Math.max(cols.width, 4 * groupW + offsetW), height: 60 };
+    return { x0: 0, groupW, offsetW, stacked: true, top: 16, width: Math.max(cols.width, 4 * groupW + offsetW), height: 60, ranges: true, offsetBinary: true };
   }
-  return { x0, groupW, offsetW, stacked: false, top: 0, width: Math.max(cols.width, beside), height: 44 };
+  return { x0, groupW, offsetW, stacked: false, top: 0, width: Math.max(cols.width, beside), height: 44, ranges: true, offsetBinary: true };
+}
+
+/**
+ * The strip for projector type: stacked, each group as wide as its widest line at `type`; where the four
+ * groups and the offset do not fit `available`, the bit ranges go to the names' tooltips, then the offset keeps
+ * only its hex value.
+ */
+export function presentStripGeometry(available: number, type: ViewType): StripGeometry {
+  const { xs } = type;
+  const group = (ranges: boolean) => Math.ceil((ranges ? 6.1 : 9 * MONO_EM) * xs + 8);
+  const offset = (binary: boolean) => Math.ceil((binary ? 12 * MONO_EM : 3.5) * xs + 4);
+  const fits = (ranges: boolean, binary: boolean) => 4 * group(ranges) + offset(binary) <= available;
+  const ranges = fits(true, true);
+  const offsetBinary = ranges || fits(false, true);
+  const groupW = group(ranges);
+  const offsetW = offset(offsetBinary);
+  return { x0: 0, groupW, offsetW, stacked: true, top: 16, width: 4 * groupW + offsetW, height: 60, ranges, offsetBinary };
 }
 
 /** Addresses in play for a task: from the catalog, or (a thread sharing another task's mm) from its entries. */
@@ -194,8 +313,8 @@ interface Slot {
   va: number;
 }
 
-/** Compute the rows, the merged index cells of the upper levels and the VMA bands. */
-export function layoutPageTables(catalog: Catalog, task: string, view: TaskView | undefined): PtLayout {
+/** Compute the rows (each `rowH` tall), the merged index cells of the upper levels and the VMA bands. */
+export function layoutPageTables(catalog: Catalog, task: string, view: TaskView | undefined, rowH = ROW_H): PtLayout {
   const { pages, pmds } = addressesFor(catalog, task, view);
   const pteAt = new Map<number, PteView>();
   const pmdAt = new Map<number, PteView>();
@@ -266,7 +385,7 @@ export function layoutPageTables(catalog: Catalog, task: string, view: TaskView 
 
   const band = scaleBand<string>()
     .domain(rows.map((r) => r.key))
-    .range([0, rows.length * ROW_H]);
+    .range([0, rows.length * rowH]);
   for (const r of rows) r.y = band(r.key) ?? 0;
 
   const tables = new Set(view?.tables ?? []);
@@ -294,7 +413,7 @@ export function layoutPageTables(catalog: Catalog, task: string, view: TaskView 
         present: l.present(a),
         leaf,
         y: a.y,
-        h: last.y + ROW_H - a.y,
+        h: last.y + rowH - a.y,
         key: `${l.level}:${l.path(a)}`,
       });
       start = i;
@@ -307,14 +426,14 @@ export function layoutPageTables(catalog: Catalog, task: string, view: TaskView 
   for (const r of rows) {
     const name = vmaOf(r);
     if (name !== undefined && cur && cur.name === name && cur.y + cur.h === r.y) {
-      cur.h += ROW_H;
+      cur.h += rowH;
       continue;
     }
-    cur = name !== undefined ? { name, y: r.y, h: ROW_H } : null;
+    cur = name !== undefined ? { name, y: r.y, h: rowH } : null;
     if (cur) vmaBands.push(cur);
   }
 
-  return { rows, spans, vmaBands, height: rows.length * ROW_H };
+  return { rows, spans, vmaBands, height: rows.length * rowH };
 }
 
 /** Bits of an entry as shown (all clear when not present). */

@@ -10,6 +10,15 @@ export interface SpeakerLink {
   close(): void;
 }
 
+/**
+ * The target origin for postMessage to the paired window: our own origin, except on file:// pages, whose
+ * origin is opaque to the other window whatever ours reads ("null", or "file://" in Chromium, which no window
+ * matches): there only "*" is delivered, and the receiver accepts messages from its paired window alone.
+ */
+export function postTarget(location: Pick<Location, 'origin' | 'protocol'>): string {
+  return location.protocol === 'file:' || location.origin === 'null' ? '*' : location.origin;
+}
+
 export function openSpeakerLink(session: string, other: () => Window | null, onMessage: (msg: SpeakerMessage) => void): SpeakerLink {
   const peer = new SpeakerPeer(session);
   let channel: BroadcastChannel | null = null;
@@ -44,7 +53,7 @@ export function openSpeakerLink(session: string, other: () => Window | null, onM
       const w = other();
       if (w && !w.closed) {
         try {
-          w.postMessage(msg, window.location.origin === 'null' ? '*' : window.location.origin);
+          w.postMessage(msg, postTarget(window.location));
         } catch {
           // The other window went away between the check and the post.
         }

@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { parseScenario } from '../../scenario';
 import { simulate, type Run } from '../../core';
 import { SpeakerPeer, readSpeakerMessage, speakerSession, speakerUrl } from './speakerProtocol';
+import { postTarget } from './speakerLink';
 import { stopList, stopPosition } from './stops';
 import { stopTarget } from './keys';
 
@@ -99,5 +100,13 @@ describe('stops, as the speaker view counts them', () => {
     expect(stopPosition(stops, stops[0]!)).toEqual({ index: 1, count: stops.length });
     expect(stopPosition(stops, stops[2]! - 1).index).toBe(2);
     expect(stopPosition(stops, run.lastStep).index).toBe(stops.length);
+  });
+});
+
+describe('postTarget', () => {
+  it('posts to our own origin over http(s), and to "*" from file:// pages (an opaque origin no window matches)', () => {
+    expect(postTarget({ origin: 'https://example.org', protocol: 'https:' })).toBe('https://example.org');
+    expect(postTarget({ origin: 'file://', protocol: 'file:' })).toBe('*');
+    expect(postTarget({ origin: 'null', protocol: 'file:' })).toBe('*');
   });
 });
