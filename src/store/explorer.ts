@@ -3,13 +3,15 @@
 
 import { create } from 'zustand';
 import { formatError, type ScenarioError } from '../scenario';
-import type { Run, SimEvent, Snapshot } from '../core';
+import type { SimEvent, Snapshot } from '../core';
+import { viewOfRun, type RunView } from './runView';
 import { alignStep, clampStep, moveStep, type Alignment, type StepUnit } from './navigation';
 import { DEFAULT_SCENARIO } from './scenarios';
 import { runSource, type RunResult } from './runSource';
 import { cancelRuns, requestRun } from './simRuns';
 
 export { runSource };
+export type { RunView } from './runView';
 
 export interface ExplorerState {
   source: string;
@@ -17,8 +19,8 @@ export interface ExplorerState {
   scenarioId: string | null;
   /** Kernel override from the selector (`v6.5 zero-pin=skip`); null means the scenario's own `kernel` line. */
   kernelSpec: string | null;
-  /** The last run that parsed and ran; it stays on screen while the text has errors. */
-  run: Run | null;
+  /** The last run that parsed and ran (its immutable view); it stays on screen while the text has errors. */
+  run: RunView | null;
   snapshot: Snapshot | null;
   step: number;
   /** Errors in the current text (parse or run), each with line and column. */
@@ -36,7 +38,7 @@ export interface ExplorerState {
   runId: number;
   /** Compare mode: a second kernel setting (`v6.5`, `v6.1 zero-pin=skip`), its run, and its aligned snapshot. */
   compareSpec: string | null;
-  compareRun: Run | null;
+  compareRun: RunView | null;
   compareSnapshot: Snapshot | null;
   /** The compare run's step aligned with `step` (the same event of the same statement, or its end). */
   compareStep: number;
@@ -67,22 +69,6 @@ export interface ExplorerActions {
 
 export type ExplorerStore = ExplorerState & ExplorerActions;
 
-const SNAPSHOT_CACHE = 64;
-
-function snapshotCache(run: Run) {
-  const cache = new Map<number, Snapshot>();
-  return (step: number): Snapshot => {
-    const hit = cache.get(step);
-    if (hit) return hit;
-    const snap = run.snapshot(step);
-    cache.set(step, snap);
-    if (cache.size > SNAPSHOT_CACHE) cache.delete(cache.keys().next().value!);
-    return snap;
-  };
-}
-
-let snapshotAt: ((step: number) => Snapshot) | null = null;
-
 /** What an opened scenario that does nothing (empty, only comments, only a title) shows over its empty picture. */
 export const EMPTY_NOTICE =
   'This scenario is empty: it has no statements yet (only comments, or nothing at all), so there is nothing to step through. ' +
@@ -92,7 +78,7 @@ export const EMPTY_NOTICE =
  * The step a freshly opened scenario starts at: the first step, from its first chapter on, where kernel code
  * runs (an event with a call chain), so the picture opens on something happening; else the first chapter.
  */
-export function openingStep(run: Run): number {
+export function openingStep(run: Pick<RunView, 'chapters' | 'events' | 'lastStep'>): number {
   const from = run.chapters[0]?.step ?? 0;
   for (let s = Math.max(1, from); s <= run.lastStep; s++) {
     if (run.events[s - 1]!.chain.length > 0) return s;
@@ -101,7 +87,7 @@ export function openingStep(run: Run): number {
 }
 
 /** Where playback from `from` should stop: the next chapter start, when pausing at chapters. */
-export function playbackStop(run: Run, from: number, pauseAtChapters: boolean): number {
+export function playbackStop(run: Pick<RunView, 'chapters' | 'lastStep'>, from: number, pauseAtChapters: boolean): number {
   if (!pauseAtChapters) return run.lastStep;
   return run.chapters.find((c) => c.step > from)?.step ?? run.lastStep;
 }
@@ -118,14 +104,13 @@ export const useExplorer = create<ExplorerStore>()((set, get) => {
       set({ errors: result.errors, playing: false, ...extra });
       return;
     }
-    const run = result.run;
-    snapshotAt = snapshotCache(run);
+    const run = viewOfRun(result.run);
     const target = clampStep(run, step ?? openingStep(run));
     set((s) => ({
       run,
       errors: [],
       step: target,
-      snapshot: snapshotAt!(target),
+      snapshot: run.snapshotAt(target),
       runId: s.runId + 1,
       selectedFolio: s.selectedFolio !== null && run.catalog.folios.some((f) => f.id === s.selectedFolio) ? s.selectedFolio : null,
       ...extra,
@@ -193,10 +178,10 @@ export const useExplorer = create<ExplorerStore>()((set, get) => {
     },
     seek(step) {
       const run = get().run;
-      if (!run || !snapshotAt) return;
+      if (!run) return;
       const target = clampStep(run, step);
       if (target === get().step && get().snapshot?.step === target) return;
-      set({ step: target, snapshot: snapshotAt(target) });
+      set({ step: target, snapshot: run.snapshotAt(target) });
     },
     move(unit, dir) {
       const run = get().run;
@@ -246,14 +231,11 @@ export const useExplorer = create<ExplorerStore>()((set, get) => {
 
 // ---- compare mode ----------------------------------------------------------------------------------------
 
-let compareAt: ((step: number) => Snapshot) | null = null;
-
 /** Run the current text under the compare kernel (after any change of text or kernel). */
 function refreshCompare(): void {
   const { compareSpec, source, run } = useExplorer.getState();
   if (!compareSpec || !run) {
     cancelRuns('compare');
-    compareAt = null;
     useExplorer.setState({ compareRun: null, compareSnapshot: null, compareStep: 0, compareAlignment: null, compareError: null });
     return;
   }
@@ -261,12 +243,10 @@ function refreshCompare(): void {
     done: (result) => {
       if (useExplorer.getState().compareSpec !== compareSpec) return;
       if (!result.run) {
-        compareAt = null;
         useExplorer.setState({ compareRun: null, compareSnapshot: null, compareError: result.errors.map(formatError).join('; ') });
         return;
       }
-      compareAt = snapshotCache(result.run);
-      useExplorer.setState({ compareRun: result.run, compareError: null });
+      useExplorer.setState({ compareRun: viewOfRun(result.run), compareError: null });
       alignCompare();
     },
   });
@@ -275,9 +255,9 @@ function refreshCompare(): void {
 /** Keep the compare run on the same event of the statement the main run is in (its end at the end). */
 function alignCompare(): void {
   const { run, step, compareRun } = useExplorer.getState();
-  if (!run || !compareRun || !compareAt) return;
+  if (!run || !compareRun) return;
   const alignment = alignStep(run, step, compareRun);
-  useExplorer.setState({ compareStep: alignment.step, compareAlignment: alignment, compareSnapshot: compareAt(alignment.step) });
+  useExplorer.setState({ compareStep: alignment.step, compareAlignment: alignment, compareSnapshot: compareRun.snapshotAt(alignment.step) });
 }
 
 useExplorer.subscribe((s, prev) => {
@@ -288,7 +268,7 @@ useExplorer.subscribe((s, prev) => {
 
 // ---- named selectors -------------------------------------------------------------------------------------
 
-export const selectRun = (s: ExplorerStore): Run | null => s.run;
+export const selectRun = (s: ExplorerStore): RunView | null => s.run;
 export const selectSnapshot = (s: ExplorerStore): Snapshot | null => s.snapshot;
 export const selectStep = (s: ExplorerStore): number => s.step;
 export const selectEvent = (s: ExplorerStore): SimEvent | undefined => s.snapshot?.event;
@@ -299,6 +279,6 @@ export const selectElixirVersion = (s: ExplorerStore): string => s.run?.kernel.p
 export const selectPlaying = (s: ExplorerStore): boolean => s.playing;
 /** The source line of the current event (for the editor's highlight). */
 export const selectCurrentLine = (s: ExplorerStore): number | undefined => s.snapshot?.event?.line;
-export const selectCompareRun = (s: ExplorerStore): Run | null => s.compareRun;
+export const selectCompareRun = (s: ExplorerStore): RunView | null => s.compareRun;
 export const selectCompareSnapshot = (s: ExplorerStore): Snapshot | null => s.compareSnapshot;
 export const selectCompareAlignment = (s: ExplorerStore): Alignment | null => s.compareAlignment;

@@ -4,7 +4,8 @@
 
 import { useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState, type UIEvent } from 'react';
 import { selectRun, selectSelectedFolio, selectSnapshot, useExplorer } from '../../store/explorer';
-import type { Catalog, Run, Snapshot } from '../../core';
+import type { Catalog, Snapshot } from '../../core';
+import type { RunView } from '../../store/runView';
 import { HOLDER_KIND_COLOR, HOLDER_KIND_LABEL, KIND_COLOR, KIND_LABEL } from '../common/palette';
 import { MemoryView } from './MemoryView';
 import { FrameMap } from './FrameMap';
@@ -32,7 +33,7 @@ export function MemoryPanel() {
 }
 
 interface BodyProps {
-  run: Run;
+  run: RunView;
   snapshot: Snapshot;
   selected: number | null;
   onSelect(id: number | null): void;
