@@ -2,10 +2,11 @@
 // the lines with errors. Every change is parsed and run again; errors show at their line and column while
 // the last good run stays on screen.
 
-import { useEffect, useRef, useState } from 'react';
+import { memo, useEffect, useMemo, useRef, useState } from 'react';
 import { useExplorer, selectCurrentLine, selectErrors } from '../store/explorer';
 import { usePrefs } from './prefs';
 import { saveDraft } from './draft';
+import { CodeLine, GutterLine, type LineError } from './editorLine';
 import './editor.css';
 
 export function Editor() {
@@ -44,8 +45,22 @@ export function Editor() {
     if (top < ta.scrollTop || top > ta.scrollTop + ta.clientHeight - 2 * lineHeight) ta.scrollTop = Math.max(0, top - ta.clientHeight / 3);
   }, [currentLine]);
 
-  const lines = draft.split('\n');
-  const errorLines = new Map(errors.map((e) => [e.line, e]));
+  // Split once per text, in blocks of lines; errors are grouped by block, so an unchanged block keeps its props.
+  const blocks = useMemo(() => {
+    const lines = draft.split('\n');
+    const out: { first: number; lines: string[] }[] = [];
+    for (let i = 0; i < lines.length; i += BLOCK_LINES) out.push({ first: i + 1, lines: lines.slice(i, i + BLOCK_LINES) });
+    return out;
+  }, [draft]);
+  const errorsByBlock = useMemo(() => {
+    const out = new Map<number, Map<number, LineError>>();
+    for (const e of errors) {
+      const b = Math.floor((e.line - 1) / BLOCK_LINES);
+      (out.get(b) ?? out.set(b, new Map()).get(b)!).set(e.line, e);
+    }
+    return out;
+  }, [errors]);
+  const inBlock = (first: number, count: number) => (currentLine !== undefined && currentLine >= first && currentLine < first + count ? currentLine : 0);
   const syncScroll = () => {
     const ta = textarea.current;
     if (!ta) return;
@@ -77,31 +92,17 @@ export function Editor() {
       <div className="editor-body" id="editor-body">
         <div className="editor-gutter" aria-hidden="true">
           <div ref={gutter}>
-            {lines.map((_, i) => (
-              <div key={i} className={`gutter-line${currentLine === i + 1 ? ' current' : ''}${errorLines.has(i + 1) ? ' error' : ''}`}>
-                {i + 1}
-              </div>
+            {blocks.map((b, i) => (
+              <GutterBlock key={i} first={b.first} count={b.lines.length} current={inBlock(b.first, b.lines.length)} errors={errorsByBlock.get(i)} />
             ))}
           </div>
         </div>
         <div className="editor-code">
           <div className="editor-layer" aria-hidden="true">
             <div ref={layer}>
-              {lines.map((line, i) => {
-                const err = errorLines.get(i + 1);
-                return (
-                  <div key={i} className={`code-line${currentLine === i + 1 ? ' current' : ''}${err ? ' error' : ''}`}>
-                    {err ? (
-                      <>
-                        <span className="invisible">{line.slice(0, Math.max(0, err.col - 1))}</span>
-                        <span className="error-mark">{line.slice(Math.max(0, err.col - 1)) || ' '}</span>
-                      </>
-                    ) : (
-                      <span className="invisible">{line || ' '}</span>
-                    )}
-                  </div>
-                );
-              })}
+              {blocks.map((b, i) => (
+                <CodeBlock key={i} first={b.first} lines={b.lines} current={inBlock(b.first, b.lines.length)} errors={errorsByBlock.get(i)} />
+              ))}
             </div>
           </div>
           <textarea
@@ -134,6 +135,33 @@ export function Editor() {
     </section>
   );
 }
+
+/** Lines per block: a block re-renders only when the highlight enters or leaves it, or its text changes. */
+const BLOCK_LINES = 64;
+
+/**
+ * A block of lines (numbers from `first`); `current` is the current line if it is in the block, else 0, so a
+ * step elsewhere leaves the block's props unchanged and it is skipped without looking at its lines.
+ */
+const CodeBlock = memo(function CodeBlock({ first, lines, current, errors }: { first: number; lines: readonly string[]; current: number; errors: ReadonlyMap<number, LineError> | undefined }) {
+  return (
+    <>
+      {lines.map((text, i) => (
+        <CodeLine key={i} text={text} current={current === first + i} error={errors?.get(first + i)} />
+      ))}
+    </>
+  );
+});
+
+const GutterBlock = memo(function GutterBlock({ first, count, current, errors }: { first: number; count: number; current: number; errors: ReadonlyMap<number, LineError> | undefined }) {
+  return (
+    <>
+      {Array.from({ length: count }, (_, i) => (
+        <GutterLine key={i} n={first + i} current={current === first + i} error={errors?.has(first + i) ?? false} />
+      ))}
+    </>
+  );
+});
 
 function jumpTo(ta: HTMLTextAreaElement | null, text: string, line: number, col: number): void {
   if (!ta) return;
