@@ -50,15 +50,30 @@ afterEach(() => {
 });
 
 describe('Editor', () => {
-  it('draws every line once, then a step re-renders only the two lines whose highlight moved', () => {
+  it('draws the blocks of lines in view and the current line\'s, then a step re-renders only the lines whose highlight moved', () => {
     renders.code = 0;
     renders.gutter = 0;
     act(() => root.render(<Editor />));
-    expect(renders).toEqual({ code: LINES, gutter: LINES });
-    expect(host.querySelectorAll('.code-line')).toHaveLength(LINES);
+    // happy-dom lays nothing out: the view is the first blocks; the current line (10) is in the first.
+    const drawnAtFirst = renders.code;
+    expect(drawnAtFirst).toBeGreaterThan(10);
+    expect(drawnAtFirst).toBeLessThanOrEqual(3 * 64);
+    expect(renders.gutter).toBe(drawnAtFirst);
+    expect(host.querySelectorAll('.code-line')).toHaveLength(drawnAtFirst);
     expect(host.querySelector('.code-line.current')?.textContent).toBe('mmap buf9 4K');
+    // The lines not drawn are gaps of their height, so the drawn ones sit where the textarea has them.
+    const gaps = [...host.querySelectorAll<HTMLElement>('.editor-layer .editor-gap')];
+    expect(gaps.map((g) => g.style.height)).toEqual([`calc(var(--editor-line) * ${LINES - drawnAtFirst})`]);
 
-    for (const [to, from] of [[1500, 10], [1501, 1500], [11, 1501]] as const) {
+    // A far step draws the current line's block (at most 64 lines) and un-highlights one line.
+    renders.code = 0;
+    act(() => useExplorer.setState({ snapshot: at(1500) }));
+    expect(renders.code).toBeLessThanOrEqual(64 + 1);
+    expect(host.querySelectorAll('.code-line').length).toBeLessThanOrEqual(drawnAtFirst + 64);
+    expect(host.querySelector('.code-line.current')?.textContent).toBe('mmap buf1499 4K');
+
+    // Steps within drawn blocks re-render the two lines whose highlight moved, nothing else.
+    for (const [to, from] of [[1501, 1500], [1502, 1501]] as const) {
       renders.code = 0;
       renders.gutter = 0;
       act(() => useExplorer.setState({ snapshot: at(to) }));
@@ -66,12 +81,18 @@ describe('Editor', () => {
       const current = host.querySelectorAll('.code-line.current');
       expect(current).toHaveLength(1);
       expect(current[0]!.textContent).toBe(`mmap buf${to - 1} 4K`);
-      expect(host.querySelectorAll('.gutter-line')[from - 1]!.className).toBe('gutter-line');
       expect(host.querySelector('.gutter-line.current')?.textContent).toBe(String(to));
+      expect([...host.querySelectorAll('.gutter-line')].find((g) => g.textContent === String(from))!.className).toBe('gutter-line');
     }
+    // Back to a line in the first block: the far block goes, one line is highlighted.
+    renders.code = 0;
+    act(() => useExplorer.setState({ snapshot: at(11) }));
+    expect(renders.code).toBe(1);
+    expect(host.querySelectorAll('.code-line')).toHaveLength(drawnAtFirst);
   });
 
   it('an error marks its line and re-renders only that line', () => {
+    act(() => useExplorer.setState({ snapshot: at(700) }));
     act(() => root.render(<Editor />));
     renders.code = 0;
     act(() => useExplorer.setState({ errors: [{ line: 700, col: 6, message: 'no such thing' }] as never }));
