@@ -71,18 +71,24 @@ function MemoryBody({ run, snapshot, selected, onSelect }: BodyProps) {
   const eventFolio = snapshot.event?.folio;
   const dense = catalog.folios.length >= DENSE_THRESHOLD;
 
+  // The scroll offset as last seen (scroll events) or asked for, so following the action reads no layout.
+  const offset = useRef(0);
   const scrollToRow = useCallback(
     (row: number, onlyIfHidden: boolean) => {
       const el = scroller.current;
       if (!el || row < 0) return;
       const top = rowTop(row) * scale;
       const bottom = (rowTop(row) + ROW_H) * scale;
-      if (onlyIfHidden && top >= el.scrollTop && bottom <= el.scrollTop + el.clientHeight) return;
-      const target = Math.max(0, top - Math.max(0, (el.clientHeight - ROW_H * scale) / 2));
-      el.scrollTop = target;
-      setScrollTop(el.scrollTop);
+      if (onlyIfHidden && top >= offset.current && bottom <= offset.current + box.height) return;
+      const target = Math.max(0, Math.min(layout.height * scale - box.height, top - Math.max(0, (box.height - ROW_H * scale) / 2)));
+      offset.current = target;
+      setScrollTop(target);
+      // Scrolled in the next frame, before its paint: a scrollTop write in the commit would force a layout.
+      requestAnimationFrame(() => {
+        el.scrollTop = target;
+      });
     },
-    [scale],
+    [scale, box.height, layout.height],
   );
   // Follow the action: bring the current event's folio (or a newly selected one) into view.
   useEffect(() => {
@@ -92,7 +98,10 @@ function MemoryBody({ run, snapshot, selected, onSelect }: BodyProps) {
     if (selected !== null) scrollToRow(rowOfFolio(model, layout, selected), true);
   }, [selected, model, layout, scrollToRow]);
 
-  const onScroll = (e: UIEvent<HTMLDivElement>) => setScrollTop(e.currentTarget.scrollTop);
+  const onScroll = (e: UIEvent<HTMLDivElement>) => {
+    offset.current = e.currentTarget.scrollTop;
+    setScrollTop(offset.current);
+  };
   const onPick = useCallback((position: number) => scrollToRow(layout.row[position] ?? 0, false), [layout, scrollToRow]);
   const bandTop = rows[0] === 0 ? 0 : rowTop(rows[0]) - PAD;
   const alive = snapshot.folios.length;
