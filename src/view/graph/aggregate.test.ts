@@ -29,7 +29,7 @@ describe('aggregatePairs', () => {
 
 describe('graphAt with a crowd of holders', () => {
   /** One anon folio mapped by `n` PTEs and pinned by one GUP handle. */
-  function picture(n: number) {
+  function picture(n: number, slotted = n) {
     const folio: CatalogFolio = { id: 3, kind: 'anon', order: 6, pfn: 4096 };
     const maps: HolderView[] = Array.from({ length: n }, (_, i) => {
       const key = holder.pte('main', 0x7f0000000000 + i * 4096);
@@ -39,7 +39,8 @@ describe('graphAt with a crowd of holders', () => {
     const holders = [...maps, gup];
     const view: FolioView = { id: 3, kind: 'anon', order: 6, pfn: 4096, refcount: n + 1024, mapcount: n, pincount: 1, pinned: true, exclusive: true, dirty: true, reserved: false, holders, held: n + 1024 };
     const snapshot: Snapshot = { step: 1, lastStep: 1, kernel: 'latest', currentTask: 'main', folios: [view], tasks: [], bios: [], dios: [], handles: [], files: [], violations: 0, leaks: 0, zeroFolio: 0, hugeZeroFolio: 0 };
-    const slots = graphSlots([folio], holders.map((h) => ({ key: h.key, kind: h.kind, label: h.label })));
+    // A focus view gives rows to some holders only.
+    const slots = graphSlots([folio], [...maps.slice(0, slotted), gup].map((h) => ({ key: h.key, kind: h.kind, label: h.label })));
     return graphAt(slots, graphGeometry(720), snapshot, { selected: null, born: () => true });
   }
 
@@ -62,5 +63,20 @@ describe('graphAt with a crowd of holders', () => {
     expect(p.folios[0]!.terms).toHaveLength(n + 1);
     expect(p.folios[0]!.terms.reduce((s, t) => s + t.refs, 0)).toBe(n + 1024);
     expect(p.holders.filter((h) => h.active)).toHaveLength(n + 1);
+  });
+
+  it('a bundle counts the holders of its class that have no row too (a focus view)', () => {
+    const p = picture(512, 30);
+    const bundle = p.edges.find((e) => e.holders > 1)!;
+    expect(bundle).toMatchObject({ holders: 512, refs: 512 });
+    expect(p.edges).toHaveLength(2);
+    // The sum lists what has rows; the rest is counted as "more" by the view, as before.
+    expect(p.folios[0]!.terms).toHaveLength(31);
+  });
+
+  it('holders without rows, too few to bundle, are left out as before', () => {
+    const p = picture(20, 5);
+    expect(p.edges).toHaveLength(6);
+    expect(p.edges.every((e) => e.holders === 1)).toBe(true);
   });
 });

@@ -49,7 +49,8 @@ export function aggregatePairs(pairs: readonly HolderPair[], classOf: (kind: str
       bundles.set(b, bundle);
       out.push(bundle);
     }
-    bundle.h = Math.min(bundle.h, p.h);
+    // Its place is its first member with a slot (h < 0: a holder the picture has no row for).
+    if (p.h >= 0 && (bundle.h < 0 || p.h < bundle.h)) bundle.h = p.h;
     bundle.refs += p.refs;
     bundle.pins += p.pins;
     bundle.leaked ||= p.leaked;

@@ -376,6 +376,8 @@ export function graphAt(slots: GraphSlots, geo: GraphGeometry, snapshot: Snapsho
   const event = snapshot.event;
   const actor = eventHolder(snapshot);
   const pairs: HolderPair[] = [];
+  // Holders without a slot (a focus view keeps at most MAX_HOLDER_SLOTS) still count in a bundle of their class.
+  const unslotted: HolderPair[] = [];
   const heldBy = new Float64Array(slots.holders.length);
   const leakedBy = new Uint8Array(slots.holders.length);
   const folios: FolioNode[] = slots.folios.map((slot, fi) => {
@@ -384,7 +386,11 @@ export function graphAt(slots: GraphSlots, geo: GraphGeometry, snapshot: Snapsho
     if (view) {
       for (const h of view.holders) {
         const hi = holderIndex.get(h.key);
-        if (hi === undefined || (h.refs === 0 && h.pins === 0)) continue;
+        if (h.refs === 0 && h.pins === 0) continue;
+        if (hi === undefined) {
+          unslotted.push({ h: -1, f: fi, refs: h.refs, pins: h.pins, leaked: h.leaked, kind: h.kind, key: h.key, large: view.order > 0 });
+          continue;
+        }
         heldBy[hi] = heldBy[hi]! + h.refs;
         if (h.leaked) leakedBy[hi] = 1;
         pairs.push({ h: hi, f: fi, refs: h.refs, pins: h.pins, leaked: h.leaked, kind: h.kind, key: h.key, large: view.order > 0 });
@@ -402,7 +408,9 @@ export function graphAt(slots: GraphSlots, geo: GraphGeometry, snapshot: Snapsho
   // The sum on each folio keeps one term per holder; the edges bundle a crowd of one class into one.
   const termsOf = new Map<number, HolderPair[]>();
   for (const p of pairs) (termsOf.get(p.f) ?? termsOf.set(p.f, []).get(p.f)!).push(p);
-  const drawn = aggregatePairs(pairs, groupOf);
+  const groupIds = new Set(slots.groups.map((g) => g.id));
+  // Unslotted holders are drawn only inside a bundle, and a bundle only from a group the picture has.
+  const drawn = aggregatePairs([...pairs, ...unslotted], groupOf).filter((p) => (p.group === undefined ? p.h >= 0 : groupIds.has(p.group)));
   // Ports: at each folio, edges in the order of their holders (no crossings at the node); at each holder (or
   // group, for a bundle), edges in the order of their folios.
   const byFolio = new Map<number, DrawnPair[]>();
@@ -441,7 +449,7 @@ export function graphAt(slots: GraphSlots, geo: GraphGeometry, snapshot: Snapsho
   for (const [group, list] of byGroup) {
     list.sort((a, b) => a.f - b.f);
     const head = slots.groups.find((g) => g.id === group);
-    const centre = head ? head.y + GROUP_HEAD / 2 : slots.holders[list[0]!.h]!.y;
+    const centre = head ? head.y + GROUP_HEAD / 2 : TOP;
     const ys = ports(list.length, centre, GROUP_HEAD - 6, 4);
     list.forEach((p, i) => sourceY.set(p, ys[i]!));
   }
