@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { holder, type CatalogFolio, type FolioView, type HolderView, type Snapshot } from '../../core';
-import { AGGREGATE_ABOVE, aggregatePairs, type HolderPair } from './aggregate';
+import { AGGREGATE_ABOVE, aggregatePairs, bundleLabel, type HolderPair } from './aggregate';
 import { graphAt, graphGeometry, graphSlots, groupOf } from './layout';
 
 function pair(h: number, f: number, kind: string, refs = 1): HolderPair {
@@ -56,7 +56,8 @@ describe('graphAt with a crowd of holders', () => {
     expect(p.edges).toHaveLength(2);
     const bundle = p.edges.find((e) => e.holders > 1)!;
     expect(bundle).toMatchObject({ holders: n, refs: n, kind: 'map', key: 'class:map→3' });
-    expect(bundle.label).toBe('300 holders ×300');
+    expect(bundle.label).toBe('300 holders');
+    expect(bundleLabel(30, 31_744)).toBe('30 holders ×31,744');
     const group = p.groups.find((g) => g.id === 'map')!;
     expect(bundle.sy).toBeGreaterThanOrEqual(group.y);
     expect(bundle.sy).toBeLessThanOrEqual(group.y + 17);

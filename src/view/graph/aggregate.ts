@@ -69,7 +69,8 @@ export function aggregatePairs(pairs: readonly HolderPair[], classOf: (kind: str
   });
 }
 
-/** The label of a bundled edge: how many holders, and their references. */
+/** The label of a bundled edge: how many holders, and their references when that is not one each. */
 export function bundleLabel(holders: number, refs: number): string {
-  return `${holders.toLocaleString('en-US')} holders ×${refs.toLocaleString('en-US')}`;
+  const n = `${holders.toLocaleString('en-US')} holders`;
+  return refs === holders ? n : `${n} ×${refs.toLocaleString('en-US')}`;
 }
