@@ -2,7 +2,7 @@
 // from the run's catalog (nothing moves between steps); only the rows in view are drawn, so a run with
 // 262,144 frames scrolls as smoothly as one with six; large runs also get a dense overview of every frame.
 
-import { useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState, type UIEvent } from 'react';
+import { memo, useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState, type UIEvent } from 'react';
 import { selectRun, selectSelectedFolio, selectSnapshot, useExplorer } from '../../store/explorer';
 import type { Catalog, Snapshot } from '../../core';
 import type { RunView } from '../../store/runView';
@@ -152,8 +152,11 @@ function MemoryBody({ run, snapshot, selected, onSelect }: BodyProps) {
   );
 }
 
-/** Folio kinds (with the zero pages' hatching), slot states, and the holder kinds this run uses. */
-export function MemoryLegend({ catalog, showGone = true }: { catalog: Pick<Catalog, 'folios' | 'holders'>; showGone?: boolean }) {
+/**
+ * Folio kinds (with the zero pages' hatching), slot states, and the holder kinds this run uses. Memoized: it
+ * scans every folio and holder of the run, and changes only with the run (not with the step or the scroll).
+ */
+export const MemoryLegend = memo(function MemoryLegend({ catalog, showGone = true }: { catalog: Pick<Catalog, 'folios' | 'holders'>; showGone?: boolean }) {
   const kinds = (['zero', 'hugezero', 'anon', 'file'] as const).filter((k) => catalog.folios.some((f) => f.kind === k));
   const holderKinds: string[] = [];
   for (const h of catalog.holders) {
@@ -191,4 +194,4 @@ export function MemoryLegend({ catalog, showGone = true }: { catalog: Pick<Catal
       ))}
     </div>
   );
-}
+});
