@@ -6,7 +6,8 @@
 import { chromium } from '@playwright/test';
 
 const base = process.env.PINSCOPE_URL ?? 'http://127.0.0.1:4173/';
-const scenarios = ['dio-write-zero-page', 'legacy-subblock-zeroing', 'vfio-zero-page', 'dio-read-fresh-memory'];
+// PINSCOPE_SCENARIOS (comma-separated ids) measures only those.
+const scenarios = process.env.PINSCOPE_SCENARIOS?.split(',') ?? ['dio-write-zero-page', 'legacy-subblock-zeroing', 'vfio-zero-page', 'dio-read-fresh-memory'];
 
 interface Stats {
   frames: number;

@@ -1,7 +1,7 @@
 // Everything a run ever created, whatever the step: the explorer lays these out once, so an object keeps
 // its place from step to step and nothing jumps when a step adds a node.
 
-import type { RunParts } from './run';
+import type { RunParts } from './runparts';
 import type { Bio, Folio, FolioKind, Mm, SimState } from './state';
 import { ABSENT } from './journal';
 import { describeHolder, holderKind } from './holders';

@@ -1,7 +1,7 @@
 // The layers depend one way: the scenario language and the store build on the core, never the reverse. The core
 // owns the statement types (ast.ts); only its tests may use the parser to read scenario text.
 import { readdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 
 function sources(dir: string): string[] {
@@ -27,5 +27,22 @@ describe('layering', () => {
   it('src/core imports nothing from the scenario layer, the store or the views', () => {
     const offending = core.flatMap((f) => importsOf(f).filter((i) => /(^|\/)(scenario|store|view)(\/|$)/.test(i)).map((i) => `${f}: ${i}`));
     expect(offending).toEqual([]);
+  });
+
+  it('src/core has no import cycle (type imports included): the snapshot and the catalog read RunParts, not the Run', () => {
+    const known = new Set(core.map((f) => resolve(f)));
+    const deps = new Map(core.map((f) => [resolve(f), importsOf(f).filter((i) => i.startsWith('.')).map((i) => `${resolve(dirname(f), i)}.ts`).filter((d) => known.has(d))]));
+    const cycles: string[] = [];
+    const state = new Map<string, 'open' | 'done'>();
+    const visit = (file: string, path: string[]) => {
+      state.set(file, 'open');
+      for (const d of deps.get(file) ?? []) {
+        if (state.get(d) === 'open') cycles.push([...path.slice(path.indexOf(d)), d].map((p) => p.slice(p.lastIndexOf('/') + 1)).join(' -> '));
+        else if (!state.has(d)) visit(d, [...path, d]);
+      }
+      state.set(file, 'done');
+    };
+    for (const f of known) if (!state.has(f)) visit(f, [f]);
+    expect(cycles).toEqual([]);
   });
 });

@@ -5,23 +5,11 @@
 import type { Chapter, ExpectationResult, Finding, ShownViews, SimEvent } from './events';
 import { VIEW_NAMES, type ViewName } from './ast';
 import type { ResolvedKernel } from './policy';
-import type { Journal } from './journal';
-import type { SimState } from './state';
+import type { RunParts } from './runparts';
 import { buildSnapshot, type Snapshot } from './snapshot';
 import { buildCatalog, type Catalog } from './catalog';
 
-/**
- * What a run steps through: the live state (at the end of the run when handed over), the journal that moves
- * it, and what the run reported. A finished `Sim` is one; a run rebuilt from a copy (src/core/packed.ts) is
- * another.
- */
-export interface RunParts {
-  readonly state: SimState;
-  readonly journal: Journal;
-  readonly events: readonly SimEvent[];
-  readonly findings: readonly Finding[];
-  readonly kernel: ResolvedKernel;
-}
+export type { RunParts } from './runparts';
 
 export class Run {
   readonly events: readonly SimEvent[];
@@ -75,7 +63,8 @@ export class Run {
   /** A plain, immutable picture of the state at `step` (for views, tests and the command line). */
   snapshot(step = this.step): Snapshot {
     this.seek(step);
-    return buildSnapshot(this.sim, this);
+    const event = this.eventAt(this.step);
+    return buildSnapshot(this.sim, { step: this.step, lastStep: this.lastStep, kernel: this.kernel.label, ...(event ? { event } : {}) });
   }
 
   /**

@@ -1,7 +1,7 @@
 // A plain, immutable picture of the simulator state at one step: what every view and the command line read.
 // Views never see the simulator's internals, only this.
 
-import type { Run, RunParts } from './run';
+import type { RunParts } from './runparts';
 import type { FolioKind } from './state';
 import { PAGE_SIZE, PMD_SIZE } from './state';
 import { hasPincount, mapcountOf, maybeDmaPinned } from './folio';
@@ -153,7 +153,15 @@ export interface Snapshot {
   hugeZeroFolio: number;
 }
 
-export function buildSnapshot(sim: Pick<RunParts, 'state'>, run: Run): Snapshot {
+/** Where the live state is: the step it shows, the run's length, the step's event and the kernel's label. */
+export interface SnapshotPlace {
+  step: number;
+  lastStep: number;
+  event?: SimEvent;
+  kernel: string;
+}
+
+export function buildSnapshot(sim: Pick<RunParts, 'state'>, at: SnapshotPlace): Snapshot {
   const s = sim.state;
   const folios: FolioView[] = [...s.folios.values()]
     .map((f) => {
@@ -241,12 +249,11 @@ export function buildSnapshot(sim: Pick<RunParts, 'state'>, run: Run): Snapshot 
     mapping: h.vma,
     flags: [h.write && 'write', h.longterm && 'longterm', h.fast && 'fast'].filter((x): x is string => Boolean(x)),
   }));
-  const event = run.eventAt(run.step);
   return {
-    step: run.step,
-    lastStep: run.lastStep,
-    ...(event ? { event } : {}),
-    kernel: run.kernel.label,
+    step: at.step,
+    lastStep: at.lastStep,
+    ...(at.event ? { event: at.event } : {}),
+    kernel: at.kernel,
     currentTask: s.cur.task,
     folios,
     tasks,

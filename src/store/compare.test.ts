@@ -57,3 +57,35 @@ describe('compare two kernels', () => {
     expect(d.every((x) => x.line < completeLine)).toBe(true);
   });
 });
+
+describe('compare mode is a second explorer store', () => {
+  it('runs the text under the compare kernel in its own instance, follows the main step, and clears when it ends', async () => {
+    const { useCompareExplorer, useExplorer } = await import('./explorer');
+    const { runsSettled } = await import('./simRuns');
+    const main = useExplorer.getState();
+    main.load(text, { kernel: 'v6.4' });
+    await runsSettled();
+    useExplorer.getState().setCompare('v6.5');
+    await runsSettled();
+    const c = useCompareExplorer.getState();
+    expect(c.run?.kernel.label).toBe('v6.5');
+    expect(c.source).toBe(text);
+    expect(useExplorer.getState().compareRun).toBe(c.run);
+    const runA = useExplorer.getState().run!;
+    for (const step of [1, 7, Math.floor(runA.lastStep / 2), runA.lastStep, 3]) {
+      useExplorer.getState().seek(step);
+      const now = useCompareExplorer.getState();
+      expect(now.step).toBe(alignedStep(runA, step, now.run!));
+      expect(useExplorer.getState().compareSnapshot).toBe(now.snapshot);
+      expect(now.snapshot?.step).toBe(now.step);
+    }
+    // A kernel the compare instance cannot run: an error, and no compare run shown.
+    useExplorer.getState().setCompare('v99');
+    await runsSettled();
+    expect(useExplorer.getState().compareError).toMatch(/v99/);
+    expect(useExplorer.getState().compareRun).toBeNull();
+    useExplorer.getState().setCompare(null);
+    expect(useCompareExplorer.getState().run).toBeNull();
+    expect(useExplorer.getState().compareRun).toBeNull();
+  });
+});

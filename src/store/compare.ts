@@ -1,7 +1,10 @@
 // Where two runs of the same scenario under two kernels diverge: at the end of each statement, which folios'
 // counters differ. Pure functions over two runs; the compare view reads them.
 
-import type { Run } from '../core';
+import type { RunView } from './runView';
+
+/** What the comparison reads of a run. */
+type CountersSource = Pick<RunView, 'events' | 'folioCounters'>;
 
 export interface CounterPair {
   id: number;
@@ -19,7 +22,7 @@ export interface Divergence {
   folios: CounterPair[];
 }
 
-function statementEnds(run: Run): { stmt: number; line: number; step: number }[] {
+function statementEnds(run: Pick<RunView, 'events'>): { stmt: number; line: number; step: number }[] {
   const ends: { stmt: number; line: number; step: number }[] = [];
   run.events.forEach((e, i) => {
     const next = run.events[i + 1];
@@ -29,11 +32,9 @@ function statementEnds(run: Run): { stmt: number; line: number; step: number }[]
 }
 
 /** Counters that differ between `a` and `b` at each statement end (up to `limit` statements). */
-export function divergences(a: Run, b: Run, limit = 2000): Divergence[] {
+export function divergences(a: CountersSource, b: CountersSource, limit = 2000): Divergence[] {
   const endsB = new Map(statementEnds(b).map((e) => [e.stmt, e.step]));
   const out: Divergence[] = [];
-  const savedA = a.step;
-  const savedB = b.step;
   for (const end of statementEnds(a).slice(0, limit)) {
     const stepB = endsB.get(end.stmt);
     if (stepB === undefined) continue;
@@ -49,7 +50,5 @@ export function divergences(a: Run, b: Run, limit = 2000): Divergence[] {
     }
     if (folios.length) out.push({ line: end.line, stmt: end.stmt, stepA: end.step, stepB, folios: folios.sort((p, q) => p.id - q.id) });
   }
-  a.seek(savedA);
-  b.seek(savedB);
   return out;
 }

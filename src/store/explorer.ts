@@ -1,15 +1,19 @@
 // The explorer's state: a thin shell over the simulator. It holds the scenario text, the last good run, the
 // current step and its snapshot, and what the user selected. Views read it through the named selectors below.
+// It is made by a factory: the explorer is one instance, and compare mode's second kernel another, whose step
+// follows the first one's (the main store mirrors what the compare instance shows, for its older readers).
 
 import { create } from 'zustand';
 import { formatError, type ScenarioError } from '../scenario';
-import type { Run, SimEvent, Snapshot } from '../core';
+import type { SimEvent, Snapshot } from '../core';
+import { viewOfRun, type RunView } from './runView';
 import { alignStep, clampStep, moveStep, type Alignment, type StepUnit } from './navigation';
 import { DEFAULT_SCENARIO } from './scenarios';
 import { runSource, type RunResult } from './runSource';
-import { cancelRuns, requestRun } from './simRuns';
+import { cancelRuns, requestRun, type RunChannel } from './simRuns';
 
 export { runSource };
+export type { RunView } from './runView';
 
 export interface ExplorerState {
   source: string;
@@ -17,8 +21,8 @@ export interface ExplorerState {
   scenarioId: string | null;
   /** Kernel override from the selector (`v6.5 zero-pin=skip`); null means the scenario's own `kernel` line. */
   kernelSpec: string | null;
-  /** The last run that parsed and ran; it stays on screen while the text has errors. */
-  run: Run | null;
+  /** The last run that parsed and ran (its immutable view); it stays on screen while the text has errors. */
+  run: RunView | null;
   snapshot: Snapshot | null;
   step: number;
   /** Errors in the current text (parse or run), each with line and column. */
@@ -36,7 +40,7 @@ export interface ExplorerState {
   runId: number;
   /** Compare mode: a second kernel setting (`v6.5`, `v6.1 zero-pin=skip`), its run, and its aligned snapshot. */
   compareSpec: string | null;
-  compareRun: Run | null;
+  compareRun: RunView | null;
   compareSnapshot: Snapshot | null;
   /** The compare run's step aligned with `step` (the same event of the same statement, or its end). */
   compareStep: number;
@@ -63,25 +67,11 @@ export interface ExplorerActions {
   setNotice(notice: string | null): void;
   /** Turn compare mode on with a second kernel setting, or off with null. */
   setCompare(spec: string | null): void;
+  /** Forget the run and the text (the compare instance, when compare mode ends). */
+  clear(): void;
 }
 
 export type ExplorerStore = ExplorerState & ExplorerActions;
-
-const SNAPSHOT_CACHE = 64;
-
-function snapshotCache(run: Run) {
-  const cache = new Map<number, Snapshot>();
-  return (step: number): Snapshot => {
-    const hit = cache.get(step);
-    if (hit) return hit;
-    const snap = run.snapshot(step);
-    cache.set(step, snap);
-    if (cache.size > SNAPSHOT_CACHE) cache.delete(cache.keys().next().value!);
-    return snap;
-  };
-}
-
-let snapshotAt: ((step: number) => Snapshot) | null = null;
 
 /** What an opened scenario that does nothing (empty, only comments, only a title) shows over its empty picture. */
 export const EMPTY_NOTICE =
@@ -92,7 +82,7 @@ export const EMPTY_NOTICE =
  * The step a freshly opened scenario starts at: the first step, from its first chapter on, where kernel code
  * runs (an event with a call chain), so the picture opens on something happening; else the first chapter.
  */
-export function openingStep(run: Run): number {
+export function openingStep(run: Pick<RunView, 'chapters' | 'events' | 'lastStep'>): number {
   const from = run.chapters[0]?.step ?? 0;
   for (let s = Math.max(1, from); s <= run.lastStep; s++) {
     if (run.events[s - 1]!.chain.length > 0) return s;
@@ -101,7 +91,7 @@ export function openingStep(run: Run): number {
 }
 
 /** Where playback from `from` should stop: the next chapter start, when pausing at chapters. */
-export function playbackStop(run: Run, from: number, pauseAtChapters: boolean): number {
+export function playbackStop(run: Pick<RunView, 'chapters' | 'lastStep'>, from: number, pauseAtChapters: boolean): number {
   if (!pauseAtChapters) return run.lastStep;
   return run.chapters.find((c) => c.step > from)?.step ?? run.lastStep;
 }
@@ -109,175 +99,179 @@ export function playbackStop(run: Run, from: number, pauseAtChapters: boolean): 
 /** What the notice says when the user cancelled a run. */
 export const CANCELLED_NOTICE = 'The run was cancelled: the scenario was still being simulated. The picture is the previous run\'s; edit the scenario (a smaller repeat, say) to run it again.';
 
-export const useExplorer = create<ExplorerStore>()((set, get) => {
-  const cancelledNotice = (reason: 'cancelled' | 'superseded') => {
-    if (reason === 'cancelled') set({ notice: CANCELLED_NOTICE });
-  };
-  const applyRun = (result: RunResult, step: number | undefined, extra: Partial<ExplorerState>) => {
-    if (!result.run) {
-      set({ errors: result.errors, playing: false, ...extra });
-      return;
-    }
-    const run = result.run;
-    snapshotAt = snapshotCache(run);
-    const target = clampStep(run, step ?? openingStep(run));
-    set((s) => ({
-      run,
-      errors: [],
-      step: target,
-      snapshot: snapshotAt!(target),
-      runId: s.runId + 1,
-      selectedFolio: s.selectedFolio !== null && run.catalog.folios.some((f) => f.id === s.selectedFolio) ? s.selectedFolio : null,
-      ...extra,
-    }));
-  };
-  return {
-    source: '',
-    scenarioId: null,
-    kernelSpec: null,
-    run: null,
-    snapshot: null,
-    step: 0,
-    errors: [],
-    notice: null,
-    selectedFolio: null,
-    playing: false,
-    speed: 8,
-    pauseAtChapters: true,
-    helpOpen: false,
-    runId: 0,
-    compareSpec: null,
-    compareRun: null,
-    compareSnapshot: null,
-    compareStep: 0,
-    compareAlignment: null,
-    compareError: null,
+export interface ExplorerOptions {
+  /** The simulation channel the instance's runs go to (a newer run of a channel supersedes the older). */
+  channel: RunChannel;
+  /** When a text cannot be run and nothing is shown yet, show the default scenario instead (the explorer). */
+  fallBack: boolean;
+}
 
-    load(source, options = {}) {
-      const kernel = options.kernel === undefined ? null : options.kernel;
-      requestRun('main', source, kernel, {
-        dropped: cancelledNotice,
-        done: (result) => {
-          const empty = result.run !== undefined && result.run.lastStep === 0;
-          applyRun(result, options.step, { source, kernelSpec: kernel, scenarioId: options.scenarioId ?? null, notice: options.notice ?? (empty ? EMPTY_NOTICE : null), playing: false });
-          if (result.run || get().run) return;
-          // Nothing good to show: fall back to the default scenario, and say why.
-          requestRun('main', DEFAULT_SCENARIO.text, null, {
-            dropped: cancelledNotice,
-            done: (fallback) => {
-              applyRun(fallback, undefined, {
-                notice: options.notice ?? `This scenario could not be run: ${result.errors.map(formatError).join('; ')}`,
-              });
-              set({ source, errors: result.errors });
-            },
-          });
-        },
-      });
-    },
-    setSource(source) {
-      if (source === get().source) return;
-      // The text is the user's: it is kept at once, and the run follows when it is done.
-      set({ source, scenarioId: null });
-      requestRun('main', source, get().kernelSpec, {
-        dropped: cancelledNotice,
-        done: (result) => applyRun(result, get().step, {}),
-      });
-    },
-    setKernel(spec) {
-      // Kept at once, like the text, so that an edit made while the run goes uses it.
-      set({ kernelSpec: spec });
-      requestRun('main', get().source, spec, {
-        dropped: cancelledNotice,
-        done: (result) => applyRun(result, get().step, {}),
-      });
-    },
-    seek(step) {
-      const run = get().run;
-      if (!run || !snapshotAt) return;
-      const target = clampStep(run, step);
-      if (target === get().step && get().snapshot?.step === target) return;
-      set({ step: target, snapshot: snapshotAt(target) });
-    },
-    move(unit, dir) {
-      const run = get().run;
-      if (!run) return;
-      get().seek(moveStep(run, get().step, unit, dir));
-    },
-    play() {
-      const run = get().run;
-      if (!run) return;
-      if (get().step >= run.lastStep) get().seek(0);
-      set({ playing: true });
-    },
-    pause() {
-      set({ playing: false });
-    },
-    togglePlay() {
-      if (get().playing) get().pause();
-      else get().play();
-    },
-    setSpeed(eventsPerSecond) {
-      set({ speed: Math.max(0.5, Math.min(240, eventsPerSecond)) });
-    },
-    setPauseAtChapters(on) {
-      set({ pauseAtChapters: on });
-    },
-    selectFolio(id) {
-      set({ selectedFolio: id });
-    },
-    jumpToLastChange(folio) {
-      const run = get().run;
-      if (!run) return;
-      const step = run.lastChangeStep(folio, get().step);
-      get().seek(step);
-    },
-    setHelpOpen(open) {
-      set({ helpOpen: open });
-    },
-    setNotice(notice) {
-      set({ notice });
-    },
-    setCompare(spec) {
-      set({ compareSpec: spec });
-      refreshCompare();
-    },
-  };
-});
+/** An explorer store: text, run, step and snapshot, selection and playback, for one channel. */
+export function createExplorerStore({ channel, fallBack }: ExplorerOptions) {
+  return create<ExplorerStore>()((set, get) => {
+    const cancelledNotice = (reason: 'cancelled' | 'superseded') => {
+      if (reason === 'cancelled') set({ notice: CANCELLED_NOTICE });
+    };
+    const applyRun = (result: RunResult, step: number | undefined, extra: Partial<ExplorerState>) => {
+      if (!result.run) {
+        set({ errors: result.errors, playing: false, ...extra });
+        return;
+      }
+      const run = viewOfRun(result.run);
+      const target = clampStep(run, step ?? openingStep(run));
+      set((s) => ({
+        run,
+        errors: [],
+        step: target,
+        snapshot: run.snapshotAt(target),
+        runId: s.runId + 1,
+        selectedFolio: s.selectedFolio !== null && run.catalog.folios.some((f) => f.id === s.selectedFolio) ? s.selectedFolio : null,
+        ...extra,
+      }));
+    };
+    return {
+      source: '',
+      scenarioId: null,
+      kernelSpec: null,
+      run: null,
+      snapshot: null,
+      step: 0,
+      errors: [],
+      notice: null,
+      selectedFolio: null,
+      playing: false,
+      speed: 8,
+      pauseAtChapters: true,
+      helpOpen: false,
+      runId: 0,
+      compareSpec: null,
+      compareRun: null,
+      compareSnapshot: null,
+      compareStep: 0,
+      compareAlignment: null,
+      compareError: null,
+
+      load(source, options = {}) {
+        const kernel = options.kernel === undefined ? null : options.kernel;
+        requestRun(channel, source, kernel, {
+          dropped: cancelledNotice,
+          done: (result) => {
+            const empty = result.run !== undefined && result.run.lastStep === 0;
+            applyRun(result, options.step, { source, kernelSpec: kernel, scenarioId: options.scenarioId ?? null, notice: options.notice ?? (empty ? EMPTY_NOTICE : null), playing: false });
+            if (result.run || get().run || !fallBack) return;
+            // Nothing good to show: fall back to the default scenario, and say why.
+            requestRun(channel, DEFAULT_SCENARIO.text, null, {
+              dropped: cancelledNotice,
+              done: (fallback) => {
+                applyRun(fallback, undefined, {
+                  notice: options.notice ?? `This scenario could not be run: ${result.errors.map(formatError).join('; ')}`,
+                });
+                set({ source, errors: result.errors });
+              },
+            });
+          },
+        });
+      },
+      setSource(source) {
+        if (source === get().source) return;
+        // The text is the user's: it is kept at once, and the run follows when it is done.
+        set({ source, scenarioId: null });
+        requestRun(channel, source, get().kernelSpec, {
+          dropped: cancelledNotice,
+          done: (result) => applyRun(result, get().step, {}),
+        });
+      },
+      setKernel(spec) {
+        // Kept at once, like the text, so that an edit made while the run goes uses it.
+        set({ kernelSpec: spec });
+        requestRun(channel, get().source, spec, {
+          dropped: cancelledNotice,
+          done: (result) => applyRun(result, get().step, {}),
+        });
+      },
+      seek(step) {
+        const run = get().run;
+        if (!run) return;
+        const target = clampStep(run, step);
+        if (target === get().step && get().snapshot?.step === target) return;
+        set({ step: target, snapshot: run.snapshotAt(target) });
+      },
+      move(unit, dir) {
+        const run = get().run;
+        if (!run) return;
+        get().seek(moveStep(run, get().step, unit, dir));
+      },
+      play() {
+        const run = get().run;
+        if (!run) return;
+        if (get().step >= run.lastStep) get().seek(0);
+        set({ playing: true });
+      },
+      pause() {
+        set({ playing: false });
+      },
+      togglePlay() {
+        if (get().playing) get().pause();
+        else get().play();
+      },
+      setSpeed(eventsPerSecond) {
+        set({ speed: Math.max(0.5, Math.min(240, eventsPerSecond)) });
+      },
+      setPauseAtChapters(on) {
+        set({ pauseAtChapters: on });
+      },
+      selectFolio(id) {
+        set({ selectedFolio: id });
+      },
+      jumpToLastChange(folio) {
+        const run = get().run;
+        if (!run) return;
+        const step = run.lastChangeStep(folio, get().step);
+        get().seek(step);
+      },
+      setHelpOpen(open) {
+        set({ helpOpen: open });
+      },
+      setNotice(notice) {
+        set({ notice });
+      },
+      setCompare(spec) {
+        set({ compareSpec: spec });
+        refreshCompare();
+      },
+      clear() {
+        cancelRuns(channel);
+        set({ source: '', kernelSpec: null, scenarioId: null, run: null, snapshot: null, step: 0, errors: [], notice: null, playing: false });
+      },
+    };
+  });
+}
+
+export const useExplorer = createExplorerStore({ channel: 'main', fallBack: true });
+/** Compare mode's second run: the same store, driven by the first one's text, compare kernel and step. */
+export const useCompareExplorer = createExplorerStore({ channel: 'compare', fallBack: false });
 
 // ---- compare mode ----------------------------------------------------------------------------------------
 
-let compareAt: ((step: number) => Snapshot) | null = null;
-
-/** Run the current text under the compare kernel (after any change of text or kernel). */
+/** Run the current text under the compare kernel in the compare instance (after any change of text or kernel). */
 function refreshCompare(): void {
   const { compareSpec, source, run } = useExplorer.getState();
   if (!compareSpec || !run) {
-    cancelRuns('compare');
-    compareAt = null;
+    useCompareExplorer.getState().clear();
     useExplorer.setState({ compareRun: null, compareSnapshot: null, compareStep: 0, compareAlignment: null, compareError: null });
     return;
   }
-  requestRun('compare', source, compareSpec, {
-    done: (result) => {
-      if (useExplorer.getState().compareSpec !== compareSpec) return;
-      if (!result.run) {
-        compareAt = null;
-        useExplorer.setState({ compareRun: null, compareSnapshot: null, compareError: result.errors.map(formatError).join('; ') });
-        return;
-      }
-      compareAt = snapshotCache(result.run);
-      useExplorer.setState({ compareRun: result.run, compareError: null });
-      alignCompare();
-    },
-  });
+  useCompareExplorer.getState().load(source, { kernel: compareSpec, step: 0 });
 }
 
 /** Keep the compare run on the same event of the statement the main run is in (its end at the end). */
 function alignCompare(): void {
-  const { run, step, compareRun } = useExplorer.getState();
-  if (!run || !compareRun || !compareAt) return;
-  const alignment = alignStep(run, step, compareRun);
-  useExplorer.setState({ compareStep: alignment.step, compareAlignment: alignment, compareSnapshot: compareAt(alignment.step) });
+  const { run, step } = useExplorer.getState();
+  const compare = useCompareExplorer.getState();
+  if (!run || !compare.run || compare.errors.length > 0) return;
+  const alignment = alignStep(run, step, compare.run);
+  compare.seek(alignment.step);
+  useExplorer.setState({ compareAlignment: alignment });
 }
 
 useExplorer.subscribe((s, prev) => {
@@ -286,9 +280,27 @@ useExplorer.subscribe((s, prev) => {
   else if (s.step !== prev.step) alignCompare();
 });
 
+// What the compare instance shows, mirrored into the main store (the top bar, links and the test API read it).
+useCompareExplorer.subscribe((c, prev) => {
+  const { compareSpec } = useExplorer.getState();
+  // A run of an older compare kernel, or of nothing (compare mode is off), is not shown.
+  if (!compareSpec || c.kernelSpec !== compareSpec) return;
+  if (c.run !== prev.run || c.errors !== prev.errors || c.kernelSpec !== prev.kernelSpec) {
+    if (c.errors.length > 0) {
+      useExplorer.setState({ compareRun: null, compareSnapshot: null, compareError: c.errors.map(formatError).join('; ') });
+      return;
+    }
+    useExplorer.setState({ compareRun: c.run, compareError: null });
+    alignCompare();
+  }
+  // Read afresh: aligning above may have moved the instance (and notified this listener inside it).
+  const now = useCompareExplorer.getState();
+  if (now.run && now.errors.length === 0 && now.snapshot !== useExplorer.getState().compareSnapshot) useExplorer.setState({ compareSnapshot: now.snapshot, compareStep: now.step });
+});
+
 // ---- named selectors -------------------------------------------------------------------------------------
 
-export const selectRun = (s: ExplorerStore): Run | null => s.run;
+export const selectRun = (s: ExplorerStore): RunView | null => s.run;
 export const selectSnapshot = (s: ExplorerStore): Snapshot | null => s.snapshot;
 export const selectStep = (s: ExplorerStore): number => s.step;
 export const selectEvent = (s: ExplorerStore): SimEvent | undefined => s.snapshot?.event;
@@ -299,6 +311,6 @@ export const selectElixirVersion = (s: ExplorerStore): string => s.run?.kernel.p
 export const selectPlaying = (s: ExplorerStore): boolean => s.playing;
 /** The source line of the current event (for the editor's highlight). */
 export const selectCurrentLine = (s: ExplorerStore): number | undefined => s.snapshot?.event?.line;
-export const selectCompareRun = (s: ExplorerStore): Run | null => s.compareRun;
+export const selectCompareRun = (s: ExplorerStore): RunView | null => s.compareRun;
 export const selectCompareSnapshot = (s: ExplorerStore): Snapshot | null => s.compareSnapshot;
 export const selectCompareAlignment = (s: ExplorerStore): Alignment | null => s.compareAlignment;

@@ -1,15 +1,22 @@
 // Where stepping lands: by event, by statement, by chapter. Pure functions over a run.
 
-import type { Run } from '../core';
+import type { Chapter, SimEvent } from '../core';
+
+/** What stepping reads of a run (a RunView, or the core's Run in tests and the CLI). */
+export interface StepSource {
+  readonly events: readonly SimEvent[];
+  readonly chapters: readonly Chapter[];
+  readonly lastStep: number;
+}
 
 export type StepUnit = 'event' | 'statement' | 'chapter';
 
-export function clampStep(run: Run, step: number): number {
+export function clampStep(run: StepSource, step: number): number {
   return Math.max(0, Math.min(run.lastStep, Math.round(step)));
 }
 
 /** The first step of the statement execution that contains `step` (0 when none). */
-function statementStart(run: Run, step: number): number {
+function statementStart(run: StepSource, step: number): number {
   if (step <= 0) return 0;
   const stmt = run.events[step - 1]!.stmt;
   let s = step;
@@ -18,7 +25,7 @@ function statementStart(run: Run, step: number): number {
 }
 
 /** Step forward to the end of the next statement, or back to the end of the previous one. */
-export function statementStep(run: Run, step: number, dir: 1 | -1): number {
+export function statementStep(run: StepSource, step: number, dir: 1 | -1): number {
   const events = run.events;
   if (dir > 0) {
     if (step >= run.lastStep) return run.lastStep;
@@ -33,21 +40,21 @@ export function statementStep(run: Run, step: number, dir: 1 | -1): number {
 }
 
 /** The next or previous chapter start (`mark`), or the ends of the run. */
-export function chapterStep(run: Run, step: number, dir: 1 | -1): number {
+export function chapterStep(run: StepSource, step: number, dir: 1 | -1): number {
   const starts = run.chapters.map((c) => c.step);
   if (dir > 0) return starts.find((s) => s > step) ?? run.lastStep;
   const before = starts.filter((s) => s < step);
   return before.length ? before[before.length - 1]! : 0;
 }
 
-export function moveStep(run: Run, step: number, unit: StepUnit, dir: 1 | -1): number {
+export function moveStep(run: StepSource, step: number, unit: StepUnit, dir: 1 | -1): number {
   if (unit === 'event') return clampStep(run, step + dir);
   if (unit === 'statement') return statementStep(run, step, dir);
   return chapterStep(run, step, dir);
 }
 
 /** The chapter the step is in (the last one that started at or before it). */
-export function chapterAt(run: Run, step: number): { index: number; title: string } | undefined {
+export function chapterAt(run: StepSource, step: number): { index: number; title: string } | undefined {
   let found: { index: number; title: string } | undefined;
   run.chapters.forEach((c, index) => {
     if (c.step <= step) found = { index, title: c.title };
@@ -85,7 +92,7 @@ function firstAtOrAfter(events: readonly { stmt: number }[], stmt: number): numb
  * where the counters of the two runs are comparable. A statement that made no event in `other` faces the step
  * before it.
  */
-export function alignStep(run: Run, step: number, other: Run): Alignment {
+export function alignStep(run: StepSource, step: number, other: StepSource): Alignment {
   if (step <= 0) return { step: 0, kind: 'none' };
   const stmt = run.events[step - 1]!.stmt;
   const startA = firstAtOrAfter(run.events, stmt);
@@ -101,6 +108,6 @@ export function alignStep(run: Run, step: number, other: Run): Alignment {
 }
 
 /** The aligned step alone (see `alignStep`). */
-export function alignedStep(run: Run, step: number, other: Run): number {
+export function alignedStep(run: StepSource, step: number, other: StepSource): number {
   return alignStep(run, step, other).step;
 }

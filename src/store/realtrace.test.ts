@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { agreementSummary, alignTrace, checksForFolio, disagreementSteps, looksLikeTrace, pickKernel, readTrace, upstreamVersion, type RealTrace } from './realtrace';
 import { runSource } from './explorer';
+import { viewOfRun } from './runView';
 
 const dir = join(__dirname, '..', '..', 'e2e', 'fixtures', 'traces');
 const fixture = (k: string) => readFileSync(join(dir, `01-blockdev-dio-write-zero-page.${k}.trace.json`), 'utf8');
@@ -58,7 +59,7 @@ describe('alignTrace', () => {
       const t = read(fixture(k));
       const pick = pickKernel(t.kernel.release, t.kernel.version);
       const { run } = runSource(t.scenario.text, pick.spec);
-      const a = alignTrace(t, run!);
+      const a = alignTrace(t, viewOfRun(run!));
       // line 12 applies to dio=get kernels (5.10, Debian 6.1), line 13 to dio=pin (6.12): 7 checks either way
       expect(a.checks.map((c) => c.line)).toEqual(k === '6.12' ? [8, 9, 10, 13, 14, 16, 17] : [8, 9, 10, 12, 14, 16, 17]);
       expect(a.checks.filter((c) => !c.agree)).toEqual([]);
@@ -74,7 +75,7 @@ describe('alignTrace', () => {
     const t = read(fixture('5.10'));
     const altered: RealTrace = { ...t, measurements: t.measurements.map((m) => (m.line === 12 ? { ...m, value: '6' } : m)) };
     const { run } = runSource(t.scenario.text, 'v5.10');
-    const a = alignTrace(altered, run!);
+    const a = alignTrace(altered, viewOfRun(run!));
     expect(agreementSummary(a)).toBe('agrees on 6 of 7 checks');
     const bad = a.checks.find((c) => !c.agree)!;
     expect(bad).toMatchObject({ line: 12, real: '6', simulated: '5' });
@@ -83,13 +84,13 @@ describe('alignTrace', () => {
   it('under the wrong preset the real counts disagree', () => {
     const t = read(fixture('5.10'));
     const { run } = runSource(t.scenario.text, 'v6.12');
-    const a = alignTrace(t, run!);
+    const a = alignTrace(t, viewOfRun(run!));
     expect(a.checks.find((c) => c.line === 13)).toMatchObject({ real: '5', simulated: '1', agree: false });
   });
   it('keeps the traced count changes with the function that made them and the folio of the same role', () => {
     const t = read(fixture('5.10'));
     const { run } = runSource(t.scenario.text, 'v5.10');
-    const a = alignTrace(t, run!);
+    const a = alignTrace(t, viewOfRun(run!));
     expect(a.changes.map((c) => [c.line, c.page, c.from, c.to, c.func])).toEqual([
       [11, 'zero', 1, 5, 'get_user_pages_fast'],
       [11, 'zero', 5, 1, 'bio_release_pages'],
@@ -99,7 +100,7 @@ describe('alignTrace', () => {
   it('lists expectations the trace does not have', () => {
     const t = read(fixture('6.12'));
     const { run } = runSource(t.scenario.text, 'v6.12');
-    const a = alignTrace({ ...t, measurements: t.measurements.filter((m) => m.line !== 17) }, run!);
+    const a = alignTrace({ ...t, measurements: t.measurements.filter((m) => m.line !== 17) }, viewOfRun(run!));
     expect(a.missing.map((m) => m.line)).toEqual([17]);
     expect(a.checks).toHaveLength(6);
   });

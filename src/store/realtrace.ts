@@ -2,7 +2,8 @@
 // choosing the preset closest to the kernel it was recorded on, and aligning its measurements with the
 // simulated run, by statement line and by folio role. Pure functions; the explorer's state is in realtraceStore.
 
-import type { Run, Snapshot } from '../core';
+import type { Snapshot } from '../core';
+import type { RunView } from './runView';
 import { PRESETS } from '../core';
 import { parseScenario } from '../scenario';
 
@@ -221,14 +222,14 @@ function parseRole(role: string): { subject: string; offset?: number } {
  * Align a trace with a run of its own scenario: every expectation the simulator checked under this kernel is
  * a check when the trace measured the same line; the values are compared as the simulator prints them.
  */
-export function alignTrace(trace: RealTrace, run: Run): Alignment {
+export function alignTrace(trace: RealTrace, run: Pick<RunView, 'snapshotAt' | 'expectations' | 'lastStep'>): Alignment {
   const subjects = expectSubjects(trace.scenario.text);
   const byLine = new Map<number, TraceMeasurement>();
   for (const m of trace.measurements) byLine.set(m.line, m);
   const snaps = new Map<number, Snapshot>();
   const snapAt = (step: number) => {
     let s = snaps.get(step);
-    if (!s) snaps.set(step, (s = run.snapshot(step)));
+    if (!s) snaps.set(step, (s = run.snapshotAt(step)));
     return s;
   };
   const checks: Check[] = [];
@@ -276,7 +277,7 @@ export function agreementSummary(a: Pick<Alignment, 'checks' | 'agreed'>): strin
 }
 
 /** The checks about a folio whose state at `step` is the one they measured (nothing changed it since). */
-export function checksForFolio(a: Alignment, run: Pick<Run, 'lastChangeStep'>, folio: number, step: number): Check[] {
+export function checksForFolio(a: Alignment, run: Pick<RunView, 'lastChangeStep'>, folio: number, step: number): Check[] {
   return a.checks.filter((c) => c.folio === folio && c.step <= step && run.lastChangeStep(folio, step) <= c.step);
 }
 

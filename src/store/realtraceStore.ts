@@ -6,7 +6,7 @@ import { create } from 'zustand';
 import { useExplorer } from './explorer';
 import { runsSettled } from './simRuns';
 import { pickKernel, readTrace, type Alignment, type KernelPick, type RealTrace, alignTrace } from './realtrace';
-import type { Run } from '../core';
+import type { RunView } from './runView';
 
 interface RealTraceState {
   trace: RealTrace | null;
@@ -42,7 +42,7 @@ export async function importTrace(text: string, from: string): Promise<string | 
   return null;
 }
 
-let cache: { trace: RealTrace; run: Run; a: Alignment } | null = null;
+let cache: { trace: RealTrace; run: RunView; a: Alignment } | null = null;
 
 /** The imported trace's text while it applies to the scenario on screen (for a link), else undefined. */
 export function currentTraceText(source: string): string | undefined {
@@ -51,7 +51,7 @@ export function currentTraceText(source: string): string | undefined {
 }
 
 /** The alignment of the imported trace with a run, or null when no trace applies to it. */
-export function alignmentFor(trace: RealTrace | null, run: Run | null, source: string): Alignment | null {
+export function alignmentFor(trace: RealTrace | null, run: RunView | null, source: string): Alignment | null {
   if (!trace || !run || source !== trace.scenario.text) return null;
   if (cache && cache.trace === trace && cache.run === run) return cache.a;
   const a = alignTrace(trace, run);

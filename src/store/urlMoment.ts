@@ -8,7 +8,8 @@
 // pincount) of the folios in the snapshot: when the link opens under another model and they differ, the
 // explorer says so instead of silently showing something else.
 
-import type { Run, Snapshot } from '../core';
+import type { Snapshot } from '../core';
+import type { StepSource } from './navigation';
 
 /** Execution `occurrence` (0 = first) of the statement on `line`, event `offset` (0 = first) within it. */
 export interface StatementPosition {
@@ -48,7 +49,7 @@ export interface Fingerprint {
 export const FINGERPRINT_LISTED = 12;
 
 /** Where `step` is, in all three ways. */
-export function positionOf(run: Run, step: number): MomentPosition {
+export function positionOf(run: StepSource, step: number): MomentPosition {
   const position: MomentPosition = { step };
   if (step >= 1 && step <= run.lastStep) {
     const event = run.events[step - 1]!;
@@ -72,7 +73,7 @@ export function positionOf(run: Run, step: number): MomentPosition {
   return position;
 }
 
-function statementStep(run: Run, at: StatementPosition): number | undefined {
+function statementStep(run: StepSource, at: StatementPosition): number | undefined {
   let seen = 0;
   let previousStmt = -1;
   for (let i = 0; i < run.events.length; i++) {
@@ -89,7 +90,7 @@ function statementStep(run: Run, at: StatementPosition): number | undefined {
   return undefined;
 }
 
-function chapterStep(run: Run, at: ChapterPosition): number | undefined {
+function chapterStep(run: StepSource, at: ChapterPosition): number | undefined {
   const chapter = run.chapters[at.chapter];
   if (!chapter) return undefined;
   const next = run.chapters[at.chapter + 1]?.step ?? run.lastStep;
@@ -97,7 +98,7 @@ function chapterStep(run: Run, at: ChapterPosition): number | undefined {
 }
 
 /** The step of `run` a link's position names: by statement, else by chapter, else the global step. */
-export function resolvePosition(run: Run, position: MomentPosition): number {
+export function resolvePosition(run: StepSource, position: MomentPosition): number {
   const byStatement = position.at ? statementStep(run, position.at) : undefined;
   if (byStatement !== undefined) return byStatement;
   const byChapter = position.chapter ? chapterStep(run, position.chapter) : undefined;

@@ -9,7 +9,9 @@
 import { MODEL_VERSION, type ResolvedKernel } from '../core';
 import { kernelProblem, type LinkState } from './url';
 import { positionOf, type MomentPosition } from './urlMoment';
-import type { Run } from '../core';
+import type { RunView } from './runView';
+
+type MomentSource = Pick<RunView, 'events' | 'chapters' | 'lastStep' | 'kernel'>;
 
 const HEADER = /^# pinscope \|/;
 
@@ -25,7 +27,7 @@ export function kernelSpecOf(kernel: ResolvedKernel): string {
 }
 
 /** The moment on screen, for the header. */
-export function mailMomentOf(run: Run, step: number, compareRun: Run | null): MailMoment {
+export function mailMomentOf(run: MomentSource, step: number, compareRun: Pick<RunView, 'kernel'> | null): MailMoment {
   return { ...positionOf(run, step), kernel: kernelSpecOf(run.kernel), ...(compareRun ? { compare: kernelSpecOf(compareRun.kernel) } : {}), model: MODEL_VERSION };
 }
 

@@ -84,7 +84,7 @@ describe('controls name themselves with their visible text', { timeout: 60_000 }
       let controls = 0;
       let ticks = 0;
       for (const step of [0, 1, Math.floor(run.lastStep / 3), Math.floor(run.lastStep / 2), run.lastStep]) {
-        const snapshot = run.snapshot(step);
+        const snapshot = run.snapshotAt(step);
         const picture = graphAt(catalogSlots(run.catalog), geo, snapshot, { selected: null, born: bornTest(model, snapshot.folios, step) });
         // A fresh mount per step: a re-render would count the numbers up from the last step's (an animation).
         act(() => root.unmount());

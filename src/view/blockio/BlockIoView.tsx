@@ -2,7 +2,7 @@
 // current page) and each bio as a bar whose bvecs are segments sized by bytes and coloured by the kind of
 // folio they point to. Bars sit in a lane by state: building → in flight → completion.
 
-import { createContext, useContext, useMemo, type KeyboardEvent } from 'react';
+import { createContext, useContext, useMemo, useState, type KeyboardEvent } from 'react';
 import type { Catalog, DioView, FolioKind, Snapshot } from '../../core';
 import { KIND_COLOR, KIND_LABEL, folioLabel } from '../common/palette';
 import {
@@ -29,6 +29,7 @@ import {
   type DioLayout,
   type SegmentLayout,
 } from './layout';
+import { EARLIER_STEP, blockIoWindow, windowSummary } from './window';
 
 export interface BlockIoViewProps {
   snapshot: Snapshot;
@@ -66,25 +67,43 @@ export function BlockIoView({ textScale = 1, ...props }: BlockIoViewProps) {
 }
 
 function BlockIoPicture({ snapshot, catalog, selectedFolio, width = 640, onSelectFolio }: Omit<BlockIoViewProps, 'textScale'>) {
-  const layout = useMemo(() => layoutBlockIo(snapshot, catalog, width), [snapshot, catalog, width]);
   const textScale = useContext(TextScale);
+  // "Show earlier" widens the window of a big run; a new run starts from the window alone.
+  const [earlier, setEarlier] = useState<{ catalog: Catalog; count: number }>({ catalog, count: 0 });
+  const earlierShown = earlier.catalog === catalog ? earlier.count : 0;
+  const win = useMemo(() => blockIoWindow(snapshot, catalog, selectedFolio, earlierShown), [snapshot, catalog, selectedFolio, earlierShown]);
+  const drawn = useMemo(() => (win.all ? catalog : { folios: catalog.folios, bios: win.bios, dios: win.dios }), [win, catalog]);
+  const layout = useMemo(() => layoutBlockIo(snapshot, drawn, width), [snapshot, drawn, width]);
   const kindOf = (id: number): FolioKind | undefined => snapshot.folios.find((f) => f.id === id)?.kind ?? catalog.folios.find((f) => f.id === id)?.kind;
   if (layout.dios.length === 0 && layout.bios.length === 0) {
     return <p className="bio-empty hint">No direct I/O in this run. A dio and its bios appear here when the scenario runs a dio statement.</p>;
   }
   const legend = legendFor(width, textScale);
   const height = layout.height + LEGEND_H * legend.rows.rows;
+  const summary = windowSummary(win);
   return (
-    <svg className="bio-view" width={width} height={height} viewBox={`0 0 ${width} ${height}`} aria-label="Direct I/O requests and their bios">
-      {layout.dios.map((d) => (
-        <Dio key={d.id} d={d} width={width} kindOf={kindOf} selectedFolio={selectedFolio} {...(onSelectFolio ? { onSelectFolio } : {})} />
-      ))}
-      {layout.bios.length > 0 && <Lanes layout={layout} />}
-      {layout.bios.map((b) => (
-        <Bio key={b.id} b={b} width={width} selectedFolio={selectedFolio} {...(onSelectFolio ? { onSelectFolio } : {})} />
-      ))}
-      <Legend y={layout.height + 4} legend={legend} />
-    </svg>
+    <>
+      {summary && (
+        <p className="bio-window" data-bios-drawn={win.bios.length} data-bios-earlier={win.earlier}>
+          <span>{summary}</span>
+          {win.earlier > 0 && (
+            <button type="button" className="bio-window-more" onClick={() => setEarlier({ catalog, count: earlierShown + EARLIER_STEP })}>
+              {`show ${Math.min(EARLIER_STEP, win.earlier)} earlier`}
+            </button>
+          )}
+        </p>
+      )}
+      <svg className="bio-view" width={width} height={height} viewBox={`0 0 ${width} ${height}`} aria-label="Direct I/O requests and their bios">
+        {layout.dios.map((d) => (
+          <Dio key={d.id} d={d} width={width} kindOf={kindOf} selectedFolio={selectedFolio} {...(onSelectFolio ? { onSelectFolio } : {})} />
+        ))}
+        {layout.bios.length > 0 && <Lanes layout={layout} />}
+        {layout.bios.map((b) => (
+          <Bio key={b.id} b={b} width={width} selectedFolio={selectedFolio} {...(onSelectFolio ? { onSelectFolio } : {})} />
+        ))}
+        <Legend y={layout.height + 4} legend={legend} />
+      </svg>
+    </>
   );
 }
 

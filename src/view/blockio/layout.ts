@@ -139,13 +139,17 @@ export function bvecStatuses(bio: BioView, folios: readonly FolioView[]): BvecSt
   return out;
 }
 
-export function layoutBlockIo(snapshot: Snapshot, catalog: Catalog, width = 640): BlockIoLayout {
-  const dios: DioLayout[] = catalog.dios.map((d, i) => ({ id: d.id, name: d.name, dio: snapshot.dios.find((x) => x.id === d.id), y: i * DIO_H }));
+/** Lays out the catalog's dios and bios (all of the run's, or the window the view draws: see window.ts). */
+export function layoutBlockIo(snapshot: Snapshot, catalog: Pick<Catalog, 'bios' | 'dios' | 'folios'>, width = 640): BlockIoLayout {
+  // Looked up by id once: a late step of a long run has tens of thousands of bios.
+  const dioById = new Map(snapshot.dios.map((d) => [d.id, d]));
+  const bioById = new Map(snapshot.bios.map((b) => [b.id, b]));
+  const dios: DioLayout[] = catalog.dios.map((d, i) => ({ id: d.id, name: d.name, dio: dioById.get(d.id), y: i * DIO_H }));
   const lanesY = dios.length * DIO_H + (dios.length ? 6 : 0);
   const laneScale = scaleBand<Lane>().domain([...LANES]).range([0, width]).paddingInner(0.04);
   const lanes = LANES.map((lane) => ({ lane, x: laneScale(lane) ?? 0, w: laneScale.bandwidth() }));
   const barMax = Math.max(40, laneScale.bandwidth() - 10);
-  const views = catalog.bios.map((b) => snapshot.bios.find((x) => x.id === b.id));
+  const views = catalog.bios.map((b) => bioById.get(b.id));
   const maxBytes = scaleBytes(views);
   const bytes = scaleLinear().domain([0, maxBytes]).range([0, barMax]);
   const kindOf = new Map<number, FolioKind>();

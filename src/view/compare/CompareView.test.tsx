@@ -15,8 +15,8 @@ function render(stepOf: (chapters: readonly { step: number }[], last: number) =>
   const { run: a, text } = runUnder(read(DIO_WRITE), 'v6.4');
   const b = runUnder(read(DIO_WRITE), 'v6.5').run;
   const step = stepOf(a.chapters, a.lastStep);
-  const snapA = a.snapshot(step);
-  const snapB = b.snapshot(alignedStep(a, step, b));
+  const snapA = a.snapshotAt(step);
+  const snapB = b.snapshotAt(alignedStep(a, step, b));
   const html = renderToStaticMarkup(
     <CompareView
       source={text}

@@ -41,11 +41,11 @@ describe('folioDiffs', () => {
     const a = runUnder(read(DIO_WRITE), 'v6.4').run;
     const b = runUnder(read(DIO_WRITE), 'v6.5').run;
     const inFlight = a.chapters[2]!.step - 1;
-    const d = folioDiffs(a.snapshot(inFlight).folios, b.snapshot(alignedStep(a, inFlight, b)).folios);
-    const zero = a.snapshot(inFlight).folios.find((f) => f.kind === 'zero')!;
+    const d = folioDiffs(a.snapshotAt(inFlight).folios, b.snapshotAt(alignedStep(a, inFlight, b)).folios);
+    const zero = a.snapshotAt(inFlight).folios.find((f) => f.kind === 'zero')!;
     expect([...d.keys()]).toEqual([zero.id]);
     expect(d.get(zero.id)).toMatchObject({ fields: ['refcount'], a: { refcount: 5 }, b: { refcount: 1 } });
-    expect(folioDiffs(a.snapshot(a.lastStep).folios, b.snapshot(b.lastStep).folios).size).toBe(0);
+    expect(folioDiffs(a.snapshotAt(a.lastStep).folios, b.snapshotAt(b.lastStep).folios).size).toBe(0);
   });
 });
 

@@ -3,9 +3,8 @@
 
 import { create } from 'zustand';
 import { useExplorer } from '../../store/explorer';
-import { chapterAt, moveStep, type StepUnit } from '../../store/navigation';
+import { chapterAt, moveStep, type StepSource, type StepUnit } from '../../store/navigation';
 import { EMBED_VIEWS, type EmbedKeys, type EmbedOptions, type EmbedView } from '../../store/url';
-import type { Run } from '../../core';
 import type { EmbedTheme } from './protocol';
 
 export interface PendingLoad {
@@ -58,18 +57,18 @@ export function applyEmbedOptions(options: EmbedOptions): void {
 }
 
 /** The steps the embed may show: [start, end] within the run (start > end is read as the other way round). */
-export function bounds(run: Run, start: number | null, end: number | null): [number, number] {
+export function bounds(run: StepSource, start: number | null, end: number | null): [number, number] {
   const lo = Math.max(0, Math.min(run.lastStep, start ?? 0));
   const hi = Math.max(0, Math.min(run.lastStep, end ?? run.lastStep));
   return lo <= hi ? [lo, hi] : [hi, lo];
 }
 
-export function boundedStep(run: Run, step: number, start: number | null, end: number | null): number {
+export function boundedStep(run: StepSource, step: number, start: number | null, end: number | null): number {
   const [lo, hi] = bounds(run, start, end);
   return Math.max(lo, Math.min(hi, Math.round(step)));
 }
 
-export function boundedMove(run: Run, step: number, unit: StepUnit, dir: 1 | -1, start: number | null, end: number | null): number {
+export function boundedMove(run: StepSource, step: number, unit: StepUnit, dir: 1 | -1, start: number | null, end: number | null): number {
   return boundedStep(run, moveStep(run, step, unit, dir), start, end);
 }
 

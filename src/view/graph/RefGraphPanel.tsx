@@ -3,7 +3,8 @@
 
 import { useEffect, useLayoutEffect, useMemo, useRef, useState } from 'react';
 import { selectRun, selectSelectedFolio, selectSnapshot, useExplorer } from '../../store/explorer';
-import type { Run, Snapshot } from '../../core';
+import type { Snapshot } from '../../core';
+import type { RunView } from '../../store/runView';
 import { transitionMs } from '../common/motion';
 import { HOLDER_KIND_COLOR } from '../common/palette';
 import { bornTest, frameModel } from '../memory/layout';
@@ -32,7 +33,7 @@ export function RefGraphPanel() {
 const useIsoLayoutEffect = typeof window === 'undefined' ? useEffect : useLayoutEffect;
 
 interface BodyProps {
-  run: Run;
+  run: RunView;
   snapshot: Snapshot;
   selected: number | null;
   onSelect(id: number | null): void;

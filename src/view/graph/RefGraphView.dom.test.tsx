@@ -29,7 +29,7 @@ const geo = graphGeometry(720);
 const model = frameModel(run.catalog, run.events);
 
 function draw(step: number, onSelect: (id: number) => void, ghosts = false) {
-  const snapshot = run.snapshot(step);
+  const snapshot = run.snapshotAt(step);
   const pic = graphAt(catalogSlots(run.catalog), geo, snapshot, { selected: null, born: bornTest(model, snapshot.folios, step) });
   act(() => root.render(<RefGraphView picture={pic} geo={geo} onSelect={onSelect} ghosts={ghosts ? pic.edges : []} />));
   return pic;

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { renderToStaticMarkup } from 'react-dom/server';
 import { describe, expect, it } from 'vitest';
-import type { Run } from '../../core';
+import type { RunView as Run } from '../../store/runView';
 import { bornTest, frameModel } from '../memory/layout';
 import { BUILTIN, runText, onKernel } from '../memory/testing';
 import { RefGraphView } from './RefGraphView';
@@ -10,7 +10,7 @@ import { catalogSlots, graphAt, graphGeometry } from './layout';
 const read = (path: string) => readFileSync(path, 'utf8');
 
 function render(run: Run, step: number, selected: number | null = null) {
-  const snapshot = run.snapshot(step);
+  const snapshot = run.snapshotAt(step);
   const geo = graphGeometry(720);
   const model = frameModel(run.catalog, run.events);
   const pic = graphAt(catalogSlots(run.catalog), geo, snapshot, { selected, born: bornTest(model, snapshot.folios, step) });

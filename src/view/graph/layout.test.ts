@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import type { Run } from '../../core';
+import type { RunView as Run } from '../../store/runView';
 import { bornTest, frameModel } from '../memory/layout';
 import { BUILTIN, runText, synthetic, onKernel } from '../memory/testing';
 import {
@@ -35,7 +35,7 @@ import {
 const read = (path: string) => readFileSync(path, 'utf8');
 
 function picture(run: Run, step: number, selected: number | null = null, width = 720) {
-  const snapshot = run.snapshot(step);
+  const snapshot = run.snapshotAt(step);
   const model = frameModel(run.catalog, run.events);
   return { snapshot, pic: graphAt(catalogSlots(run.catalog), graphGeometry(width), snapshot, { selected, born: bornTest(model, snapshot.folios, step) }) };
 }
@@ -126,7 +126,7 @@ describe('slots', () => {
   });
 
   it('adds a holder the catalog missed rather than lose its edge', () => {
-    const snapshot = run.snapshot(30);
+    const snapshot = run.snapshotAt(30);
     const partial = { folios: run.catalog.folios, holders: run.catalog.holders.filter((h) => h.kind !== 'map') };
     const merged = runSlots(partial, snapshot);
     expect(merged.holders.some((h) => h.kind === 'map')).toBe(true);

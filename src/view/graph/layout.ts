@@ -8,6 +8,7 @@ import { scaleLog } from 'd3-scale';
 import type { Catalog, CatalogFolio, CatalogHolder, FolioView, Snapshot } from '../../core';
 import { GUP_PIN_COUNTING_BIAS, holder, holderClass, kindsOfClass, shortHolderLabel, type HolderClass } from '../../core';
 import { formatCount } from '../common/palette';
+import { aggregatePairs, bundleLabel, type DrawnPair, type HolderPair } from './aggregate';
 
 export interface HolderGroup {
   id: string;
@@ -369,6 +370,8 @@ export interface GraphEdge {
   current: boolean;
   /** Touches the selected folio (or nothing is selected). */
   lit: boolean;
+  /** Holders the edge stands for: more than one when a class's holders on the folio are bundled (aggregate.ts). */
+  holders: number;
 }
 
 export interface GraphPicture {
@@ -408,7 +411,9 @@ export function graphAt(slots: GraphSlots, geo: GraphGeometry, snapshot: Snapsho
   const holderIndex = new Map(slots.holders.map((h, i) => [h.key, i]));
   const event = snapshot.event;
   const actor = eventHolder(snapshot);
-  const pairs: { h: number; f: number; refs: number; pins: number; leaked: boolean; kind: string; key: string; large: boolean }[] = [];
+  const pairs: HolderPair[] = [];
+  // Holders without a slot (a focus view keeps at most MAX_HOLDER_SLOTS) still count in a bundle of their class.
+  const unslotted: HolderPair[] = [];
   const heldBy = new Float64Array(slots.holders.length);
   const leakedBy = new Uint8Array(slots.holders.length);
   const folios: FolioNode[] = slots.folios.map((slot, fi) => {
@@ -417,7 +422,11 @@ export function graphAt(slots: GraphSlots, geo: GraphGeometry, snapshot: Snapsho
     if (view) {
       for (const h of view.holders) {
         const hi = holderIndex.get(h.key);
-        if (hi === undefined || (h.refs === 0 && h.pins === 0)) continue;
+        if (h.refs === 0 && h.pins === 0) continue;
+        if (hi === undefined) {
+          unslotted.push({ h: -1, f: fi, refs: h.refs, pins: h.pins, leaked: h.leaked, kind: h.kind, key: h.key, large: view.order > 0 });
+          continue;
+        }
         heldBy[hi] = heldBy[hi]! + h.refs;
         if (h.leaked) leakedBy[hi] = 1;
         pairs.push({ h: hi, f: fi, refs: h.refs, pins: h.pins, leaked: h.leaked, kind: h.kind, key: h.key, large: view.order > 0 });
@@ -432,17 +441,25 @@ export function graphAt(slots: GraphSlots, geo: GraphGeometry, snapshot: Snapsho
       selected: opts.selected === slot.id,
     };
   });
-  // Ports: at each folio, edges in the order of their holders (no crossings at the node); at each holder,
-  // edges in the order of their folios.
-  const byFolio = new Map<number, typeof pairs>();
-  const byHolder = new Map<number, typeof pairs>();
-  for (const p of pairs) {
+  // The sum on each folio keeps one term per holder; the edges bundle a crowd of one class into one.
+  const termsOf = new Map<number, HolderPair[]>();
+  for (const p of pairs) (termsOf.get(p.f) ?? termsOf.set(p.f, []).get(p.f)!).push(p);
+  const groupIds = new Set(slots.groups.map((g) => g.id));
+  // Unslotted holders are drawn only inside a bundle, and a bundle only from a group the picture has.
+  const drawn = aggregatePairs([...pairs, ...unslotted], groupOf).filter((p) => (p.group === undefined ? p.h >= 0 : groupIds.has(p.group)));
+  // Ports: at each folio, edges in the order of their holders (no crossings at the node); at each holder (or
+  // group, for a bundle), edges in the order of their folios.
+  const byFolio = new Map<number, DrawnPair[]>();
+  const byHolder = new Map<number, DrawnPair[]>();
+  const byGroup = new Map<string, DrawnPair[]>();
+  for (const p of drawn) {
     (byFolio.get(p.f) ?? byFolio.set(p.f, []).get(p.f)!).push(p);
-    (byHolder.get(p.h) ?? byHolder.set(p.h, []).get(p.h)!).push(p);
+    if (p.group === undefined) (byHolder.get(p.h) ?? byHolder.set(p.h, []).get(p.h)!).push(p);
+    else (byGroup.get(p.group) ?? byGroup.set(p.group, []).get(p.group)!).push(p);
   }
-  const targetY = new Map<(typeof pairs)[number], number>();
-  const sourceY = new Map<(typeof pairs)[number], number>();
-  const labelled = new Set<(typeof pairs)[number]>();
+  const targetY = new Map<DrawnPair, number>();
+  const sourceY = new Map<DrawnPair, number>();
+  const labelled = new Set<DrawnPair>();
   for (const [fi, list] of byFolio) {
     list.sort((a, b) => a.h - b.h);
     const node = folios[fi]!;
@@ -457,42 +474,52 @@ export function graphAt(slots: GraphSlots, geo: GraphGeometry, snapshot: Snapsho
         last = ys[i]!;
       }
     });
-    node.terms = list.map((p) => ({ refs: p.refs, kind: p.kind, leaked: p.leaked, holder: p.key }));
+    node.terms = (termsOf.get(fi) ?? []).sort((a, b) => a.h - b.h).map((p) => ({ refs: p.refs, kind: p.kind, leaked: p.leaked, holder: p.key }));
   }
   for (const [hi, list] of byHolder) {
     list.sort((a, b) => a.f - b.f);
     const ys = ports(list.length, slots.holders[hi]!.y, HOLDER_ROW - 8, 4);
     list.forEach((p, i) => sourceY.set(p, ys[i]!));
   }
+  // A bundle leaves from its group's header.
+  for (const [group, list] of byGroup) {
+    list.sort((a, b) => a.f - b.f);
+    const head = slots.groups.find((g) => g.id === group);
+    const centre = head ? head.y + GROUP_HEAD / 2 : TOP;
+    const ys = ports(list.length, centre, GROUP_HEAD - 6, 4);
+    list.forEach((p, i) => sourceY.set(p, ys[i]!));
+  }
   const sx = geo.holderX + geo.holderW;
   const tx = geo.folioX;
-  const edges: GraphEdge[] = pairs.map((p) => {
+  const edges: GraphEdge[] = drawn.map((p) => {
     const sy = sourceY.get(p)!;
     const ty = targetY.get(p)!;
     const folio = folios[p.f]!;
     const key = `${p.key}→${folio.id}`;
     return {
       key,
-      holder: p.key,
+      holder: p.group === undefined ? p.key : `${p.holders} × ${HOLDER_GROUPS.find((g) => g.id === p.group)?.label ?? p.group}`,
       folio: folio.id,
       kind: p.kind,
       refs: p.refs,
       pins: p.pins,
       leaked: p.leaked,
-      label: labelled.has(p) ? edgeLabel(p.refs, p.pins, p.large) : '',
+      label: labelled.has(p) ? (p.holders > 1 ? bundleLabel(p.holders, p.refs) : edgeLabel(p.refs, p.pins, p.large)) : '',
       d: link({ source: [sx, round1(sy)], target: [tx, round1(ty)] }) ?? '',
       width: round1(edgeWidth(Math.max(1, p.refs))),
       sx,
       sy,
       tx,
       ty,
-      current: event?.folio === folio.id && actor === p.key,
+      current: event?.folio === folio.id && actor !== undefined && p.members.includes(actor),
       lit: opts.selected === null || opts.selected === folio.id,
+      holders: p.holders,
     };
   });
+  const holding = new Set(pairs.map((p) => p.h));
   const holders: HolderNode[] = slots.holders.map((slot, i) => ({
     ...slot,
-    active: heldBy[i]! > 0 || byHolder.has(i),
+    active: heldBy[i]! > 0 || holding.has(i),
     refs: heldBy[i]!,
     leaked: leakedBy[i] === 1 || slot.kind === 'leak',
     current: actor !== undefined && actor === slot.key,

@@ -2,9 +2,10 @@
 // from the run's catalog (nothing moves between steps); only the rows in view are drawn, so a run with
 // 262,144 frames scrolls as smoothly as one with six; large runs also get a dense overview of every frame.
 
-import { useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState, type UIEvent } from 'react';
+import { memo, useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState, type UIEvent } from 'react';
 import { selectRun, selectSelectedFolio, selectSnapshot, useExplorer } from '../../store/explorer';
-import type { Catalog, Run, Snapshot } from '../../core';
+import type { Catalog, Snapshot } from '../../core';
+import type { RunView } from '../../store/runView';
 import { HOLDER_KIND_COLOR, HOLDER_KIND_LABEL, KIND_COLOR, KIND_LABEL } from '../common/palette';
 import { MemoryView } from './MemoryView';
 import { FrameMap } from './FrameMap';
@@ -32,7 +33,7 @@ export function MemoryPanel() {
 }
 
 interface BodyProps {
-  run: Run;
+  run: RunView;
   snapshot: Snapshot;
   selected: number | null;
   onSelect(id: number | null): void;
@@ -70,18 +71,24 @@ function MemoryBody({ run, snapshot, selected, onSelect }: BodyProps) {
   const eventFolio = snapshot.event?.folio;
   const dense = catalog.folios.length >= DENSE_THRESHOLD;
 
+  // The scroll offset as last seen (scroll events) or asked for, so following the action reads no layout.
+  const offset = useRef(0);
   const scrollToRow = useCallback(
     (row: number, onlyIfHidden: boolean) => {
       const el = scroller.current;
       if (!el || row < 0) return;
       const top = rowTop(row) * scale;
       const bottom = (rowTop(row) + ROW_H) * scale;
-      if (onlyIfHidden && top >= el.scrollTop && bottom <= el.scrollTop + el.clientHeight) return;
-      const target = Math.max(0, top - Math.max(0, (el.clientHeight - ROW_H * scale) / 2));
-      el.scrollTop = target;
-      setScrollTop(el.scrollTop);
+      if (onlyIfHidden && top >= offset.current && bottom <= offset.current + box.height) return;
+      const target = Math.max(0, Math.min(layout.height * scale - box.height, top - Math.max(0, (box.height - ROW_H * scale) / 2)));
+      offset.current = target;
+      setScrollTop(target);
+      // Scrolled in the next frame, before its paint: a scrollTop write in the commit would force a layout.
+      requestAnimationFrame(() => {
+        el.scrollTop = target;
+      });
     },
-    [scale],
+    [scale, box.height, layout.height],
   );
   // Follow the action: bring the current event's folio (or a newly selected one) into view.
   useEffect(() => {
@@ -91,7 +98,10 @@ function MemoryBody({ run, snapshot, selected, onSelect }: BodyProps) {
     if (selected !== null) scrollToRow(rowOfFolio(model, layout, selected), true);
   }, [selected, model, layout, scrollToRow]);
 
-  const onScroll = (e: UIEvent<HTMLDivElement>) => setScrollTop(e.currentTarget.scrollTop);
+  const onScroll = (e: UIEvent<HTMLDivElement>) => {
+    offset.current = e.currentTarget.scrollTop;
+    setScrollTop(offset.current);
+  };
   const onPick = useCallback((position: number) => scrollToRow(layout.row[position] ?? 0, false), [layout, scrollToRow]);
   const bandTop = rows[0] === 0 ? 0 : rowTop(rows[0]) - PAD;
   const alive = snapshot.folios.length;
@@ -142,8 +152,11 @@ function MemoryBody({ run, snapshot, selected, onSelect }: BodyProps) {
   );
 }
 
-/** Folio kinds (with the zero pages' hatching), slot states, and the holder kinds this run uses. */
-export function MemoryLegend({ catalog, showGone = true }: { catalog: Pick<Catalog, 'folios' | 'holders'>; showGone?: boolean }) {
+/**
+ * Folio kinds (with the zero pages' hatching), slot states, and the holder kinds this run uses. Memoized: it
+ * scans every folio and holder of the run, and changes only with the run (not with the step or the scroll).
+ */
+export const MemoryLegend = memo(function MemoryLegend({ catalog, showGone = true }: { catalog: Pick<Catalog, 'folios' | 'holders'>; showGone?: boolean }) {
   const kinds = (['zero', 'hugezero', 'anon', 'file'] as const).filter((k) => catalog.folios.some((f) => f.kind === k));
   const holderKinds: string[] = [];
   for (const h of catalog.holders) {
@@ -181,4 +194,4 @@ export function MemoryLegend({ catalog, showGone = true }: { catalog: Pick<Catal
       ))}
     </div>
   );
-}
+});

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { renderToStaticMarkup } from 'react-dom/server';
 import { describe, expect, it } from 'vitest';
-import type { Run } from '../../core';
+import type { RunView as Run } from '../../store/runView';
 import { MemoryView } from './MemoryView';
 import { MemoryLegend } from './MemoryPanel';
 import { frameModel, layoutFrames } from './layout';
@@ -10,7 +10,7 @@ import { BUILTIN, runText, onKernel } from './testing';
 const read = (path: string) => readFileSync(path, 'utf8');
 
 function render(run: Run, step: number, opts: { selected?: number | null; columns?: number } = {}) {
-  const snapshot = run.snapshot(step);
+  const snapshot = run.snapshotAt(step);
   const model = frameModel(run.catalog, run.events);
   const layout = layoutFrames(model, opts.columns ?? 4, 150);
   const html = renderToStaticMarkup(
@@ -108,7 +108,7 @@ describe('MemoryView SVG', () => {
 
   it('draws only the rows it is given', () => {
     const run = runText(onKernel(read(BUILTIN.dioRead), 'v6.12'));
-    const snapshot = run.snapshot(run.lastStep);
+    const snapshot = run.snapshotAt(run.lastStep);
     const model = frameModel(run.catalog, run.events);
     const layout = layoutFrames(model, 2);
     const html = renderToStaticMarkup(

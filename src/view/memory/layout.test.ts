@@ -81,7 +81,7 @@ describe('frame model and layout of a real run', () => {
 
   it('keeps every block in the same place at every step', () => {
     const layout = layoutFrames(model, 4, 150);
-    const at = (step: number) => frameItems(model, layout, run.snapshot(step).folios, step, 0, layout.rows).map((b) => [b.id, b.x, b.y, b.w]);
+    const at = (step: number) => frameItems(model, layout, run.snapshotAt(step).folios, step, 0, layout.rows).map((b) => [b.id, b.x, b.y, b.w]);
     const first = at(0);
     expect(first).toHaveLength(run.catalog.folios.length);
     for (const step of [1, 17, 30, 64, run.lastStep]) expect(at(step)).toEqual(first);
@@ -89,7 +89,7 @@ describe('frame model and layout of a real run', () => {
 
   it('flows blocks into rows without overlaps or overflow, the huge zero folio three cells wide', () => {
     const layout = layoutFrames(model, 4);
-    const items = frameItems(model, layout, run.snapshot(run.lastStep).folios, run.lastStep, 0, layout.rows);
+    const items = frameItems(model, layout, run.snapshotAt(run.lastStep).folios, run.lastStep, 0, layout.rows);
     const huge = items.find((b) => b.folio.kind === 'hugezero')!;
     expect(huge.span).toBe(3);
     expect(huge.w).toBe(blockWidth(3));
@@ -107,9 +107,9 @@ describe('frame model and layout of a real run', () => {
 
   it('shows folios that do not exist yet as empty slots, and live ones with their counters', () => {
     const layout = layoutFrames(model, 4);
-    const before = frameItems(model, layout, run.snapshot(0).folios, 0, 0, layout.rows);
+    const before = frameItems(model, layout, run.snapshotAt(0).folios, 0, 0, layout.rows);
     expect(before.filter((b) => b.folio.kind === 'anon').map((b) => b.state)).toEqual(['unborn', 'unborn', 'unborn', 'unborn']);
-    const end = run.snapshot(run.lastStep);
+    const end = run.snapshotAt(run.lastStep);
     const after = frameItems(model, layout, end.folios, end.step, 0, layout.rows);
     for (const b of after) {
       expect(b.state).toBe('alive');
@@ -125,7 +125,7 @@ describe('freed folios', () => {
 
   it('are drawn as freed slots in the same place, and not-yet-allocated before their fault', () => {
     const states = (step: number) => {
-      const s = run.snapshot(step);
+      const s = run.snapshotAt(step);
       return frameItems(model, layout, s.folios, step, 0, layout.rows)
         .filter((b) => b.folio.kind === 'anon')
         .map((b) => b.state);
@@ -133,7 +133,7 @@ describe('freed folios', () => {
     expect(states(0)).toEqual(['unborn', 'unborn']);
     expect(states(run.chapters[0]!.step)).toEqual(['alive', 'alive']);
     expect(states(run.lastStep)).toEqual(['freed', 'freed']);
-    const s = run.snapshot(run.lastStep);
+    const s = run.snapshotAt(run.lastStep);
     const born = bornTest(model, s.folios, s.step);
     expect(run.catalog.folios.filter((f) => f.kind === 'anon').every((f) => born(f.id))).toBe(true);
     expect(born(9999)).toBe(false);
@@ -243,7 +243,7 @@ describe('what a block shows', () => {
 
   it('turns flags into badges', () => {
     const run = runText(read(BUILTIN.vfio));
-    const s = run.snapshot(run.lastStep);
+    const s = run.snapshotAt(run.lastStep);
     const zero = s.folios.find((f) => f.kind === 'zero')!;
     expect(folioBadges(zero).map((b) => b.text)).toEqual(['rsvd', 'pinned']);
   });

@@ -2,8 +2,8 @@
 // catalog/snapshot of any size (262,144 frames) for the layout and virtualization tests.
 // Only imported by tests (which read the scenario files and pass the text).
 
-import { parseScenario } from '../../scenario';
-import { holder, simulate, type Catalog, type CatalogFolio, type FolioView, type Run, type Snapshot } from '../../core';
+import { holder, type Catalog, type CatalogFolio, type FolioView, type Snapshot } from '../../core';
+import { runViewOf, type RunView } from '../../store/runView';
 
 export const BUILTIN = {
   dioWrite: 'scenarios/builtin/01-dio-write-zero-page.scn',
@@ -17,15 +17,10 @@ export function onKernel(text: string, kernel: string): string {
   return text.replace(/^kernel .*$/m, `kernel ${kernel}`);
 }
 
-export function runText(text: string): Run {
-  const parsed = parseScenario(text);
-  if (!parsed.ok) throw new Error(`scenario does not parse: ${JSON.stringify(parsed.errors)}`);
-  const outcome = simulate(parsed.scenario);
-  if (!outcome.ok) throw new Error(`scenario does not run: ${JSON.stringify(outcome.error)}`);
-  // Build the catalog while the live state is at the last step (see the report: built at an earlier step it
-  // misses holders that a folio got at allocation and never changed).
-  void outcome.run.catalog;
-  return outcome.run;
+export function runText(text: string): RunView {
+  const { view, errors } = runViewOf(text, null);
+  if (!view) throw new Error(`scenario does not run: ${JSON.stringify(errors)}`);
+  return view;
 }
 
 

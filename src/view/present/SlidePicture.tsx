@@ -3,7 +3,8 @@
 // audience sees them, at a fixed size in the views' own units and scaled down to the box it is given.
 
 import { useLayoutEffect, useMemo, useRef, useState, type ReactNode } from 'react';
-import type { Run, Snapshot, ViewName } from '../../core';
+import type { Snapshot, ViewName } from '../../core';
+import type { RunView } from '../../store/runView';
 import { PageTablesView } from '../pagetables/PageTablesView';
 import { MemoryView } from '../memory/MemoryView';
 import { RefGraphView } from '../graph/RefGraphView';
@@ -39,7 +40,7 @@ export function slideCells(views: readonly ViewName[]): { view: ViewName; x: num
 }
 
 interface Props {
-  run: Run;
+  run: RunView;
   snapshot: Snapshot;
   views: readonly ViewName[];
   /** What the picture is, for assistive technology ("current stop", "next stop"). */
@@ -86,7 +87,7 @@ function Shrunk({ width, height, children }: { width: number; height: number; ch
   return <div style={{ width: inner, height: height / k, transform: `scale(${k})`, transformOrigin: '0 0' }}>{children(inner)}</div>;
 }
 
-function CellView({ view, run, snapshot, width, height }: { view: ViewName; run: Run; snapshot: Snapshot; width: number; height: number }) {
+function CellView({ view, run, snapshot, width, height }: { view: ViewName; run: RunView; snapshot: Snapshot; width: number; height: number }) {
   if (view === 'pagetables') {
     return <Shrunk width={width} height={height}>{(w) => <PageTablesView snapshot={snapshot} catalog={run.catalog} task={snapshot.currentTask} width={w} selectedFolio={null} focusVa={null} onSelectFolio={none} />}</Shrunk>;
   }
@@ -97,7 +98,7 @@ function CellView({ view, run, snapshot, width, height }: { view: ViewName; run:
   return <MemoryCell run={run} snapshot={snapshot} width={width} height={height} />;
 }
 
-function GraphCell({ run, snapshot, width, height }: { run: Run; snapshot: Snapshot; width: number; height: number }) {
+function GraphCell({ run, snapshot, width, height }: { run: RunView; snapshot: Snapshot; width: number; height: number }) {
   const catalog = run.catalog;
   const model = useMemo(() => frameModel(catalog, run.events), [catalog, run.events]);
   const slots = useMemo(() => (needsFocus(catalog) ? focusSlots(catalog, snapshot, null).slots : runSlots(catalog, snapshot)), [catalog, snapshot]);
@@ -108,7 +109,7 @@ function GraphCell({ run, snapshot, width, height }: { run: Run; snapshot: Snaps
   return <RefGraphView picture={picture} geo={geo} onSelect={none} scale={scale} />;
 }
 
-function MemoryCell({ run, snapshot, width, height }: { run: Run; snapshot: Snapshot; width: number; height: number }) {
+function MemoryCell({ run, snapshot, width, height }: { run: RunView; snapshot: Snapshot; width: number; height: number }) {
   const catalog = run.catalog;
   const model = useMemo(() => frameModel(catalog, run.events), [catalog, run.events]);
   const layout = useMemo(() => {

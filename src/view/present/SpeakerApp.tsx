@@ -106,7 +106,7 @@ function Speaker({ session }: { session: string }) {
   const stops = useMemo(() => (run ? stopList(run) : []), [run]);
   const spans = useMemo(() => (run ? noteSpans(run.events) : []), [run]);
   const next = run && step < run.lastStep ? stopTarget(run, step, { kind: 'stop', dir: 1 }) : null;
-  const nextSnapshot = useMemo(() => (run && next !== null ? run.snapshot(next) : null), [run, next]);
+  const nextSnapshot = useMemo(() => (run && next !== null ? run.snapshotAt(next) : null), [run, next]);
   if (!run || !snapshot) {
     return (
       <div className="speaker speaker-waiting">

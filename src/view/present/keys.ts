@@ -1,8 +1,7 @@
 // The clicker keys of presentation mode, as presenters' clickers send them, and where a stop lands.
 // Pure functions: the key handler (usePresentation) maps a key press to a command, then runs it.
 
-import type { Run } from '../../core';
-import { moveStep } from '../../store/navigation';
+import { moveStep, type StepSource } from '../../store/navigation';
 
 export type PresentCommand =
   | { kind: 'stop'; dir: 1 | -1 }
@@ -46,7 +45,7 @@ export function presentCommand(e: KeyLike, presenting: boolean): PresentCommand 
 }
 
 /** The step a stop or chapter command lands on: a stop is one statement, a chapter a `mark`. */
-export function stopTarget(run: Run, step: number, cmd: PresentCommand): number {
+export function stopTarget(run: StepSource, step: number, cmd: PresentCommand): number {
   if (cmd.kind === 'stop') return moveStep(run, step, 'statement', cmd.dir);
   if (cmd.kind === 'chapter') return moveStep(run, step, 'chapter', cmd.dir);
   return step;

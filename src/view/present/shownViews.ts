@@ -1,11 +1,12 @@
 // The views a `show` statement chose for the current step, as the attribute the layout reads: undefined when
 // all four are shown (no `show`, or `show all`), else the names in the explorer's order ("memory graph").
 
-import { VIEW_NAMES, type Run, type ViewName } from '../../core';
+import { VIEW_NAMES, type ViewName } from '../../core';
+import type { RunView } from '../../store/runView';
 import { useExplorer } from '../../store/explorer';
 
 /** The chosen views at `step`, in the explorer's order, or undefined for all four. */
-export function shownViews(run: Run | null, step: number): ViewName[] | undefined {
+export function shownViews(run: Pick<RunView, 'viewsAt'> | null, step: number): ViewName[] | undefined {
   if (!run) return undefined;
   const chosen = run.viewsAt(step);
   if (chosen.length >= VIEW_NAMES.length) return undefined;

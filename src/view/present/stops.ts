@@ -1,11 +1,11 @@
 // The stops of a run as the speaker view counts them ("stop 5 of 31"): the steps a clicker's "next" lands on,
 // from step 0 to the last step.
 
-import type { Run } from '../../core';
+import type { StepSource } from '../../store/navigation';
 import { stopTarget } from './keys';
 
 /** Every step "next" lands on from step 0, in order (the last one is the run's last step). */
-export function stopList(run: Run): number[] {
+export function stopList(run: StepSource): number[] {
   const out: number[] = [];
   let step = 0;
   while (step < run.lastStep) {

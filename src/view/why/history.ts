@@ -6,10 +6,10 @@ import type { SeriesPoint } from './layout';
 
 export const SERIES_SAMPLES = 300;
 
-/** What the history needs from a run (the store's Run satisfies it). */
+/** What the history needs from a run (the store's RunView answers it). */
 export interface HistorySource {
   readonly events: readonly SimEvent[];
-  refcountSeries(folio: number, samples?: number): SeriesPoint[];
+  refcountSeries(folio: number, samples?: number): readonly SeriesPoint[];
   lastChangeStep(folio: number, step: number): number;
 }
 
@@ -44,13 +44,13 @@ export function lastCandidate(candidates: readonly number[], step: number): numb
 }
 
 export interface FolioHistory {
-  series: SeriesPoint[];
+  series: readonly SeriesPoint[];
   /** The run's lastChangeStep(folio, step), asked only at candidate steps and remembered per candidate. */
   lastChange(step: number): number;
 }
 
 export function folioHistory(run: HistorySource, folio: number): FolioHistory {
-  let series: SeriesPoint[] | undefined;
+  let series: readonly SeriesPoint[] | undefined;
   let candidates: number[] | undefined;
   const answers = new Map<number, number>();
   return {
