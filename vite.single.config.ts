@@ -64,7 +64,13 @@ export default mergeConfig(
     plugins: [inlineEverything()],
     publicDir: false,
     // No worker file in a single file: the simulation client falls back to running on the page.
-    resolve: { alias: [{ find: /^\.\.\/worker\/spawn$/, replacement: fileURLToPath(new URL('./src/worker/spawn.single.ts', import.meta.url)) }] },
+    // Nor a GIF worker: the GIF is then written on the page.
+    resolve: {
+      alias: [
+        { find: /^\.\.\/worker\/spawn$/, replacement: fileURLToPath(new URL('./src/worker/spawn.single.ts', import.meta.url)) },
+        { find: /^\.\/gifSpawn$/, replacement: fileURLToPath(new URL('./src/view/export/gifSpawn.single.ts', import.meta.url)) },
+      ],
+    },
     build: {
       outDir: OUT_DIR,
       sourcemap: false,

@@ -1,8 +1,11 @@
-// The top bar's Export menu: SVG of the whole picture or of one view, PNG at 1×/2×/3×, Copy image. The menu
-// itself is small and in the main bundle; the exporter is imported when an export is asked for.
+// The top bar's Export menu: SVG of the whole picture or of one view, PNG at 1×/2×/3×, Copy image, and the
+// "Video or GIF" dialog. The menu itself is small and in the main bundle; the exporter and the dialog are
+// imported when asked for.
 
-import { useCallback, useEffect, useRef, useState } from 'react';
+import { lazy, Suspense, useCallback, useEffect, useRef, useState } from 'react';
 import './export.css';
+
+const MotionDialog = lazy(() => import('./MotionDialog').then((m) => ({ default: m.MotionDialog })));
 
 const PICTURES = [
   { id: 'all', label: 'Whole picture' },
@@ -17,6 +20,7 @@ type Action = { kind: 'svg' } | { kind: 'png'; scale: number } | { kind: 'copy' 
 
 export function ExportMenu() {
   const [open, setOpen] = useState(false);
+  const [motion, setMotion] = useState(false);
   const [picture, setPicture] = useState<Picture>('all');
   const [status, setStatus] = useState<{ text: string; failed: boolean } | null>(null);
   const [busy, setBusy] = useState(false);
@@ -54,6 +58,11 @@ export function ExportMenu() {
   }, [open, close]);
 
   useEffect(() => () => clearTimeout(timer.current), []);
+
+  const closeMotion = useCallback((refocus: boolean) => {
+    setMotion(false);
+    if (refocus) button.current?.focus();
+  }, []);
 
   const say = (text: string, failed: boolean) => {
     setStatus({ text, failed });
@@ -109,7 +118,24 @@ export function ExportMenu() {
           <button type="button" className="export-copy" onClick={() => void run({ kind: 'copy' })} title="Put a 2× PNG on the clipboard">
             Copy image
           </button>
+          <button
+            type="button"
+            className="export-motion"
+            aria-haspopup="dialog"
+            onClick={() => {
+              setOpen(false);
+              setMotion(true);
+            }}
+            title="A video or an animated GIF of a range of steps, with the transitions"
+          >
+            Video or GIF…
+          </button>
         </div>
+      )}
+      {motion && (
+        <Suspense fallback={null}>
+          <MotionDialog which={picture} onClose={closeMotion} />
+        </Suspense>
       )}
       <span className={`export-status${status?.failed ? ' failed' : ''}`} role="status">
         {status?.text ?? ''}
