@@ -43,6 +43,22 @@ export async function loadIntoEmbed(text: string, kernel: string | undefined, or
   postToHost(readyMessage(), origin);
 }
 
+/**
+ * Answer `export` with the picture the embed shows (or one of its views) as SVG text or a PNG Blob, to the
+ * asking origin only. The exporter is loaded on the first export.
+ */
+async function exportForHost(command: Extract<Command, { type: 'export' }>, origin: string): Promise<void> {
+  const view = command.view ?? 'all';
+  try {
+    const ex = await import('../export/exporter');
+    const picture = await ex.exportSvg(view);
+    const data = command.format === 'svg' ? picture.svg : await ex.renderPng(picture, command.scale ?? 2);
+    postToHost({ type: 'export', format: command.format, view, data }, origin);
+  } catch (err) {
+    postToHost({ type: 'error', message: `export: ${err instanceof Error ? err.message : String(err)}` }, origin);
+  }
+}
+
 function run(command: Command, origin: string): void {
   switch (command.type) {
     case 'hello':
@@ -69,6 +85,8 @@ function run(command: Command, origin: string): void {
         ...(command.theme ? { theme: command.theme } : {}),
         ...(command.caption !== undefined ? { caption: command.caption } : {}),
       });
+    case 'export':
+      return void exportForHost(command, origin);
     case 'load':
       if (origin === window.location.origin && origin !== 'null') return void loadIntoEmbed(command.text, command.kernel, origin);
       useEmbed.setState({ pendingLoad: { origin, text: command.text, ...(command.kernel ? { kernel: command.kernel } : {}) } });

@@ -53,7 +53,8 @@ function pictureSvgs(panel: Element): SVGSVGElement[] {
 }
 
 function columnsOnScreen(which: ExportWhich): { heading: string; live: SVGSVGElement[] }[] {
-  const views = document.querySelector('.views');
+  // The explorer's views, or an embed's (src/view/embed).
+  const views = document.querySelector('.views, .embed-views');
   if (!views) return [];
   const wanted = which === 'all' ? EXPORT_VIEWS : EXPORT_VIEWS.filter((v) => v.id === which);
   const out: { heading: string; live: SVGSVGElement[] }[] = [];
@@ -107,7 +108,7 @@ export function composeOnScreen(which: ExportWhich, link: string): Exported {
   const kernels = compareRun ? `kernel ${run.kernel.label} compared with ${compareRun.kernel.label}` : `kernel ${run.kernel.label}`;
   const desc = `${run.title}, ${kernels}, step ${step} of ${run.lastStep}${event ? `: ${event.text}` : ''}`;
   const view = which === 'all' ? '' : `: ${EXPORT_VIEWS.find((v) => v.id === which)!.label}`;
-  const panel = document.querySelector('.views section.panel') ?? document.body;
+  const panel = document.querySelector('.views section.panel, .embed-views section.panel') ?? document.body;
   const { svg, width, height } = composePicture(document, columns, {
     title: `pinscope${view}: ${run.title}`,
     desc,

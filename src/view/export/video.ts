@@ -193,7 +193,7 @@ export async function exportMotion(o: MotionExport): Promise<MotionFile> {
   if (!ctx) throw new Error('this browser gives no 2D canvas');
   const back = store.step;
   const link = await currentLink();
-  const background = getComputedStyle(document.querySelector('.views section.panel') ?? document.body).backgroundColor || '#ffffff';
+  const background = getComputedStyle(document.querySelector('.views section.panel, .embed-views section.panel') ?? document.body).backgroundColor || '#ffffff';
   const sink = await sinkFor(o.format, canvas, plan);
   const painter = new MomentPainter();
   holdClock();
