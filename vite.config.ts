@@ -51,6 +51,11 @@ export default defineConfig({
   build: {
     target: 'es2022',
     sourcemap: true,
+    // The simulator and the scenario language are pure modules (no side effects on import; lint and
+    // layering.test.ts keep them so). Saying so lets the bundler leave the interpreter, which the page needs
+    // only when no worker can run it (src/store/simClient.ts imports it then), out of the first-picture
+    // JavaScript although the core's index re-exports it (scripts/bundle-budget.mjs checks the budget).
+    rolldownOptions: { treeshake: { moduleSideEffects: (id: string) => !/[\\/]src[\\/](core|scenario)[\\/]/.test(id) } },
   },
   preview: {
     host: '127.0.0.1',
@@ -59,6 +64,7 @@ export default defineConfig({
   },
   test: {
     include: ['src/**/*.test.{ts,tsx}'],
+    setupFiles: ['src/vitest.setup.ts'],
     // Simulator and parser tests run in plain Node. A component test opts into a DOM with the comment
     // `// @vitest-environment happy-dom` on its first line.
     environment: 'node',

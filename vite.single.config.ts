@@ -32,7 +32,9 @@ function inlineEverything(): Plugin {
       for (const file of Object.values(bundle)) {
         if (file.type === 'chunk' && (file as OutputChunk).isEntry) {
           // `</script` inside the code would end the inline block early; `<\/script` means the same in JS.
-          const code = (file as OutputChunk).code.replace(/<\/script/gi, '<\\/script');
+          // With code splitting off, Vite leaves its preload marker unreplaced in every import() (which then
+          // throws a ReferenceError); in one file there is nothing to preload.
+          const code = (file as OutputChunk).code.replace(/<\/script/gi, '<\\/script').replace(/\b__VITE_PRELOAD__\b/g, 'void 0');
           const tag = new RegExp(`<script[^>]*src="[^"]*${file.fileName.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}"[^>]*></script>`);
           if (!tag.test(page)) throw new Error(`single file: the page does not load ${file.fileName}`);
           page = page.replace(tag, () => `<script type="module">${code}</script>`);

@@ -45,6 +45,8 @@ step unit npx vitest run --passWithNoTests \
 # The build step makes both the site (dist/) and the single-file copy (dist-single/) that e2e/single.spec.ts opens.
 build_all() { npm run -s build && npm run -s build:single; }
 if step build build_all; then
+  # The first-picture JavaScript stays within 200 KB gzipped (scripts/bundle-budget.mjs).
+  step budget npm run -s budget
   # PW_JSON makes playwright.config.ts add the JSON reporter (test-results/playwright.json).
   PW_JSON=1 step e2e npx playwright test --pass-with-no-tests
 else

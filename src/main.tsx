@@ -1,8 +1,6 @@
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { App } from './view/App';
-import { SpeakerApp } from './view/present/SpeakerApp';
-import { speakerSession } from './view/present/speakerProtocol';
 import './view/styles.css';
 
 const root = document.getElementById('root');
@@ -27,10 +25,19 @@ if (asksEmbed()) {
       </StrictMode>,
     ),
   );
+} else if (speaker) {
+  // The speaker's window is rare and opened by the presenter's: its code is not part of the first picture.
+  void Promise.all([import('./view/present/SpeakerApp'), import('./view/present/speakerProtocol')]).then(([{ SpeakerApp }, { speakerSession }]) =>
+    reactRoot.render(
+      <StrictMode>
+        <SpeakerApp session={speakerSession(window.location.search)} />
+      </StrictMode>,
+    ),
+  );
 } else {
   reactRoot.render(
     <StrictMode>
-      {speaker ? <SpeakerApp session={speakerSession(window.location.search)} /> : <App />}
+      <App />
     </StrictMode>,
   );
 }

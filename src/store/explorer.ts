@@ -6,10 +6,8 @@ import { formatError, type ScenarioError } from '../scenario';
 import type { Run, SimEvent, Snapshot } from '../core';
 import { alignStep, clampStep, moveStep, type Alignment, type StepUnit } from './navigation';
 import { DEFAULT_SCENARIO } from './scenarios';
-import { runSource, type RunResult } from './runSource';
+import type { RunResult } from './runSource';
 import { cancelRuns, requestRun } from './simRuns';
-
-export { runSource };
 
 export interface ExplorerState {
   source: string;

@@ -1,8 +1,8 @@
 // The explorer's layout: top bar; editor on the left; the four views; narration and timeline below.
 
+import { lazy, Suspense } from 'react';
 import { useExplorer } from '../store/explorer';
 import { Editor } from './Editor';
-import { HelpOverlay } from './HelpOverlay';
 import { TopBar } from './TopBar';
 import { useFileDrop, usePlayback, useKeyboard, useUrlSync } from './hooks';
 import { PageTablesPanel } from './pagetables/PageTablesPanel';
@@ -11,14 +11,12 @@ import { RefGraphPanel } from './graph/RefGraphPanel';
 import { BlockIoPanel } from './blockio/BlockIoPanel';
 import { Timeline } from './timeline/Timeline';
 import { Narration } from './narration/Narration';
-import { WhyPanel } from './why/WhyPanel';
-import { ComparePanel } from './compare/ComparePanel';
 import { FindingsPanel } from './findings/FindingsPanel';
 import { installTestApi } from './testApi';
 import { PanelBoundary } from './common/PanelBoundary';
 import { DraftBar } from './DraftBar';
 import { RunProgress } from './RunProgress';
-import { RealTracePanel } from './realtrace/RealTracePanel';
+import { useRealTrace } from '../store/realtraceStore';
 import { useTracePaste } from './realtrace/importTrace';
 import { useMailPaste } from './share/mailPaste';
 import { usePrefs } from './prefs';
@@ -27,6 +25,13 @@ import { PresentChrome } from './present/PresentChrome';
 import { usePresentation } from './present/usePresentation';
 import { usePresent } from './present/presentStore';
 import { useShownViews } from './present/shownViews';
+
+// What the first picture does not need is loaded when it is first shown (the first-picture budget,
+// scripts/bundle-budget.mjs): the compare view, the "why" panel, the real-trace panel and the help overlay.
+const ComparePanel = lazy(() => import('./compare/ComparePanel').then((m) => ({ default: m.ComparePanel })));
+const WhyPanel = lazy(() => import('./why/WhyPanel').then((m) => ({ default: m.WhyPanel })));
+const RealTracePanel = lazy(() => import('./realtrace/RealTracePanel').then((m) => ({ default: m.RealTracePanel })));
+const HelpOverlay = lazy(() => import('./HelpOverlay').then((m) => ({ default: m.HelpOverlay })));
 
 installTestApi();
 
@@ -46,6 +51,8 @@ export function App() {
   const comparing = useExplorer((s) => s.compareSpec !== null);
   const folioSelected = useExplorer((s) => s.selectedFolio !== null);
   const shown = useShownViews();
+  const traceShown = useRealTrace((t) => t.trace !== null && t.pick !== null);
+  const helpOpen = useExplorer((s) => s.helpOpen);
   return (
     <div className={`app${presenting ? ' presenting' : ''}`}>
       <TopBar />
@@ -60,7 +67,11 @@ export function App() {
           </div>
         )}
         <DraftBar />
-        <RealTracePanel />
+        {traceShown && (
+          <Suspense fallback={null}>
+            <RealTracePanel />
+          </Suspense>
+        )}
       </div>
       <main className={`workspace${editorCollapsed ? ' editor-collapsed' : ''}`}>
         <PanelBoundary name="Scenario editor">
@@ -69,7 +80,9 @@ export function App() {
         <div className="views" {...shown}>
           {hasRun && comparing ? (
             <PanelBoundary name="Compare">
-              <ComparePanel />
+              <Suspense fallback={<p className="loading">Loading the comparison…</p>}>
+                <ComparePanel />
+              </Suspense>
             </PanelBoundary>
           ) : hasRun ? (
             <>
@@ -92,7 +105,9 @@ export function App() {
         </div>
         {folioSelected ? (
           <PanelBoundary name="Ask why">
-            <WhyPanel />
+            <Suspense fallback={null}>
+              <WhyPanel />
+            </Suspense>
           </PanelBoundary>
         ) : (
           <PanelBoundary name="Findings">
@@ -109,7 +124,11 @@ export function App() {
         </PanelBoundary>
       </footer>
       {presenting && <PresentChrome />}
-      <HelpOverlay />
+      {helpOpen && (
+        <Suspense fallback={null}>
+          <HelpOverlay />
+        </Suspense>
+      )}
     </div>
   );
 }

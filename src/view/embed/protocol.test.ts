@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { parseCommand } from './protocol';
 import { bounds, boundedMove, boundedStep } from './embedStore';
-import { runSource } from '../../store/explorer';
+import { runSource } from '../../store/runSource';
 import { LIBRARY_SCENARIOS } from '../../store/scenarios';
 
 describe('the embed protocol', () => {

@@ -6,17 +6,9 @@ import { lazy, Suspense, useCallback, useEffect, useRef, useState } from 'react'
 import './export.css';
 
 const MotionDialog = lazy(() => import('./MotionDialog').then((m) => ({ default: m.MotionDialog })));
+const ExportPopover = lazy(() => import('./ExportPopover').then((m) => ({ default: m.ExportPopover })));
 
-const PICTURES = [
-  { id: 'all', label: 'Whole picture' },
-  { id: 'pagetables', label: 'Page tables' },
-  { id: 'memory', label: 'Memory' },
-  { id: 'graph', label: 'Refcount graph' },
-  { id: 'blockio', label: 'Block I/O' },
-] as const;
-type Picture = (typeof PICTURES)[number]['id'];
-
-type Action = { kind: 'svg' } | { kind: 'png'; scale: number } | { kind: 'copy' };
+import type { ExportAction, ExportPicture as Picture } from './ExportPopover';
 
 export function ExportMenu() {
   const [open, setOpen] = useState(false);
@@ -26,7 +18,6 @@ export function ExportMenu() {
   const [busy, setBusy] = useState(false);
   const root = useRef<HTMLDivElement>(null);
   const button = useRef<HTMLButtonElement>(null);
-  const first = useRef<HTMLSelectElement>(null);
   const timer = useRef<ReturnType<typeof setTimeout> | undefined>(undefined);
 
   // Stable (refs and a state setter only), so the open menu's listeners are set once per opening.
@@ -37,7 +28,6 @@ export function ExportMenu() {
 
   useEffect(() => {
     if (!open) return;
-    first.current?.focus();
     // Escape closes the menu (before the global Escape, which closes the folio details) and gives focus back
     // to the Export button; a press outside the menu and its button closes it too.
     const onKey = (e: KeyboardEvent) => {
@@ -70,7 +60,7 @@ export function ExportMenu() {
     timer.current = setTimeout(() => setStatus(null), failed ? 8000 : 3000);
   };
 
-  const run = async (action: Action) => {
+  const run = async (action: ExportAction) => {
     close(true);
     setBusy(true);
     try {
@@ -94,43 +84,12 @@ export function ExportMenu() {
         Export
       </button>
       {open && (
-        <div className="export-popover" role="dialog" aria-label="Export">
-          <label className="export-row">
-            <span className="label">Picture</span>
-            <select ref={first} value={picture} aria-label="Picture to export" onChange={(e) => setPicture(e.target.value as Picture)}>
-              {PICTURES.map((p) => (
-                <option key={p.id} value={p.id}>
-                  {p.label}
-                </option>
-              ))}
-            </select>
-          </label>
-          <div className="export-row" role="group" aria-label="Save as">
-            <button type="button" onClick={() => void run({ kind: 'svg' })} title="Self-contained SVG with the link in its metadata">
-              SVG
-            </button>
-            {[1, 2, 3].map((scale) => (
-              <button key={scale} type="button" aria-label={`PNG ${scale}×`} onClick={() => void run({ kind: 'png', scale })} title={`PNG at ${scale}× the size on screen; dropping it on pinscope reopens this picture`}>
-                {`PNG ${scale}×`}
-              </button>
-            ))}
-          </div>
-          <button type="button" className="export-copy" onClick={() => void run({ kind: 'copy' })} title="Put a 2× PNG on the clipboard">
-            Copy image
-          </button>
-          <button
-            type="button"
-            className="export-motion"
-            aria-haspopup="dialog"
-            onClick={() => {
-              setOpen(false);
-              setMotion(true);
-            }}
-            title="A video or an animated GIF of a range of steps, with the transitions"
-          >
-            Video or GIF…
-          </button>
-        </div>
+        <Suspense fallback={null}>
+          <ExportPopover picture={picture} onPicture={setPicture} onRun={(action) => void run(action)} onMotion={() => {
+            setOpen(false);
+            setMotion(true);
+          }} />
+        </Suspense>
       )}
       {motion && (
         <Suspense fallback={null}>
