@@ -1,6 +1,6 @@
 // The explorer's layout: top bar; editor on the left; the four views; narration and timeline below.
 
-import { lazy, Suspense } from 'react';
+import { lazy, Suspense, useEffect } from 'react';
 import { useExplorer } from '../store/explorer';
 import { Editor } from './Editor';
 import { TopBar } from './TopBar';
@@ -17,6 +17,7 @@ import { PanelBoundary } from './common/PanelBoundary';
 import { DraftBar } from './DraftBar';
 import { RunProgress } from './RunProgress';
 import { useRealTrace } from '../store/realtraceStore';
+import { loadExportPopover } from './export/ExportMenu';
 import { useTracePaste } from './realtrace/importTrace';
 import { useMailPaste } from './share/mailPaste';
 import { usePrefs } from './prefs';
@@ -26,12 +27,25 @@ import { usePresentation } from './present/usePresentation';
 import { usePresent } from './present/presentStore';
 import { useShownViews } from './present/shownViews';
 
-// What the first picture does not need is loaded when it is first shown (the first-picture budget,
-// scripts/bundle-budget.mjs): the compare view, the "why" panel, the real-trace panel and the help overlay.
-const ComparePanel = lazy(() => import('./compare/ComparePanel').then((m) => ({ default: m.ComparePanel })));
-const WhyPanel = lazy(() => import('./why/WhyPanel').then((m) => ({ default: m.WhyPanel })));
-const RealTracePanel = lazy(() => import('./realtrace/RealTracePanel').then((m) => ({ default: m.RealTracePanel })));
-const HelpOverlay = lazy(() => import('./HelpOverlay').then((m) => ({ default: m.HelpOverlay })));
+// What the first picture does not need is loaded just after it (the first-picture budget,
+// scripts/bundle-budget.mjs): the compare view, the "why" panel, the real-trace panel, the help overlay. They
+// are fetched while the page is still loading (warmLaterViews), so nothing is fetched once it has loaded.
+const loadCompare = () => import('./compare/ComparePanel');
+const loadWhy = () => import('./why/WhyPanel');
+const loadRealTrace = () => import('./realtrace/RealTracePanel');
+const loadHelp = () => import('./HelpOverlay');
+const ComparePanel = lazy(() => loadCompare().then((m) => ({ default: m.ComparePanel })));
+const WhyPanel = lazy(() => loadWhy().then((m) => ({ default: m.WhyPanel })));
+const RealTracePanel = lazy(() => loadRealTrace().then((m) => ({ default: m.RealTracePanel })));
+const HelpOverlay = lazy(() => loadHelp().then((m) => ({ default: m.HelpOverlay })));
+
+let warmed = false;
+/** Fetch the views loaded on demand, once the first picture is drawn. */
+function warmLaterViews(): void {
+  if (warmed) return;
+  warmed = true;
+  for (const load of [loadCompare, loadWhy, loadRealTrace, loadHelp, loadExportPopover]) void load().catch(() => {});
+}
 
 installTestApi();
 
@@ -53,6 +67,9 @@ export function App() {
   const shown = useShownViews();
   const traceShown = useRealTrace((t) => t.trace !== null && t.pick !== null);
   const helpOpen = useExplorer((s) => s.helpOpen);
+  useEffect(() => {
+    if (hasRun) setTimeout(warmLaterViews, 0);
+  }, [hasRun]);
   return (
     <div className={`app${presenting ? ' presenting' : ''}`}>
       <TopBar />

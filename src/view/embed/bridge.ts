@@ -59,10 +59,23 @@ async function exportForHost(command: Extract<Command, { type: 'export' }>, orig
   }
 }
 
+/** Resolves once a run is shown (at once when one is): `ready` before it would say there are no steps. */
+function whenRun(): Promise<void> {
+  if (useExplorer.getState().run) return Promise.resolve();
+  return new Promise((resolve) => {
+    const off = useExplorer.subscribe((s) => {
+      if (!s.run) return;
+      off();
+      resolve();
+    });
+  });
+}
+
 function run(command: Command, origin: string): void {
   switch (command.type) {
     case 'hello':
-      return postToHost(readyMessage(), origin);
+      // A host that says hello early (on its frame's load event, say) gets `ready` once there is something to step.
+      return void whenRun().then(() => postToHost(readyMessage(), origin));
     case 'getState':
       return postToHost({ type: 'state', ...embedStateMessage() }, origin);
     case 'goto':

@@ -6,7 +6,9 @@ import { lazy, Suspense, useCallback, useEffect, useRef, useState } from 'react'
 import './export.css';
 
 const MotionDialog = lazy(() => import('./MotionDialog').then((m) => ({ default: m.MotionDialog })));
-const ExportPopover = lazy(() => import('./ExportPopover').then((m) => ({ default: m.ExportPopover })));
+/** The popover's code (the explorer fetches it once the first picture is drawn). */
+export const loadExportPopover = () => import('./ExportPopover');
+const ExportPopover = lazy(() => loadExportPopover().then((m) => ({ default: m.ExportPopover })));
 
 import type { ExportAction, ExportPicture as Picture } from './ExportPopover';
 
