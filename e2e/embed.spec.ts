@@ -161,3 +161,30 @@ test('export answers with the SVG text or a PNG blob of what the embed shows, to
   await send(page, { type: 'export', format: 'svg', view: 'blockio' });
   await expect.poll(async () => (await messages(page)).at(-1)?.type).toBe('error');
 });
+
+test('poster=1 shows a light poster, starts nothing until the click, and keeps the host focus and scroll', async ({ page, baseURL }) => {
+  const embed = `${baseURL}/?mode=embed&scenario=library/dio-write-zero-page&views=memory,graph&poster=1`;
+  await page.goto(`/embed-example.html?embed=${encodeURIComponent(embed)}`);
+  const frame = page.frameLocator('#embed');
+  const poster = frame.getByTestId('embed-poster');
+  await expect(poster).toContainText('O_DIRECT write');
+  await expect(poster).toContainText(/kernel v6\.\d/);
+  await page.waitForTimeout(500);
+  // Nothing of the simulator: no worker script fetched, no run, no views, no ready.
+  const before = await frame.locator('body').evaluate(() => ({
+    worker: performance.getEntriesByType('resource').some((r) => r.name.includes('sim.worker')),
+    steps: window.__pinscope?.lastStep() ?? 0,
+    panels: document.querySelectorAll('section.panel').length,
+  }));
+  expect(before).toEqual({ worker: false, steps: 0, panels: 0 });
+  expect((await messages(page)).some((m) => m.type === 'ready')).toBe(false);
+  expect(await page.evaluate(() => document.activeElement?.id)).toBe('notes');
+  expect(await page.evaluate(() => window.scrollY)).toBe(0);
+  await page.screenshot({ path: test.info().outputPath('poster.png') });
+
+  await poster.getByRole('button', { name: /Load/ }).click();
+  await expect.poll(async () => (await messages(page)).some((m) => m.type === 'ready'), { timeout: 15_000 }).toBe(true);
+  await expect(frame.locator('section.panel')).toHaveCount(2);
+  await expect(poster).toHaveCount(0);
+  expect(await page.evaluate(() => window.scrollY)).toBe(0);
+});

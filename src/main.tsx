@@ -1,6 +1,8 @@
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { App } from './view/App';
+import { warmUpSimulator } from './store/simRuns';
+import { EmbedPoster, asksPoster } from './view/embed/EmbedPoster';
 import './view/styles.css';
 
 const root = document.getElementById('root');
@@ -17,7 +19,9 @@ function asksEmbed(): boolean {
 const speaker = new URLSearchParams(window.location.search).get('mode') === 'speaker';
 
 const reactRoot = createRoot(root);
-if (asksEmbed()) {
+
+function startEmbed(): void {
+  warmUpSimulator();
   void import('./view/embed/EmbedApp').then(({ EmbedApp }) =>
     reactRoot.render(
       <StrictMode>
@@ -25,7 +29,19 @@ if (asksEmbed()) {
       </StrictMode>,
     ),
   );
+}
+
+if (asksEmbed() && asksPoster(window.location)) {
+  // `poster=1`: a light poster until the reader clicks; only then the simulator, the worker and the views.
+  reactRoot.render(
+    <StrictMode>
+      <EmbedPoster onLoad={startEmbed} />
+    </StrictMode>,
+  );
+} else if (asksEmbed()) {
+  startEmbed();
 } else if (speaker) {
+  warmUpSimulator();
   // The speaker's window is rare and opened by the presenter's: its code is not part of the first picture.
   void Promise.all([import('./view/present/SpeakerApp'), import('./view/present/speakerProtocol')]).then(([{ SpeakerApp }, { speakerSession }]) =>
     reactRoot.render(
@@ -35,6 +51,7 @@ if (asksEmbed()) {
     ),
   );
 } else {
+  warmUpSimulator();
   reactRoot.render(
     <StrictMode>
       <App />
