@@ -5,7 +5,7 @@
 // inline blocks by their SHA-256 hashes (still no eval, no connections, no other script).
 
 import { createHash } from 'node:crypto';
-import { renameSync } from 'node:fs';
+import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { OutputAsset, OutputChunk } from 'rolldown';
 import type { Plugin } from 'vite';
@@ -56,6 +56,11 @@ function inlineEverything(): Plugin {
     },
     closeBundle() {
       renameSync(`${OUT_DIR}/index.html`, `${OUT_DIR}/pinscope.html`);
+      // The served site's "Save a copy with this scenario" needs this file's text: beside the site (dist/,
+      // built first by `npm run build`) as a module holding it, since the site's policy forbids fetch().
+      if (existsSync('dist/index.html')) {
+        writeFileSync('dist/pinscope-copy.js', `export default ${JSON.stringify(readFileSync(`${OUT_DIR}/pinscope.html`, 'utf8'))};\n`);
+      }
     },
   };
 }

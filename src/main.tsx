@@ -1,3 +1,5 @@
+// First: it keeps the single file's own HTML before anything draws, and opens a saved copy on its moment.
+import './view/export/ownDocument';
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { App } from './view/App';

@@ -66,6 +66,13 @@ export function ExportMenu() {
     close(true);
     setBusy(true);
     try {
+      if (action.kind === 'offline') {
+        const [{ offlineCopy }, { download }] = await Promise.all([import('./offlineCopy'), import('./exporter')]);
+        const copy = await offlineCopy();
+        download(new Blob([copy.html], { type: 'text/html' }), copy.name);
+        say(`Saved ${copy.name}`, false);
+        return;
+      }
       const ex = await import('./exporter');
       if (action.kind === 'svg') say(`Saved ${await ex.downloadSvg(picture)}`, false);
       else if (action.kind === 'png') say(`Saved ${await ex.downloadPng(picture, action.scale)}`, false);

@@ -12,7 +12,7 @@ const PICTURES = [
 ] as const;
 export type ExportPicture = (typeof PICTURES)[number]['id'];
 
-export type ExportAction = { kind: 'svg' } | { kind: 'png'; scale: number } | { kind: 'copy' };
+export type ExportAction = { kind: 'svg' } | { kind: 'png'; scale: number } | { kind: 'copy' } | { kind: 'offline' };
 
 export interface ExportPopoverProps {
   picture: ExportPicture;
@@ -52,6 +52,9 @@ export function ExportPopover({ picture, onPicture, onRun, onMotion }: ExportPop
       </button>
       <button type="button" className="export-motion" aria-haspopup="dialog" onClick={onMotion} title="A video or an animated GIF of a range of steps, with the transitions">
         Video or GIF…
+      </button>
+      <button type="button" className="export-offline" onClick={() => onRun({ kind: 'offline' })} title="One HTML file that runs pinscope offline (from a USB stick, a mail attachment) and opens on this scenario, kernel and step">
+        Save a copy with this scenario
       </button>
     </div>
   );
