@@ -5,6 +5,7 @@ import { createRoot } from 'react-dom/client';
 import { App } from './view/App';
 import { warmUpSimulator } from './store/simRuns';
 import { EmbedPoster, asksPoster } from './view/embed/EmbedPoster';
+import { registerServiceWorker } from './view/offline/serviceWorker';
 import './view/styles.css';
 
 const root = document.getElementById('root');
@@ -54,6 +55,7 @@ if (asksEmbed() && asksPoster(window.location)) {
   );
 } else {
   warmUpSimulator();
+  registerServiceWorker();
   reactRoot.render(
     <StrictMode>
       <App />

@@ -18,6 +18,7 @@ import { DraftBar } from './DraftBar';
 import { RunProgress } from './RunProgress';
 import { useRealTrace } from '../store/realtraceStore';
 import { loadExportPopover } from './export/ExportMenu';
+import { NewerVersionNotice } from './offline/NewerVersionNotice';
 import { useTracePaste } from './realtrace/importTrace';
 import { useMailPaste } from './share/mailPaste';
 import { usePrefs } from './prefs';
@@ -75,6 +76,7 @@ export function App() {
       <TopBar />
       <div className="notices">
         <RunProgress />
+        <NewerVersionNotice />
         {notice && (
           <div className="notice" role="alert">
             <span>{notice}</span>
