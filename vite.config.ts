@@ -1,4 +1,6 @@
-import { readFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import react from '@vitejs/plugin-react';
 import type { Plugin } from 'vite';
 import { defineConfig } from 'vitest/config';
@@ -44,13 +46,43 @@ function contentSecurityPolicy(): Plugin {
   };
 }
 
+/**
+ * Stamps public/sw.js in dist/ with this build's version (a hash of its file names, which carry their content
+ * hashes) and the files to cache for offline use. The single-file build has no public files and no worker.
+ */
+function serviceWorkerStamp(): Plugin {
+  let outDir = 'dist';
+  return {
+    name: 'pinscope-service-worker',
+    apply: 'build',
+    configResolved(config) {
+      outDir = config.build.outDir;
+    },
+    writeBundle(_options, bundle) {
+      const file = join(outDir, 'sw.js');
+      if (!existsSync(file)) return;
+      // Source maps and the offline copy's text (1.5 MB, fetched only when a copy is saved) are not cached.
+      const assets = Object.keys(bundle).filter((name) => !name.endsWith('.map') && name !== 'index.html').sort();
+      assets.push('favicon.svg');
+      const version = createHash('sha256').update(assets.join('\n')).digest('hex').slice(0, 12);
+      const code = readFileSync(file, 'utf8').replace('__PINSCOPE_BUILD__', version).replace(`['__PINSCOPE_ASSETS__']`, JSON.stringify(assets.map((a) => `./${a}`)));
+      writeFileSync(file, code);
+    },
+  };
+}
+
 export default defineConfig({
-  plugins: [react(), contentSecurityPolicy()],
+  plugins: [react(), contentSecurityPolicy(), serviceWorkerStamp()],
   // Relative asset URLs: the built site works from any path (a subfolder, file-served, an iframe host).
   base: './',
   build: {
     target: 'es2022',
     sourcemap: true,
+    // The simulator and the scenario language are pure modules (no side effects on import; lint and
+    // layering.test.ts keep them so). Saying so lets the bundler leave the interpreter, which the page needs
+    // only when no worker can run it (src/store/simClient.ts imports it then), out of the first-picture
+    // JavaScript although the core's index re-exports it (scripts/bundle-budget.mjs checks the budget).
+    rolldownOptions: { treeshake: { moduleSideEffects: (id: string) => !/[\\/]src[\\/](core|scenario)[\\/]/.test(id) } },
   },
   preview: {
     host: '127.0.0.1',
@@ -59,6 +91,7 @@ export default defineConfig({
   },
   test: {
     include: ['src/**/*.test.{ts,tsx}'],
+    setupFiles: ['src/vitest.setup.ts'],
     // Simulator and parser tests run in plain Node. A component test opts into a DOM with the comment
     // `// @vitest-environment happy-dom` on its first line.
     environment: 'node',

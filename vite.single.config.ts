@@ -5,7 +5,7 @@
 // inline blocks by their SHA-256 hashes (still no eval, no connections, no other script).
 
 import { createHash } from 'node:crypto';
-import { renameSync } from 'node:fs';
+import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { OutputAsset, OutputChunk } from 'rolldown';
 import type { Plugin } from 'vite';
@@ -32,7 +32,9 @@ function inlineEverything(): Plugin {
       for (const file of Object.values(bundle)) {
         if (file.type === 'chunk' && (file as OutputChunk).isEntry) {
           // `</script` inside the code would end the inline block early; `<\/script` means the same in JS.
-          const code = (file as OutputChunk).code.replace(/<\/script/gi, '<\\/script');
+          // With code splitting off, Vite leaves its preload marker unreplaced in every import() (which then
+          // throws a ReferenceError); in one file there is nothing to preload.
+          const code = (file as OutputChunk).code.replace(/<\/script/gi, '<\\/script').replace(/\b__VITE_PRELOAD__\b/g, 'void 0');
           const tag = new RegExp(`<script[^>]*src="[^"]*${file.fileName.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}"[^>]*></script>`);
           if (!tag.test(page)) throw new Error(`single file: the page does not load ${file.fileName}`);
           page = page.replace(tag, () => `<script type="module">${code}</script>`);
@@ -54,6 +56,11 @@ function inlineEverything(): Plugin {
     },
     closeBundle() {
       renameSync(`${OUT_DIR}/index.html`, `${OUT_DIR}/pinscope.html`);
+      // The served site's "Save a copy with this scenario" needs this file's text: beside the site (dist/,
+      // built first by `npm run build`) as a module holding it, since the site's policy forbids fetch().
+      if (existsSync('dist/index.html')) {
+        writeFileSync('dist/pinscope-copy.js', `export default ${JSON.stringify(readFileSync(`${OUT_DIR}/pinscope.html`, 'utf8'))};\n`);
+      }
     },
   };
 }
@@ -64,7 +71,13 @@ export default mergeConfig(
     plugins: [inlineEverything()],
     publicDir: false,
     // No worker file in a single file: the simulation client falls back to running on the page.
-    resolve: { alias: [{ find: /^\.\.\/worker\/spawn$/, replacement: fileURLToPath(new URL('./src/worker/spawn.single.ts', import.meta.url)) }] },
+    // Nor a GIF worker: the GIF is then written on the page.
+    resolve: {
+      alias: [
+        { find: /^\.\.\/worker\/spawn$/, replacement: fileURLToPath(new URL('./src/worker/spawn.single.ts', import.meta.url)) },
+        { find: /^\.\/gifSpawn$/, replacement: fileURLToPath(new URL('./src/view/export/gifSpawn.single.ts', import.meta.url)) },
+      ],
+    },
     build: {
       outDir: OUT_DIR,
       sourcemap: false,

@@ -119,3 +119,72 @@ test('the host page own origin loads without asking', async ({ page }) => {
   await expect.poll(async () => (await messages(page)).filter((m) => m.type === 'ready').at(-1)?.kernel).toBe('v6.5');
   await expect(page.frameLocator('#embed').getByRole('dialog')).toHaveCount(0);
 });
+
+test('export answers with the SVG text or a PNG blob of what the embed shows, to the origin that asked', async ({ page, baseURL }) => {
+  const embed = `${baseURL}/?mode=embed&scenario=library/dio-write-zero-page&views=memory,graph`;
+  // Asked from another origin (the host at localhost): the answer still comes back to it, and only to it.
+  const host = baseURL!.replace('127.0.0.1', 'localhost');
+  await page.goto(`${host}/embed-example.html?embed=${encodeURIComponent(embed)}`);
+  await expect.poll(async () => (await messages(page)).some((m) => m.type === 'ready')).toBe(true);
+  await send(page, { type: 'goto', step: 20 });
+  await expect.poll(async () => (await messages(page)).at(-1)).toMatchObject({ type: 'state', step: 20 });
+  const zeroRefcount = await page.frameLocator('#embed').locator('body').evaluate(() => window.__pinscope!.snapshot()!.folios.find((f) => f.kind === 'zero')!.refcount);
+
+  await send(page, { type: 'export', format: 'svg' });
+  const lastExport = () =>
+    page.evaluate(async () => {
+      const m = (window as unknown as { pinscopeMessages: { type: string; format?: string; view?: string; data?: unknown }[] }).pinscopeMessages.filter((x) => x.type === 'export').at(-1);
+      if (!m) return null;
+      const data = m.data instanceof Blob ? { blob: true, type: m.data.type, bytes: [...new Uint8Array(await m.data.arrayBuffer())] } : { blob: false, text: String(m.data) };
+      return { format: m.format, view: m.view, ...data };
+    });
+  await expect.poll(lastExport, { timeout: 10_000 }).not.toBeNull();
+  const svg = (await lastExport())!;
+  expect(svg).toMatchObject({ format: 'svg', view: 'all', blob: false });
+  const facts = await page.evaluate((text) => {
+    const doc = new DOMParser().parseFromString(text, 'image/svg+xml');
+    return { parses: doc.getElementsByTagName('parsererror').length === 0, headings: [...doc.documentElement.querySelectorAll(':scope > g > g > text:first-child')].map((t) => t.textContent), desc: doc.querySelector('desc')?.textContent ?? '' };
+  }, svg.text!);
+  expect(facts.parses).toBe(true);
+  expect(facts.headings).toEqual(['MEMORY', 'REFCOUNT GRAPH']);
+  expect(facts.desc).toContain('step 20 of');
+  expect(svg.text).toContain(`>${zeroRefcount}<`);
+
+  await send(page, { type: 'export', format: 'png', view: 'memory', scale: 1 });
+  await expect.poll(async () => (await lastExport())?.format, { timeout: 10_000 }).toBe('png');
+  const png = (await lastExport())!;
+  expect(png).toMatchObject({ view: 'memory', blob: true, type: 'image/png' });
+  expect(png.bytes!.slice(0, 8)).toEqual([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
+  expect(Buffer.from(png.bytes!).toString('latin1')).toContain('pinscope-link');
+
+  // A view the embed does not show is an error, not a picture of something else.
+  await send(page, { type: 'export', format: 'svg', view: 'blockio' });
+  await expect.poll(async () => (await messages(page)).at(-1)?.type).toBe('error');
+});
+
+test('poster=1 shows a light poster, starts nothing until the click, and keeps the host focus and scroll', async ({ page, baseURL }) => {
+  const embed = `${baseURL}/?mode=embed&scenario=library/dio-write-zero-page&views=memory,graph&poster=1`;
+  await page.goto(`/embed-example.html?embed=${encodeURIComponent(embed)}`);
+  const frame = page.frameLocator('#embed');
+  const poster = frame.getByTestId('embed-poster');
+  await expect(poster).toContainText('O_DIRECT write');
+  await expect(poster).toContainText(/kernel v6\.\d/);
+  await page.waitForTimeout(500);
+  // Nothing of the simulator: no worker script fetched, no run, no views, no ready.
+  const before = await frame.locator('body').evaluate(() => ({
+    worker: performance.getEntriesByType('resource').some((r) => r.name.includes('sim.worker')),
+    steps: window.__pinscope?.lastStep() ?? 0,
+    panels: document.querySelectorAll('section.panel').length,
+  }));
+  expect(before).toEqual({ worker: false, steps: 0, panels: 0 });
+  expect((await messages(page)).some((m) => m.type === 'ready')).toBe(false);
+  expect(await page.evaluate(() => document.activeElement?.id)).toBe('notes');
+  expect(await page.evaluate(() => window.scrollY)).toBe(0);
+  await page.screenshot({ path: test.info().outputPath('poster.png') });
+
+  await poster.getByRole('button', { name: /Load/ }).click();
+  await expect.poll(async () => (await messages(page)).some((m) => m.type === 'ready'), { timeout: 15_000 }).toBe(true);
+  await expect(frame.locator('section.panel')).toHaveCount(2);
+  await expect(poster).toHaveCount(0);
+  expect(await page.evaluate(() => window.scrollY)).toBe(0);
+});

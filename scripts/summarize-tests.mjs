@@ -38,7 +38,7 @@ let failed = 0;
 let skipped = 0;
 const lines = [];
 
-for (const name of ['typecheck', 'lint', 'build']) {
+for (const name of ['typecheck', 'lint', 'build', 'budget']) {
   const rc = steps.get(name);
   if (rc === undefined) {
     lines.push(`${name}: did not run`);

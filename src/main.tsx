@@ -1,8 +1,11 @@
+// First: it keeps the single file's own HTML before anything draws, and opens a saved copy on its moment.
+import './view/export/ownDocument';
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { App } from './view/App';
-import { SpeakerApp } from './view/present/SpeakerApp';
-import { speakerSession } from './view/present/speakerProtocol';
+import { warmUpSimulator } from './store/simRuns';
+import { EmbedPoster, asksPoster } from './view/embed/EmbedPoster';
+import { registerServiceWorker } from './view/offline/serviceWorker';
 import './view/styles.css';
 
 const root = document.getElementById('root');
@@ -19,7 +22,9 @@ function asksEmbed(): boolean {
 const speaker = new URLSearchParams(window.location.search).get('mode') === 'speaker';
 
 const reactRoot = createRoot(root);
-if (asksEmbed()) {
+
+function startEmbed(): void {
+  warmUpSimulator();
   void import('./view/embed/EmbedApp').then(({ EmbedApp }) =>
     reactRoot.render(
       <StrictMode>
@@ -27,10 +32,33 @@ if (asksEmbed()) {
       </StrictMode>,
     ),
   );
-} else {
+}
+
+if (asksEmbed() && asksPoster(window.location)) {
+  // `poster=1`: a light poster until the reader clicks; only then the simulator, the worker and the views.
   reactRoot.render(
     <StrictMode>
-      {speaker ? <SpeakerApp session={speakerSession(window.location.search)} /> : <App />}
+      <EmbedPoster onLoad={startEmbed} />
+    </StrictMode>,
+  );
+} else if (asksEmbed()) {
+  startEmbed();
+} else if (speaker) {
+  warmUpSimulator();
+  // The speaker's window is rare and opened by the presenter's: its code is not part of the first picture.
+  void Promise.all([import('./view/present/SpeakerApp'), import('./view/present/speakerProtocol')]).then(([{ SpeakerApp }, { speakerSession }]) =>
+    reactRoot.render(
+      <StrictMode>
+        <SpeakerApp session={speakerSession(window.location.search)} />
+      </StrictMode>,
+    ),
+  );
+} else {
+  warmUpSimulator();
+  registerServiceWorker();
+  reactRoot.render(
+    <StrictMode>
+      <App />
     </StrictMode>,
   );
 }

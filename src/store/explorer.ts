@@ -9,10 +9,9 @@ import type { SimEvent, Snapshot } from '../core';
 import { viewOfRun, type RunView } from './runView';
 import { alignStep, clampStep, moveStep, type Alignment, type StepUnit } from './navigation';
 import { DEFAULT_SCENARIO } from './scenarios';
-import { runSource, type RunResult } from './runSource';
+import type { RunResult } from './runSource';
 import { cancelRuns, requestRun, type RunChannel } from './simRuns';
 
-export { runSource };
 export type { RunView } from './runView';
 
 export interface ExplorerState {

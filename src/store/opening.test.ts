@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { openingStep, playbackStop, runSource } from './explorer';
+import { openingStep, playbackStop } from './explorer';
+import { runSource } from './runSource';
 
 const TEXT = readFileSync('scenarios/builtin/01-dio-write-zero-page.scn', 'utf8');
 

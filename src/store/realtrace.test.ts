@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { agreementSummary, alignTrace, checksForFolio, disagreementSteps, looksLikeTrace, pickKernel, readTrace, upstreamVersion, type RealTrace } from './realtrace';
-import { runSource } from './explorer';
+import { runSource } from './runSource';
 import { viewOfRun } from './runView';
 
 const dir = join(__dirname, '..', '..', 'e2e', 'fixtures', 'traces');

@@ -7,13 +7,24 @@
 // waiting run can be replaced without touching the worker.
 //
 // Where no worker can be had (no Worker at all, a page opened from file://, a policy that forbids workers, a
-// worker script that does not load), runs go on the page's thread as before, synchronously: `done` is called
-// before `run` returns.
+// worker script that does not load), runs go on the page's thread as before, synchronously once the simulator
+// is loaded on the page: `done` is called before `run` returns. The page loads the simulator (runSource) only
+// then, with import(): with a worker it never needs it, and it is most of the first-picture JavaScript.
 
 import { RunUnpacker, type PackedRun, type SimProgress } from '../core';
 import type { ScenarioError } from '../scenario';
 import type { RunRequest, WorkerReply } from '../worker/protocol';
-import { runSource, type RunResult } from './runSource';
+import type { RunResult } from './runSource';
+
+type PageRunner = (source: string, kernelSpec: string | null) => RunResult;
+let pageRunner: PageRunner | null = null;
+let pageRunnerLoading: Promise<PageRunner> | null = null;
+
+/** Load the simulator onto the page for runs without a worker (once; later calls give the same promise). */
+export function loadPageRunner(): Promise<PageRunner> {
+  pageRunnerLoading ??= import('./runSource').then((m) => (pageRunner = m.runSource));
+  return pageRunnerLoading;
+}
 
 /** What the client needs of a worker (the platform Worker has it; tests pass a fake). */
 export interface SimWorker {
@@ -160,8 +171,16 @@ export class SimClient {
     this.pumping = true;
     try {
       while (!this.running && this.waiting.length > 0) {
-        const job = this.waiting.shift()!;
         const worker = this.workerOrNull();
+        if (!worker && !pageRunner) {
+          // The runs wait (still cancellable, still shown in flight) until the simulator is on the page.
+          loadPageRunner().then(
+            () => this.pump(),
+            (err: unknown) => console.error('pinscope: the simulator could not be loaded on the page', err),
+          );
+          break;
+        }
+        const job = this.waiting.shift()!;
         if (!worker) {
           this.runHere(job);
           continue;
@@ -178,7 +197,7 @@ export class SimClient {
 
   private runHere(job: Job): void {
     const t0 = this.now();
-    const result = runSource(job.source, job.kernelSpec);
+    const result = pageRunner!(job.source, job.kernelSpec);
     const ms = this.now() - t0;
     job.handlers.done(result, { where: 'page', totalMs: ms, simulateMs: ms, packMs: 0, unpackMs: 0 });
     this.changed();

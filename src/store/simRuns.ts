@@ -18,8 +18,15 @@ export interface RunActivity {
 export const useSimRuns = create<{ active: RunActivity[] }>()(() => ({ active: [] }));
 
 const client = new SimClient(spawnSimWorker);
-// Start the worker now, so that it loads while the page does.
-client.warmUp();
+
+/**
+ * Start the worker before the first run is asked for, so that it loads while the page does (src/main.tsx calls
+ * it at once, except for an embed's click-to-load poster, which must not start the simulator). A run starts
+ * the worker anyway.
+ */
+export function warmUpSimulator(): void {
+  client.warmUp();
+}
 
 const progressOf = new Map<RunChannel, SimProgress>();
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { compressText, decodeLink, encodeLink, LINK_VERSION, MAX_HASH_CHARS, MAX_TEXT_CHARS, UPGRADERS, upgradeV1ToV2, type LinkState } from './url';
-import { runSource } from './explorer';
+import { runSource } from './runSource';
 
 describe('link codec', () => {
   it('round-trips text, kernel and step', async () => {

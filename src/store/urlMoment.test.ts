@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Run, SimEvent } from '../core';
 import { LIBRARY_SCENARIOS } from './scenarios';
-import { runSource } from './explorer';
+import { runSource } from './runSource';
 import { fingerprintOf, positionOf, resolvePosition } from './urlMoment';
 
 /** A run-shaped value with only what positions read: events (line, stmt), chapters and lastStep. */

@@ -1,8 +1,8 @@
 // The explorer's layout: top bar; editor on the left; the four views; narration and timeline below.
 
+import { lazy, Suspense, useEffect } from 'react';
 import { useExplorer } from '../store/explorer';
 import { Editor } from './Editor';
-import { HelpOverlay } from './HelpOverlay';
 import { TopBar } from './TopBar';
 import { useFileDrop, usePlayback, useKeyboard, useUrlSync } from './hooks';
 import { PageTablesPanel } from './pagetables/PageTablesPanel';
@@ -11,14 +11,14 @@ import { RefGraphPanel } from './graph/RefGraphPanel';
 import { BlockIoPanel } from './blockio/BlockIoPanel';
 import { Timeline } from './timeline/Timeline';
 import { Narration } from './narration/Narration';
-import { WhyPanel } from './why/WhyPanel';
-import { ComparePanel } from './compare/ComparePanel';
 import { FindingsPanel } from './findings/FindingsPanel';
 import { installTestApi } from './testApi';
 import { PanelBoundary } from './common/PanelBoundary';
 import { DraftBar } from './DraftBar';
 import { RunProgress } from './RunProgress';
-import { RealTracePanel } from './realtrace/RealTracePanel';
+import { useRealTrace } from '../store/realtraceStore';
+import { loadExportPopover } from './export/ExportMenu';
+import { NewerVersionNotice } from './offline/NewerVersionNotice';
 import { useTracePaste } from './realtrace/importTrace';
 import { useMailPaste } from './share/mailPaste';
 import { usePrefs } from './prefs';
@@ -27,6 +27,26 @@ import { PresentChrome } from './present/PresentChrome';
 import { usePresentation } from './present/usePresentation';
 import { usePresent } from './present/presentStore';
 import { useShownViews } from './present/shownViews';
+
+// What the first picture does not need is loaded just after it (the first-picture budget,
+// scripts/bundle-budget.mjs): the compare view, the "why" panel, the real-trace panel, the help overlay. They
+// are fetched while the page is still loading (warmLaterViews), so nothing is fetched once it has loaded.
+const loadCompare = () => import('./compare/ComparePanel');
+const loadWhy = () => import('./why/WhyPanel');
+const loadRealTrace = () => import('./realtrace/RealTracePanel');
+const loadHelp = () => import('./HelpOverlay');
+const ComparePanel = lazy(() => loadCompare().then((m) => ({ default: m.ComparePanel })));
+const WhyPanel = lazy(() => loadWhy().then((m) => ({ default: m.WhyPanel })));
+const RealTracePanel = lazy(() => loadRealTrace().then((m) => ({ default: m.RealTracePanel })));
+const HelpOverlay = lazy(() => loadHelp().then((m) => ({ default: m.HelpOverlay })));
+
+let warmed = false;
+/** Fetch the views loaded on demand, once the first picture is drawn. */
+function warmLaterViews(): void {
+  if (warmed) return;
+  warmed = true;
+  for (const load of [loadCompare, loadWhy, loadRealTrace, loadHelp, loadExportPopover]) void load().catch(() => {});
+}
 
 installTestApi();
 
@@ -46,11 +66,17 @@ export function App() {
   const comparing = useExplorer((s) => s.compareSpec !== null);
   const folioSelected = useExplorer((s) => s.selectedFolio !== null);
   const shown = useShownViews();
+  const traceShown = useRealTrace((t) => t.trace !== null && t.pick !== null);
+  const helpOpen = useExplorer((s) => s.helpOpen);
+  useEffect(() => {
+    if (hasRun) setTimeout(warmLaterViews, 0);
+  }, [hasRun]);
   return (
     <div className={`app${presenting ? ' presenting' : ''}`}>
       <TopBar />
       <div className="notices">
         <RunProgress />
+        <NewerVersionNotice />
         {notice && (
           <div className="notice" role="alert">
             <span>{notice}</span>
@@ -60,7 +86,11 @@ export function App() {
           </div>
         )}
         <DraftBar />
-        <RealTracePanel />
+        {traceShown && (
+          <Suspense fallback={null}>
+            <RealTracePanel />
+          </Suspense>
+        )}
       </div>
       <main className={`workspace${editorCollapsed ? ' editor-collapsed' : ''}`}>
         <PanelBoundary name="Scenario editor">
@@ -69,7 +99,9 @@ export function App() {
         <div className="views" {...shown}>
           {hasRun && comparing ? (
             <PanelBoundary name="Compare">
-              <ComparePanel />
+              <Suspense fallback={<p className="loading">Loading the comparison…</p>}>
+                <ComparePanel />
+              </Suspense>
             </PanelBoundary>
           ) : hasRun ? (
             <>
@@ -92,7 +124,9 @@ export function App() {
         </div>
         {folioSelected ? (
           <PanelBoundary name="Ask why">
-            <WhyPanel />
+            <Suspense fallback={null}>
+              <WhyPanel />
+            </Suspense>
           </PanelBoundary>
         ) : (
           <PanelBoundary name="Findings">
@@ -109,7 +143,11 @@ export function App() {
         </PanelBoundary>
       </footer>
       {presenting && <PresentChrome />}
-      <HelpOverlay />
+      {helpOpen && (
+        <Suspense fallback={null}>
+          <HelpOverlay />
+        </Suspense>
+      )}
     </div>
   );
 }

@@ -1,4 +1,4 @@
-// Tweening React-rendered SVG with d3-transition, without ever owning the final state.
+// Tweening React-rendered SVG on pinscope's motion clock (clock.ts), without ever owning the final state.
 //
 // React renders every tracked element at its target and also writes the target into a data attribute
 // (`data-tw-transform`, `data-tw-opacity`, `data-tw-width`, `data-tw-height`, `data-tw-x`); `data-tw` names
@@ -9,10 +9,10 @@
 // element that was not there before (an entering bvec grows from width 0).
 
 import { useLayoutEffect, useRef, type RefObject } from 'react';
-import { select } from 'd3-selection';
-import { transitionMs } from './motion';
-import 'd3-transition';
+import { interpolate } from 'd3-interpolate';
 import { easeCubicInOut } from 'd3-ease';
+import { transitionMs } from './motion';
+import { clockNow, interruptMotion, startMotion } from './clock';
 
 export const TWEEN_ATTRS = ['transform', 'opacity', 'width', 'height', 'x'] as const;
 export type TweenAttr = (typeof TWEEN_ATTRS)[number];
@@ -20,7 +20,7 @@ export type TweenAttr = (typeof TWEEN_ATTRS)[number];
 /** Previous targets by `key|attr`, and until when a transition towards each is running. */
 export type TweenMemory = Map<string, { to: string; until: number }>;
 
-export function tweenTracked(root: Element, prev: TweenMemory, ms: number, now: number = performance.now()): TweenMemory {
+export function tweenTracked(root: Element, prev: TweenMemory, ms: number, now: number = clockNow()): TweenMemory {
   const next: TweenMemory = new Map();
   const firstRender = prev.size === 0;
   for (const el of root.querySelectorAll('[data-tw]')) {
@@ -35,8 +35,7 @@ export function tweenTracked(root: Element, prev: TweenMemory, ms: number, now: 
         next.set(id, was);
         continue;
       }
-      const sel = select(el);
-      sel.interrupt(`tw-${attr}`);
+      interruptMotion(el, `tw-${attr}`);
       el.setAttribute(attr, to);
       const before = was?.to ?? (firstRender ? null : el.getAttribute(`data-tw-from-${attr}`));
       if (ms <= 0 || before === null || before === to) {
@@ -44,12 +43,16 @@ export function tweenTracked(root: Element, prev: TweenMemory, ms: number, now: 
         continue;
       }
       next.set(id, { to, until: now + ms });
-      sel
-        .attr(attr, before)
-        .transition(`tw-${attr}`)
-        .duration(ms)
-        .ease(easeCubicInOut)
-        .attr(attr, to);
+      // d3's interpolator for attribute text: numbers inside transforms and lengths are interpolated.
+      const between = interpolate(before, to);
+      startMotion(
+        el,
+        `tw-${attr}`,
+        ms,
+        easeCubicInOut,
+        (e) => el.setAttribute(attr, e >= 1 ? to : String(between(e))),
+        () => el.setAttribute(attr, to),
+      );
     }
   }
   return next;
@@ -61,7 +64,7 @@ export function snapTracked(root: Element): void {
     for (const attr of TWEEN_ATTRS) {
       const to = el.getAttribute(`data-tw-${attr}`);
       if (to === null) continue;
-      select(el).interrupt(`tw-${attr}`);
+      interruptMotion(el, `tw-${attr}`);
       el.setAttribute(attr, to);
     }
   }

@@ -43,10 +43,39 @@ export async function loadIntoEmbed(text: string, kernel: string | undefined, or
   postToHost(readyMessage(), origin);
 }
 
+/**
+ * Answer `export` with the picture the embed shows (or one of its views) as SVG text or a PNG Blob, to the
+ * asking origin only. The exporter is loaded on the first export.
+ */
+async function exportForHost(command: Extract<Command, { type: 'export' }>, origin: string): Promise<void> {
+  const view = command.view ?? 'all';
+  try {
+    const ex = await import('../export/exporter');
+    const picture = await ex.exportSvg(view);
+    const data = command.format === 'svg' ? picture.svg : await ex.renderPng(picture, command.scale ?? 2);
+    postToHost({ type: 'export', format: command.format, view, data }, origin);
+  } catch (err) {
+    postToHost({ type: 'error', message: `export: ${err instanceof Error ? err.message : String(err)}` }, origin);
+  }
+}
+
+/** Resolves once a run is shown (at once when one is): `ready` before it would say there are no steps. */
+function whenRun(): Promise<void> {
+  if (useExplorer.getState().run) return Promise.resolve();
+  return new Promise((resolve) => {
+    const off = useExplorer.subscribe((s) => {
+      if (!s.run) return;
+      off();
+      resolve();
+    });
+  });
+}
+
 function run(command: Command, origin: string): void {
   switch (command.type) {
     case 'hello':
-      return postToHost(readyMessage(), origin);
+      // A host that says hello early (on its frame's load event, say) gets `ready` once there is something to step.
+      return void whenRun().then(() => postToHost(readyMessage(), origin));
     case 'getState':
       return postToHost({ type: 'state', ...embedStateMessage() }, origin);
     case 'goto':
@@ -69,6 +98,8 @@ function run(command: Command, origin: string): void {
         ...(command.theme ? { theme: command.theme } : {}),
         ...(command.caption !== undefined ? { caption: command.caption } : {}),
       });
+    case 'export':
+      return void exportForHost(command, origin);
     case 'load':
       if (origin === window.location.origin && origin !== 'null') return void loadIntoEmbed(command.text, command.kernel, origin);
       useEmbed.setState({ pendingLoad: { origin, text: command.text, ...(command.kernel ? { kernel: command.kernel } : {}) } });

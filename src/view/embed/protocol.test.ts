@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { parseCommand } from './protocol';
 import { bounds, boundedMove, boundedStep } from './embedStore';
-import { runSource } from '../../store/explorer';
+import { runSource } from '../../store/runSource';
 import { LIBRARY_SCENARIOS } from '../../store/scenarios';
 
 describe('the embed protocol', () => {
@@ -12,6 +12,8 @@ describe('the embed protocol', () => {
       ok: true,
       command: { type: 'setOptions', views: ['graph', 'memory'], theme: 'projector', caption: false },
     });
+    expect(parseCommand({ pinscope: 1, type: 'export', format: 'svg' })).toEqual({ ok: true, command: { type: 'export', format: 'svg' } });
+    expect(parseCommand({ pinscope: 1, type: 'export', format: 'png', view: 'memory', scale: 3 })).toEqual({ ok: true, command: { type: 'export', format: 'png', view: 'memory', scale: 3 } });
     expect(parseCommand({ pinscope: 1, type: 'load', text: 'title T\n', kernel: 'v6.1 zero-pin=skip' })).toEqual({ ok: true, command: { type: 'load', text: 'title T\n', kernel: 'v6.1 zero-pin=skip' } });
   });
 
@@ -33,6 +35,11 @@ describe('the embed protocol', () => {
       { pinscope: 1, type: 'load', text: 'x'.repeat(10_000_000) },
       { pinscope: 1, type: 'load', text: 'title T\n', kernel: 'v99' },
       { pinscope: 1, type: '__proto__' },
+      { pinscope: 1, type: 'export' },
+      { pinscope: 1, type: 'export', format: 'gif' },
+      { pinscope: 1, type: 'export', format: 'svg', view: 'editor' },
+      { pinscope: 1, type: 'export', format: 'svg', scale: 2 },
+      { pinscope: 1, type: 'export', format: 'png', scale: 10 },
     ];
     for (const data of refused) {
       const r = parseCommand(data);

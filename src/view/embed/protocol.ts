@@ -19,14 +19,22 @@ export type Command =
   | { type: 'pause' }
   | { type: 'getState' }
   | { type: 'setOptions'; views?: EmbedView[]; theme?: EmbedTheme; caption?: boolean }
-  | { type: 'load'; text: string; kernel?: string };
+  | { type: 'load'; text: string; kernel?: string }
+  | { type: 'export'; format: ExportFormat; view?: EmbedView; scale?: number };
+
+export type ExportFormat = 'svg' | 'png';
+const EXPORT_FORMATS: readonly ExportFormat[] = ['svg', 'png'];
+/** PNG scales an `export` may ask for (as the explorer's menu offers). */
+export const EXPORT_SCALES = [1, 2, 3] as const;
 
 export type EmbedEvent =
   | { type: 'ready'; steps: number; chapters: { title: string; step: number }[]; kernel: string }
   | { type: 'state'; step: number; steps: number; chapter: number | null; kernel: string }
   | { type: 'key'; key: string }
   | { type: 'resize'; height: number }
-  | { type: 'error'; message: string };
+  | { type: 'error'; message: string }
+  /** The picture asked for by `export`: the SVG's text, or the PNG as a Blob (with the link in its tEXt chunk). */
+  | { type: 'export'; format: ExportFormat; view: EmbedView | 'all'; data: string | Blob };
 
 export type Parsed = { ok: true; command: Command } | { ok: false; reason: string };
 
@@ -77,6 +85,19 @@ export function parseCommand(data: unknown): Parsed {
       return { ok: true, command: { type, text: data.text, kernel: data.kernel } };
     }
     return { ok: true, command: { type, text: data.text } };
+  }
+  if (type === 'export') {
+    if (!EXPORT_FORMATS.includes(data.format as ExportFormat)) return { ok: false, reason: `export: "format" is not one of ${EXPORT_FORMATS.join(', ')}` };
+    const command: Extract<Command, { type: 'export' }> = { type, format: data.format as ExportFormat };
+    if (data.view !== undefined) {
+      if (!(EMBED_VIEWS as readonly unknown[]).includes(data.view)) return { ok: false, reason: `export: "view" is not one of ${EMBED_VIEWS.join(', ')}` };
+      command.view = data.view as EmbedView;
+    }
+    if (data.scale !== undefined) {
+      if (command.format !== 'png' || !(EXPORT_SCALES as readonly unknown[]).includes(data.scale)) return { ok: false, reason: `export: "scale" is not one of ${EXPORT_SCALES.join(', ')} for a PNG` };
+      command.scale = data.scale as number;
+    }
+    return { ok: true, command };
   }
   return { ok: false, reason: `unknown type "${type.slice(0, 40)}"` };
 }

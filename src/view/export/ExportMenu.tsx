@@ -1,28 +1,25 @@
-// The top bar's Export menu: SVG of the whole picture or of one view, PNG at 1×/2×/3×, Copy image. The menu
-// itself is small and in the main bundle; the exporter is imported when an export is asked for.
+// The top bar's Export menu: SVG of the whole picture or of one view, PNG at 1×/2×/3×, Copy image, and the
+// "Video or GIF" dialog. The menu itself is small and in the main bundle; the exporter and the dialog are
+// imported when asked for.
 
-import { useCallback, useEffect, useRef, useState } from 'react';
+import { lazy, Suspense, useCallback, useEffect, useRef, useState } from 'react';
 import './export.css';
 
-const PICTURES = [
-  { id: 'all', label: 'Whole picture' },
-  { id: 'pagetables', label: 'Page tables' },
-  { id: 'memory', label: 'Memory' },
-  { id: 'graph', label: 'Refcount graph' },
-  { id: 'blockio', label: 'Block I/O' },
-] as const;
-type Picture = (typeof PICTURES)[number]['id'];
+const MotionDialog = lazy(() => import('./MotionDialog').then((m) => ({ default: m.MotionDialog })));
+/** The popover's code (the explorer fetches it once the first picture is drawn). */
+export const loadExportPopover = () => import('./ExportPopover');
+const ExportPopover = lazy(() => loadExportPopover().then((m) => ({ default: m.ExportPopover })));
 
-type Action = { kind: 'svg' } | { kind: 'png'; scale: number } | { kind: 'copy' };
+import type { ExportAction, ExportPicture as Picture } from './ExportPopover';
 
 export function ExportMenu() {
   const [open, setOpen] = useState(false);
+  const [motion, setMotion] = useState(false);
   const [picture, setPicture] = useState<Picture>('all');
   const [status, setStatus] = useState<{ text: string; failed: boolean } | null>(null);
   const [busy, setBusy] = useState(false);
   const root = useRef<HTMLDivElement>(null);
   const button = useRef<HTMLButtonElement>(null);
-  const first = useRef<HTMLSelectElement>(null);
   const timer = useRef<ReturnType<typeof setTimeout> | undefined>(undefined);
 
   // Stable (refs and a state setter only), so the open menu's listeners are set once per opening.
@@ -33,7 +30,6 @@ export function ExportMenu() {
 
   useEffect(() => {
     if (!open) return;
-    first.current?.focus();
     // Escape closes the menu (before the global Escape, which closes the folio details) and gives focus back
     // to the Export button; a press outside the menu and its button closes it too.
     const onKey = (e: KeyboardEvent) => {
@@ -55,16 +51,28 @@ export function ExportMenu() {
 
   useEffect(() => () => clearTimeout(timer.current), []);
 
+  const closeMotion = useCallback((refocus: boolean) => {
+    setMotion(false);
+    if (refocus) button.current?.focus();
+  }, []);
+
   const say = (text: string, failed: boolean) => {
     setStatus({ text, failed });
     clearTimeout(timer.current);
     timer.current = setTimeout(() => setStatus(null), failed ? 8000 : 3000);
   };
 
-  const run = async (action: Action) => {
+  const run = async (action: ExportAction) => {
     close(true);
     setBusy(true);
     try {
+      if (action.kind === 'offline') {
+        const [{ offlineCopy }, { download }] = await Promise.all([import('./offlineCopy'), import('./exporter')]);
+        const copy = await offlineCopy();
+        download(new Blob([copy.html], { type: 'text/html' }), copy.name);
+        say(`Saved ${copy.name}`, false);
+        return;
+      }
       const ex = await import('./exporter');
       if (action.kind === 'svg') say(`Saved ${await ex.downloadSvg(picture)}`, false);
       else if (action.kind === 'png') say(`Saved ${await ex.downloadPng(picture, action.scale)}`, false);
@@ -85,31 +93,17 @@ export function ExportMenu() {
         Export
       </button>
       {open && (
-        <div className="export-popover" role="dialog" aria-label="Export">
-          <label className="export-row">
-            <span className="label">Picture</span>
-            <select ref={first} value={picture} aria-label="Picture to export" onChange={(e) => setPicture(e.target.value as Picture)}>
-              {PICTURES.map((p) => (
-                <option key={p.id} value={p.id}>
-                  {p.label}
-                </option>
-              ))}
-            </select>
-          </label>
-          <div className="export-row" role="group" aria-label="Save as">
-            <button type="button" onClick={() => void run({ kind: 'svg' })} title="Self-contained SVG with the link in its metadata">
-              SVG
-            </button>
-            {[1, 2, 3].map((scale) => (
-              <button key={scale} type="button" aria-label={`PNG ${scale}×`} onClick={() => void run({ kind: 'png', scale })} title={`PNG at ${scale}× the size on screen; dropping it on pinscope reopens this picture`}>
-                {`PNG ${scale}×`}
-              </button>
-            ))}
-          </div>
-          <button type="button" className="export-copy" onClick={() => void run({ kind: 'copy' })} title="Put a 2× PNG on the clipboard">
-            Copy image
-          </button>
-        </div>
+        <Suspense fallback={null}>
+          <ExportPopover picture={picture} onPicture={setPicture} onRun={(action) => void run(action)} onMotion={() => {
+            setOpen(false);
+            setMotion(true);
+          }} />
+        </Suspense>
+      )}
+      {motion && (
+        <Suspense fallback={null}>
+          <MotionDialog which={picture} onClose={closeMotion} />
+        </Suspense>
       )}
       <span className={`export-status${status?.failed ? ' failed' : ''}`} role="status">
         {status?.text ?? ''}

@@ -53,7 +53,8 @@ function pictureSvgs(panel: Element): SVGSVGElement[] {
 }
 
 function columnsOnScreen(which: ExportWhich): { heading: string; live: SVGSVGElement[] }[] {
-  const views = document.querySelector('.views');
+  // The explorer's views, or an embed's (src/view/embed).
+  const views = document.querySelector('.views, .embed-views');
   if (!views) return [];
   const wanted = which === 'all' ? EXPORT_VIEWS : EXPORT_VIEWS.filter((v) => v.id === which);
   const out: { heading: string; live: SVGSVGElement[] }[] = [];
@@ -90,17 +91,24 @@ function css(name: string, fallback: string): string {
 /** The SVG of the picture on screen: all its views side by side, or one. Throws with a message to show. */
 export async function exportSvg(which: ExportWhich): Promise<Exported> {
   await settle();
+  return composeOnScreen(which, await currentLink());
+}
+
+/**
+ * The SVG of the views as they are drawn this moment (no waiting for transitions: the video exporter calls it
+ * for each frame, with the clock held), carrying `link`.
+ */
+export function composeOnScreen(which: ExportWhich, link: string): Exported {
   const { run, step, compareRun } = useExplorer.getState();
   if (!run) throw new Error('nothing is drawn yet');
   const found = columnsOnScreen(which);
   if (found.length === 0) throw new Error(which === 'all' ? 'no view is on screen' : `the ${EXPORT_VIEWS.find((v) => v.id === which)!.label} view is not on screen`);
   const columns: ExportColumn[] = found.map((c, i) => ({ heading: c.heading, svgs: c.live.map((s, j) => inlineSvg(s, `x${i}-${j}-`)) }));
-  const link = await currentLink();
   const event = step > 0 ? run.events[step - 1] : undefined;
   const kernels = compareRun ? `kernel ${run.kernel.label} compared with ${compareRun.kernel.label}` : `kernel ${run.kernel.label}`;
   const desc = `${run.title}, ${kernels}, step ${step} of ${run.lastStep}${event ? `: ${event.text}` : ''}`;
   const view = which === 'all' ? '' : `: ${EXPORT_VIEWS.find((v) => v.id === which)!.label}`;
-  const panel = document.querySelector('.views section.panel') ?? document.body;
+  const panel = document.querySelector('.views section.panel, .embed-views section.panel') ?? document.body;
   const { svg, width, height } = composePicture(document, columns, {
     title: `pinscope${view}: ${run.title}`,
     desc,
@@ -114,6 +122,19 @@ export async function exportSvg(which: ExportWhich): Promise<Exported> {
   return { svg: serialize(svg), width, height, link, name: `${slug}${which === 'all' ? '' : `-${which}`}-step-${step}` };
 }
 
+/** The exported SVG as an image, ready to be drawn into a canvas at any size. */
+export async function svgImage(svg: string): Promise<HTMLImageElement> {
+  const url = URL.createObjectURL(new Blob([svg], { type: 'image/svg+xml' }));
+  try {
+    const img = new Image();
+    img.src = url;
+    await img.decode();
+    return img;
+  } finally {
+    URL.revokeObjectURL(url);
+  }
+}
+
 /** Draw the SVG into a canvas at `scale` and encode it as PNG with the link in a tEXt chunk. */
 export async function renderPng(exported: Exported, scale: number): Promise<Blob> {
   const width = Math.round(exported.width * scale);
@@ -121,25 +142,18 @@ export async function renderPng(exported: Exported, scale: number): Promise<Blob
   if (width > MAX_CANVAS_SIDE || height > MAX_CANVAS_SIDE || width * height > MAX_CANVAS_PIXELS) {
     throw new Error(`${width}×${height} is larger than a browser canvas can hold; choose a smaller size or one view`);
   }
-  const url = URL.createObjectURL(new Blob([exported.svg], { type: 'image/svg+xml' }));
-  try {
-    const img = new Image();
-    img.src = url;
-    await img.decode();
-    const canvas = document.createElement('canvas');
-    canvas.width = width;
-    canvas.height = height;
-    const ctx = canvas.getContext('2d');
-    if (!ctx) throw new Error('this browser gives no 2D canvas');
-    // Drawn at the target size from the vector image, so 3× is sharp rather than an enlarged 1×.
-    ctx.drawImage(img, 0, 0, width, height);
-    const blob = await new Promise<Blob | null>((resolve) => canvas.toBlob(resolve, 'image/png'));
-    if (!blob) throw new Error('the browser could not encode the PNG');
-    const bytes = withTextChunk(new Uint8Array(await blob.arrayBuffer()), LINK_KEYWORD, exported.link);
-    return new Blob([bytes as Uint8Array<ArrayBuffer>], { type: 'image/png' });
-  } finally {
-    URL.revokeObjectURL(url);
-  }
+  const img = await svgImage(exported.svg);
+  const canvas = document.createElement('canvas');
+  canvas.width = width;
+  canvas.height = height;
+  const ctx = canvas.getContext('2d');
+  if (!ctx) throw new Error('this browser gives no 2D canvas');
+  // Drawn at the target size from the vector image, so 3× is sharp rather than an enlarged 1×.
+  ctx.drawImage(img, 0, 0, width, height);
+  const blob = await new Promise<Blob | null>((resolve) => canvas.toBlob(resolve, 'image/png'));
+  if (!blob) throw new Error('the browser could not encode the PNG');
+  const bytes = withTextChunk(new Uint8Array(await blob.arrayBuffer()), LINK_KEYWORD, exported.link);
+  return new Blob([bytes as Uint8Array<ArrayBuffer>], { type: 'image/png' });
 }
 
 export function download(blob: Blob, name: string): void {

@@ -1,14 +1,14 @@
 // Motion helpers shared by the memory view and the refcount graph. React renders the target state; these
-// hooks only animate the way there with d3-transition, starting from the previous value, and every new step
-// interrupts the running transition and starts a fresh one towards the new target (or jumps to it when motion
-// is reduced). Nothing here decides what is shown at rest.
+// hooks only animate the way there, starting from the previous value, on pinscope's motion clock
+// (common/clock.ts) with d3's interpolators and easings, and every new step ends the running motion and starts
+// a fresh one towards the new target (or jumps to it when motion is reduced). Nothing here decides what is
+// shown at rest, and what is shown on the way depends only on the motion's progress.
 
 import { useEffect, useLayoutEffect, useRef, type RefObject } from 'react';
-import { select } from 'd3-selection';
-import 'd3-transition';
 import { interpolateNumber, interpolateRound, interpolateString } from 'd3-interpolate';
-import { easeCubicOut } from 'd3-ease';
+import { easeCubicInOut, easeCubicOut } from 'd3-ease';
 import { transitionMs } from '../common/motion';
+import { interruptMotion, startMotion } from '../common/clock';
 
 // useLayoutEffect warns when rendered on a server (the SVG snapshot tests); effects never run there anyway.
 const useIsoLayoutEffect = typeof window === 'undefined' ? useEffect : useLayoutEffect;
@@ -25,31 +25,31 @@ export function useCountTween(ref: RefObject<Element | null>, value: number, for
     prev.current = value;
     if (!node) return;
     const text = node.firstChild;
-    const sel = select(node);
-    sel.interrupt('count');
+    interruptMotion(node, 'count');
     if (!text || text.nodeType !== 3) return;
     text.nodeValue = format(value);
     const ms = transitionMs();
     if (from === null || from === value || ms === 0 || !Number.isFinite(from)) return;
     const i = interpolateRound(from, value);
-    // Start from the previous value before the first paint (no flash of the final number), then count.
-    text.nodeValue = format(from);
-    sel
-      .transition('count')
-      .duration(ms)
-      .ease(easeCubicOut)
-      .tween('count', () => (t: number) => {
-        text.nodeValue = format(i(t));
-      })
-      .on('interrupt', () => {
-        // An interrupted count must not stay half-way: show the value it was counting to.
+    // The first frame (the previous value) is drawn before the first paint: no flash of the final number. An
+    // ended or interrupted count shows the value it was counting to.
+    startMotion(
+      node,
+      'count',
+      ms,
+      easeCubicOut,
+      (e) => {
+        text.nodeValue = format(i(e));
+      },
+      () => {
         text.nodeValue = format(value);
-      });
+      },
+    );
   }, [value]);
   useEffect(() => {
     const node = ref.current;
     return () => {
-      if (node) select(node).interrupt('count');
+      if (node) interruptMotion(node, 'count');
     };
   }, [ref]);
 }
@@ -68,23 +68,25 @@ export function useAttrTween(ref: RefObject<Element | null>, attrs: Record<strin
     const from = prev.current;
     prev.current = attrs;
     if (!node) return;
-    const sel = select(node);
-    sel.interrupt('attrs');
+    interruptMotion(node, 'attrs');
     for (const [k, v] of Object.entries(attrs)) node.setAttribute(k, String(v));
     const ms = transitionMs();
     const changed = from ? Object.keys(attrs).filter((k) => from[k] !== undefined && from[k] !== attrs[k]) : [];
     if (!from || ms === 0 || changed.length === 0) return;
-    for (const k of changed) sel.attr(k, from[k]!);
-    const t = sel.transition('attrs').duration(ms).ease(easeCubicOut);
-    for (const k of changed) t.attrTween(k, () => interpolateToString(interpolateNumber(from[k]!, attrs[k]!)));
-    t.on('interrupt', () => {
-      for (const k of changed) node.setAttribute(k, String(attrs[k]));
-    });
+    const between = changed.map((k) => [k, interpolateNumber(from[k]!, attrs[k]!)] as const);
+    startMotion(
+      node,
+      'attrs',
+      ms,
+      easeCubicOut,
+      (e) => {
+        for (const [k, i] of between) node.setAttribute(k, String(i(e)));
+      },
+      () => {
+        for (const k of changed) node.setAttribute(k, String(attrs[k]));
+      },
+    );
   }, [key]);
-}
-
-function interpolateToString(i: (t: number) => number): (t: number) => string {
-  return (t) => String(i(t));
 }
 
 /**
@@ -146,8 +148,7 @@ export function usePathTween(ref: RefObject<SVGPathElement | null>, d: string, d
     const from = prev.current;
     prev.current = d;
     if (!node) return;
-    const sel = select(node);
-    sel.interrupt('path');
+    interruptMotion(node, 'path');
     const ms = transitionMs();
     const restore = () => {
       node.setAttribute('d', d);
@@ -161,24 +162,21 @@ export function usePathTween(ref: RefObject<SVGPathElement | null>, d: string, d
       const len = pathLength(d) ?? (typeof node.getTotalLength === 'function' ? node.getTotalLength() : 0);
       if (!(len > 0)) return;
       node.style.strokeDasharray = `${len} ${len}`;
-      node.style.strokeDashoffset = String(len);
-      sel
-        .transition('path')
-        .duration(ms)
-        .ease(easeCubicOut)
-        .styleTween('stroke-dashoffset', () => (t: number) => String(len * (1 - t)))
-        .on('end', restore)
-        .on('interrupt', restore);
+      startMotion(
+        node,
+        'path',
+        ms,
+        easeCubicOut,
+        (e) => {
+          node.style.strokeDashoffset = String(len * (1 - e));
+        },
+        restore,
+      );
       return;
     }
     if (from === d) return;
-    sel.attr('d', from);
-    sel
-      .transition('path')
-      .duration(ms)
-      .ease(easeCubicOut)
-      .attrTween('d', () => interpolateString(from, d))
-      .on('interrupt', restore);
+    const i = interpolateString(from, d);
+    startMotion(node, 'path', ms, easeCubicOut, (e) => node.setAttribute('d', i(e)), restore);
   }, [d]);
 }
 
@@ -188,15 +186,12 @@ export function useFadeOut(ref: RefObject<Element | null>): void {
     const node = ref.current;
     if (!node) return;
     const ms = transitionMs();
-    const sel = select(node);
     if (ms === 0) {
-      sel.attr('opacity', 0);
+      node.setAttribute('opacity', '0');
       return;
     }
-    sel.attr('opacity', 1).transition('fade').duration(ms).ease(easeCubicOut).attr('opacity', 0);
-    return () => {
-      sel.interrupt('fade');
-    };
+    startMotion(node, 'fade', ms, easeCubicOut, (e) => node.setAttribute('opacity', String(1 - e)));
+    return () => interruptMotion(node, 'fade');
   }, []);
 }
 
@@ -207,16 +202,9 @@ export function useFadeIn(ref: RefObject<Element | null>): void {
     if (!node) return;
     const ms = transitionMs();
     if (ms === 0) return;
-    const sel = select(node);
-    sel
-      .style('opacity', 0)
-      .transition('fadein')
-      .duration(ms)
-      .style('opacity', 1)
-      .on('end interrupt', () => node instanceof SVGElement && node.style.removeProperty('opacity'));
-    return () => {
-      sel.interrupt('fadein');
-      if (node instanceof SVGElement || node instanceof HTMLElement) node.style.removeProperty('opacity');
-    };
+    const style = (node as HTMLElement | SVGElement).style;
+    const clear = () => style?.removeProperty('opacity');
+    startMotion(node, 'fadein', ms, easeCubicInOut, (e) => style?.setProperty('opacity', String(e)), clear);
+    return () => interruptMotion(node, 'fadein');
   }, []);
 }
