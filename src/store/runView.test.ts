@@ -2,7 +2,8 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { busyScenario } from '../../bench/scenarios';
 import { runSource } from './runSource';
-import { runViewOf, snapshotCacheSize, viewOfRun } from './runView';
+import { snapshotCacheSize, viewOfRun } from './runView';
+import { runViewOf } from './runViewOf';
 
 const text = readFileSync('scenarios/builtin/01-dio-write-zero-page.scn', 'utf8');
 

@@ -4,8 +4,6 @@
 // another view can observe. Only the store makes these (viewOfRun); views never hold the `Run`.
 
 import type { Catalog, Chapter, ExpectationResult, Finding, ResolvedKernel, Run, SimEvent, Snapshot, ViewName } from '../core';
-import type { ScenarioError } from '../scenario';
-import { runSource } from './runSource';
 
 export interface FolioCounters {
   readonly kind: string;
@@ -90,10 +88,4 @@ export function viewOfRun(run: Run): RunView {
     lastChangeStep: (folio, step) => run.lastChangeStep(folio, step),
   };
   return Object.freeze(view);
-}
-
-/** Parse and simulate `source` (as the explorer does, on this thread) and give the run's view, or the errors. */
-export function runViewOf(source: string, kernelSpec: string | null): { view?: RunView; errors: ScenarioError[] } {
-  const result = runSource(source, kernelSpec);
-  return result.run ? { view: viewOfRun(result.run), errors: [] } : { errors: result.errors };
 }

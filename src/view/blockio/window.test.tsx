@@ -4,7 +4,7 @@ import { act } from 'react';
 import { createRoot, type Root } from 'react-dom/client';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { busyScenario } from '../../../bench/scenarios';
-import { runViewOf } from '../../store/runView';
+import { runViewOf } from '../../store/runViewOf';
 import { BlockIoView } from './BlockIoView';
 import { AROUND, DRAW_ALL_UP_TO, EARLIER_STEP, MAX_ANCHORS, blockIoWindow, windowSummary } from './window';
 

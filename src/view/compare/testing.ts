@@ -1,7 +1,8 @@
 // Test helpers for compare mode: a scenario run under a given kernel (only imported by tests, which read the
 // scenario files and pass the text).
 
-import { runViewOf, type RunView } from '../../store/runView';
+import type { RunView } from '../../store/runView';
+import { runViewOf } from '../../store/runViewOf';
 
 export const DIO_WRITE = 'scenarios/builtin/01-dio-write-zero-page.scn';
 export const VFIO = 'scenarios/builtin/03-vfio-zero-page.scn';

@@ -3,7 +3,8 @@
 // Only imported by tests (which read the scenario files and pass the text).
 
 import { holder, type Catalog, type CatalogFolio, type FolioView, type Snapshot } from '../../core';
-import { runViewOf, type RunView } from '../../store/runView';
+import type { RunView } from '../../store/runView';
+import { runViewOf } from '../../store/runViewOf';
 
 export const BUILTIN = {
   dioWrite: 'scenarios/builtin/01-dio-write-zero-page.scn',
