@@ -23,7 +23,12 @@ function wanted(): boolean {
 }
 
 async function register(): Promise<void> {
-  const registration = await navigator.serviceWorker.register(new URL('sw.js', document.baseURI), { scope: './' });
+  // Keep the script the page is already controlled by (the same sw.js, maybe with a query): registering
+  // another URL would itself install a "newer" worker and announce it on every visit.
+  const ours = new URL('sw.js', document.baseURI);
+  const current = navigator.serviceWorker.controller?.scriptURL;
+  const script = current && new URL(current).pathname === ours.pathname ? current : ours.href;
+  const registration = await navigator.serviceWorker.register(script, { scope: './' });
   const announce = (worker: ServiceWorker) => useNewerVersion.setState({ waiting: worker, dismissed: false });
   // A page already controlled by a worker that sees another one installed has a newer build to offer (on the
   // first visit the first worker installs with no controller: nothing to announce).
