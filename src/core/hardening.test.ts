@@ -201,3 +201,15 @@ describe('a repeat with an expect in its body is still fast-forwarded', () => {
     );
   });
 });
+
+describe('early refusal of a nested repeat', () => {
+  it('an outer repeat whose iterations are costly is refused after a few of them', () => {
+    const outcome = run('kernel v6.5\nmmap buf 4K\nwrite buf\nrepeat 1000\nrepeat 1000\npin buf 0 4K\npin buf 0 4K\nend\nend\n', { maxMillis: Infinity });
+    expect(outcome.ok).toBe(false);
+    if (outcome.ok) return;
+    expect(outcome.error).toMatchObject({ line: 4, col: 1 });
+    expect(outcome.error.message).toMatch(/this repeat would do more than 2,000,000 units of work/);
+    // A handful of its 1,000 iterations ran, not the 140-odd that fit the budget.
+    expect(outcome.error.message).toMatch(/99\d of its 1,000 remain/);
+  });
+});

@@ -368,11 +368,12 @@ function jumpKeepingExpects(sim: Sim, changes: Parameters<typeof applyIterations
 
 /**
  * Refuses a long repeat early, at its line and column, when it is bound to run out of a budget: once 32
- * muted iterations in a row could not be fast-forwarded, each later one is assumed to cost at least the
+ * muted iterations in a row (or 3 costing 1% of the work budget) could not be fast-forwarded, each later one is assumed to cost at least the
  * least any of those cost. Otherwise a repeat over budget would run for seconds before being stopped.
  */
 class CostProjection {
   private alike = 0;
+  private spentAlike = 0;
   private leastWork = Infinity;
   private leastStatements = Infinity;
   private lastWork: number;
@@ -398,12 +399,15 @@ class CostProjection {
     this.lastStatements = statements;
     if (steady) {
       this.alike = 0;
+      this.spentAlike = 0;
       this.leastWork = this.leastStatements = Infinity;
       return;
     }
     this.leastWork = Math.min(this.leastWork, spent.work);
     this.leastStatements = Math.min(this.leastStatements, spent.statements);
-    if (++this.alike < 32) return;
+    this.spentAlike += spent.work;
+    // 32 iterations in a row, or 3 when they are costly (a body with a long inner loop): 1% of the budget.
+    if (++this.alike < 32 && !(this.alike >= 3 && this.spentAlike * 100 >= this.sim.limits.maxWork)) return;
     const remaining = this.count - (i + 1);
     const maxWork = this.sim.limits.maxWork;
     const say = (n: number) => n.toLocaleString('en-US');

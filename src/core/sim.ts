@@ -101,12 +101,22 @@ export class Sim {
     }
   }
 
+  /** The last call chain given to an event: events with the same chain share one (frozen) array. */
+  private lastChain: readonly string[] = Object.freeze([]);
+
+  private chainNow(): string[] {
+    const stack = this.stack;
+    const last = this.lastChain;
+    if (last.length !== stack.length || stack.some((fn, i) => fn !== last[i])) this.lastChain = Object.freeze(stack.slice());
+    return this.lastChain as string[];
+  }
+
   emit(kind: EventKind, build: () => EventDetail): void {
     // A budget ran out: stop here, between two operations, so the partial run stays consistent.
     if (this.pendingStop !== undefined) this.overBudget(this.pendingStop);
     if (this.journal.isMuted) return;
     const d = build();
-    const event: SimEvent = { kind, chain: this.stack.slice(), line: this.line, stmt: this.stmt, patchEnd: this.journal.length, ...d };
+    const event: SimEvent = { kind, chain: this.chainNow(), line: this.line, stmt: this.stmt, patchEnd: this.journal.length, ...d };
     this.events.push(event);
     this.settleFindings();
     this.charge(1);
