@@ -2,12 +2,16 @@
 // every address the run ever mapped, with the 9-bit index at each level, the PTE bits that matter and the
 // folio each entry maps. Props in, SVG/HTML out; the connected PageTablesPanel feeds it from the store.
 
-import { useMemo, type KeyboardEvent, type ReactNode } from 'react';
-import type { Catalog, PteView, Snapshot, TaskView } from '../../core';
+import { useMemo, useState, type KeyboardEvent, type ReactNode } from 'react';
+import type { Catalog, FolioView, PteView, Snapshot, TaskView } from '../../core';
 import { KIND_COLOR, KIND_LABEL, folioLabel } from '../common/palette';
 import {
   BITS,
   BIT_TITLE,
+  FOLD_WINDOW,
+  folioLook,
+  foldText,
+  formatPages,
   LEVEL_NAMES,
   ROW_H,
   columns,
@@ -23,7 +27,9 @@ import {
   rowForVa,
   type BitName,
   type Columns,
+  type FolioLook,
   type FolioRef,
+  type FoldOptions,
   type IndexSpan,
   type PtLayout,
   type PtRow,
@@ -51,6 +57,7 @@ export interface PageTablesViewProps {
 }
 
 const HEADER_H = 18;
+const EMPTY_OPEN: ReadonlyMap<string, number> = new Map();
 
 function activate(handler: () => void) {
   return (e: KeyboardEvent) => {
@@ -81,23 +88,54 @@ export function defaultFocus(snapshot: Snapshot, task: string, layout: PtLayout)
 export function PageTablesView(props: PageTablesViewProps) {
   const { snapshot, catalog, task } = props;
   const view: TaskView | undefined = snapshot.tasks.find((t) => t.name === task);
-  const baseLayout = useMemo(() => layoutPageTables(catalog, task, view), [catalog, task, view]);
-  const folios = useMemo(() => {
-    const m = new Map<number, FolioRef>();
-    for (const f of catalog.folios) m.set(f.id, { kind: f.kind, label: folioLabel(f) });
-    for (const f of snapshot.folios) m.set(f.id, { kind: f.kind, label: folioLabel(f) });
-    return m;
-  }, [catalog, snapshot]);
-  const folioRef = (id: number): FolioRef | undefined => folios.get(id);
+  // Folios are looked up by id for the rows drawn only: a big run has hundreds of thousands.
+  const catalogFolios = useMemo(() => new Map(catalog.folios.map((f) => [f.id, f])), [catalog]);
+  // By id in an array: a big run's hundreds of thousands of folios are indexed faster than into a Map.
+  const liveFolios = useMemo(() => {
+    const byId: FolioView[] = [];
+    for (const f of snapshot.folios) byId[f.id] = f;
+    return { get: (id: number): FolioView | undefined => byId[id] };
+  }, [snapshot]);
+  const folioRef = useMemo(
+    () =>
+      (id: number): FolioRef | undefined => {
+        const f = liveFolios.get(id) ?? catalogFolios.get(id);
+        return f ? { kind: f.kind, label: folioLabel(f) } : undefined;
+      },
+    [liveFolios, catalogFolios],
+  );
+  const lookOf = useMemo(() => (id: number): FolioLook | undefined => {
+    const f = liveFolios.get(id);
+    return f ? folioLook(f) : undefined;
+  }, [liveFolios]);
+  // Opened folds of this task: how many of their rows are shown.
+  const [opened, setOpened] = useState<{ task: string; open: ReadonlyMap<string, number> }>({ task, open: new Map() });
+  const open = opened.task === task ? opened.open : EMPTY_OPEN;
+  const setShown = (key: string, shown: number) => {
+    const next = new Map(open);
+    if (shown > 0) next.set(key, shown);
+    else next.delete(key);
+    setOpened({ task, open: next });
+  };
+  const ev = snapshot.event;
+  const evHere = ev !== undefined && (ev.task === undefined || ev.task === task);
+  const evVa = evHere ? ev.va : undefined;
+  const evFolio = evHere ? ev.folio : undefined;
+  const selected = props.selectedFolio;
+  const fold = useMemo(
+    (): FoldOptions => ({ lookOf, open, keepVas: evVa !== undefined ? [evVa] : [], keepFolios: [selected, evFolio] }),
+    [lookOf, open, evVa, evFolio, selected],
+  );
+  const baseLayout = useMemo(() => layoutPageTables(catalog, task, view, ROW_H, fold), [catalog, task, view, fold]);
   const type = props.type;
   const labelChars = useMemo(
     // At least "×3 → zero page": the label goes beside or under the bits the same way from step to step.
-    () => (type ? baseLayout.rows.reduce((n, r) => Math.max(n, rowFolioText(r, r.entry ? folios.get(r.entry.folio) : undefined).length), 14) : 0),
-    [type, baseLayout, folios],
+    () => (type ? baseLayout.rows.reduce((n, r) => (r.fold || r.more ? n : Math.max(n, rowFolioText(r, r.entry ? folioRef(r.entry.folio) : undefined).length)), 14) : 0),
+    [type, baseLayout, folioRef],
   );
   const fitted = type ? presentColumns(props.width ?? 640, type, labelChars) : columns(props.width ?? 640);
   const cols = stretchRows(fitted, baseLayout.rows.length, props.walkHeight ?? 0, HEADER_H);
-  const layout = useMemo(() => (cols.rowH === ROW_H ? baseLayout : layoutPageTables(catalog, task, view, cols.rowH)), [cols.rowH, baseLayout, catalog, task, view]);
+  const layout = useMemo(() => (cols.rowH === ROW_H ? baseLayout : layoutPageTables(catalog, task, view, cols.rowH, fold)), [cols.rowH, baseLayout, catalog, task, view, fold]);
   const focus = props.focusVa ?? defaultFocus(snapshot, task, layout);
   const focusRow = focus !== null ? rowForVa(layout.rows, focus) : undefined;
   const tabs = taskTabs(snapshot, catalog);
@@ -152,7 +190,17 @@ export function PageTablesView(props: PageTablesViewProps) {
                 </g>
               ))}
             </g>
-            {layout.rows.map((r) => (
+            {layout.rows.map((r) =>
+              r.fold || r.more ? (
+                <FoldRow
+                  key={r.key}
+                  row={r}
+                  cols={cols}
+                  focused={focusRow?.key === r.key}
+                  onShow={(shown) => setShown(r.fold ? r.fold.key : r.more!.key, shown)}
+                  {...(props.onHoverVa ? { onHoverVa: props.onHoverVa } : {})}
+                />
+              ) : (
               <Row
                 key={r.key}
                 row={r}
@@ -165,7 +213,8 @@ export function PageTablesView(props: PageTablesViewProps) {
                 {...(props.onHoverVa ? { onHoverVa: props.onHoverVa } : {})}
                 {...(props.onPickVa ? { onPickVa: props.onPickVa } : {})}
               />
-            ))}
+              ),
+            )}
             {layout.spans.filter((s) => cols.levels.includes(s.level)).map((s) => (
               <Span key={s.key} span={s} cols={cols} onPath={focusRow !== undefined && onPath(s, focusRow)} leafFolio={s.leaf ? leafFolio(layout, s, folioRef) : undefined} />
             ))}
@@ -444,6 +493,80 @@ function Row({ row: r, cols, folio, focused, selected, pmdTablePresent, onSelect
       {!pmdNote && r.entry && folio ? (
         <FolioLabel r={r} entry={r.entry} folio={folio} x={cols.folio.x} y={labelY} maxW={cols.folio.w - 2} charW={cols.charW} {...(onSelectFolio ? { onSelect: onSelectFolio } : {})} />
       ) : null}
+    </g>
+  );
+}
+
+interface FoldRowProps {
+  row: PtRow;
+  cols: Columns;
+  focused: boolean;
+  /** Show this many of the fold's rows (0 closes it). */
+  onShow: (shown: number) => void;
+  onHoverVa?: (va: number | null) => void;
+}
+
+/** A folded row's accessible name: its text, then what opening it does. */
+export function foldName(r: PtRow): string {
+  const f = r.fold!;
+  const folios = f.folios ? `; maps ${f.folios.first === f.folios.last ? `F${f.folios.first}` : `F${f.folios.first} to F${f.folios.last}`}` : '';
+  const state = f.shown > 0 ? `opened, ${f.shown} of ${f.rows} rows shown` : `folded: ${f.rows} alike rows`;
+  return `${foldText(r)} (${state}${folios})`;
+}
+
+/**
+ * A fold of alike rows, drawn across the row (the address range over its two lines), a button that opens it to
+ * its first FOLD_WINDOW rows and closes it; or, after an opened fold's rows, the button that shows more.
+ */
+function FoldRow({ row: r, cols, focused, onShow, onHoverVa }: FoldRowProps) {
+  const f = (r.fold ?? r.more)!;
+  const x = cols.va.x;
+  const w = cols.width - x;
+  const common = {
+    'data-tw': `row:${r.key}`,
+    'data-tw-transform': `translate(0,${r.y})`,
+    'data-tw-opacity': 1,
+    'data-tw-from-opacity': 0,
+    transform: `translate(0,${r.y})`,
+    opacity: 1,
+    'data-va': hexVa(r.va),
+    'data-count': r.count,
+    onMouseEnter: () => onHoverVa?.(r.va),
+    onFocus: () => onHoverVa?.(r.va),
+  };
+  if (r.more) {
+    const more = () => onShow(Math.min(f.rows, f.shown + FOLD_WINDOW));
+    const label = `${formatPages(r.count)} more · show ${Math.min(FOLD_WINDOW, f.rows - f.shown)} more rows`;
+    return (
+      <g className={`pt-row pt-fold-more${focused ? ' focused' : ''}`} {...common} data-fold={f.key} onClick={more}>
+        <g className="pt-row-hit" role="button" tabIndex={0} aria-label={`${label} of the fold from ${hexVa(Number(f.key.slice(5)))}`} onKeyDown={activate(more)}>
+          <rect className="pt-row-bg" x={x} y={0} width={w} height={r.h} />
+          <text className="pt-fold-what" x={x + 4} y={cols.rowPad + 13}>
+            <tspan className="pt-fold-mark">⋯ </tspan>
+            {label}
+          </text>
+        </g>
+      </g>
+    );
+  }
+  const opened = f.shown > 0;
+  const toggle = () => onShow(opened ? 0 : FOLD_WINDOW);
+  const top = Math.max(0, Math.round(((r.h - 2 * ROW_H) / 2) * 10) / 10);
+  return (
+    <g className={`pt-row pt-fold${opened ? ' open' : ''}${r.entry ? '' : ' absent'}${focused ? ' focused' : ''}`} {...common} data-fold={f.key} data-present={r.entry ? 'true' : 'false'} onClick={toggle}>
+      <g className="pt-row-hit" role="button" tabIndex={0} aria-expanded={opened} aria-label={foldName(r)} onKeyDown={activate(toggle)}>
+        <rect className="pt-row-bg" x={x} y={0} width={w} height={r.h} />
+        {/* A stack of cards: the rows folded under this one. */}
+        <rect className="pt-fold-card under" x={x + 4} y={top + 4} width={w - 6} height={2 * ROW_H - 6} rx={3} />
+        <rect className="pt-fold-card" x={x + 1} y={top + 2} width={w - 6} height={2 * ROW_H - 6} rx={3} />
+        <text className="pt-fold-range" x={x + 6} y={top + 14}>
+          <tspan className="pt-fold-mark">{opened ? '▾' : '▸'} </tspan>
+          PTEs {hexVa(r.va)}–{hexVa(f.lastVa)}
+        </text>
+        <text className="pt-fold-what" x={x + 6} y={top + ROW_H + 12}>
+          <tspan className="pt-fold-pages">{formatPages(f.pages)}</tspan> · {f.what}
+        </text>
+      </g>
     </g>
   );
 }

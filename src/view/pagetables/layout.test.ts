@@ -1,8 +1,8 @@
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { parseScenario } from '../../scenario';
-import { simulate, type Run } from '../../core';
-import { COMPACT_WIDTH, FULL_WIDTH, MAX_ROW_STRETCH, PRESENT_MIN_WIDTH, stretchRows, ROW_H, TIGHT_WIDTH, presentColumns, presentStripGeometry, stripGeometry, addressesFor, columns, entryBits, hexVa, indexBreakdown, layoutPageTables, rowFolioText, rowForVa, BITS } from './layout';
+import { PAGE_SIZE, simulate, walkIndices, type Catalog, type PteView, type Run, type TaskView } from '../../core';
+import { COMPACT_WIDTH, FULL_WIDTH, MAX_ROW_STRETCH, PRESENT_MIN_WIDTH, stretchRows, ROW_H, TIGHT_WIDTH, presentColumns, presentStripGeometry, stripGeometry, addressesFor, columns, entryBits, hexVa, indexBreakdown, layoutPageTables, rowFolioText, rowForVa, BITS, FOLD_ROWS, FOLD_WINDOW, alikeLines, folioLook, foldText, foldWhat, type FolioLook, type PtLine } from './layout';
 
 function runOf(text: string, kernel?: string): Run {
   const src = kernel ? text.replace(/^kernel .*$/m, `kernel ${kernel}`) : text;
@@ -234,5 +234,125 @@ describe('rows spread down a tall panel', () => {
     expect(stretchRows(c, 40, 300, 18)).toBe(c);
     expect(stretchRows(c, 4, 0, 18)).toBe(c);
     expect(stretchRows(c, 0, 300, 18)).toBe(c);
+  });
+});
+
+describe('folding runs of alike rows', () => {
+  const BASE = 0x7f0000000000;
+  const vpn0 = BASE / PAGE_SIZE;
+  const pte = (i: number, over: Partial<PteView> = {}): PteView => {
+    const va = BASE + i * PAGE_SIZE;
+    const w = walkIndices(va);
+    return { va, vaHex: hexVa(va), level: 'pte', indices: { pgd: w.pgd, pud: w.pud, pmd: w.pmd, pte: w.pte }, folio: 10 + i, page: 0, present: true, rw: true, user: true, accessed: true, dirty: true, special: false, vma: 'buf', ...over };
+  };
+  const line = (i: number, entry: PteView | null, count = 1, vma: string | undefined = 'buf'): PtLine => ({ level: 'pte', n: vpn0 + i, va: BASE + i * PAGE_SIZE, count, entry, stride: 0, vma });
+  const anon: FolioLook = { kind: 'anon', holders: 'map' };
+  const looks = (over: Record<number, FolioLook> = {}) => (id: number) => over[id] ?? anon;
+
+  it('calls rows alike when only the address and the folio number (the same or the next) differ', () => {
+    expect(alikeLines(line(0, pte(0)), line(1, pte(1)), looks())).toBe(true);
+    expect(alikeLines(line(0, pte(0)), line(1, pte(1, { folio: 10 })), looks())).toBe(true); // the same folio
+    expect(alikeLines(line(0, null), line(1, null), looks())).toBe(true);
+    expect(alikeLines(line(0, null, 512), line(512, null), looks())).toBe(true); // after a run of 512
+  });
+
+  it('tells rows apart by any bit, folio kind, holder class, VMA, gap or folio out of sequence', () => {
+    const a = line(0, pte(0));
+    for (const bit of ['rw', 'accessed', 'dirty', 'special'] as const) expect(alikeLines(a, line(1, pte(1, { [bit]: !a.entry![bit] })), looks()), `${bit}`).toBe(false);
+    expect(alikeLines(a, line(1, pte(1)), looks({ 11: { kind: 'file', holders: 'map' } }))).toBe(false);
+    expect(alikeLines(a, line(1, pte(1)), looks({ 11: { kind: 'anon', holders: 'gup map' } }))).toBe(false);
+    expect(alikeLines(a, line(1, pte(1), 1, 'other'), looks())).toBe(false);
+    expect(alikeLines(a, line(2, pte(2, { folio: 11 })), looks())).toBe(false); // a page between them
+    expect(alikeLines(a, line(1, pte(1, { folio: 12 })), looks())).toBe(false);
+    expect(alikeLines(a, line(1, null), looks())).toBe(false);
+    expect(alikeLines(line(0, null), line(1, pte(1)), looks())).toBe(false);
+    expect(alikeLines({ ...line(0, null), level: 'pmd' }, line(1, null), looks())).toBe(false);
+  });
+
+  it('looks at a folio as its kind and the classes of its holders', () => {
+    const holder = (kind: string) => ({ key: `${kind}:x`, kind, label: '', refs: 1, pins: 0, leaked: false });
+    expect(folioLook({ kind: 'anon', holders: [holder('map')] })).toEqual({ kind: 'anon', holders: 'map' });
+    expect(folioLook({ kind: 'anon', holders: [holder('map'), holder('gup'), holder('pmd'), holder('gup')] })).toEqual({ kind: 'anon', holders: 'gup map' });
+    expect(foldWhat(pte(0), { kind: 'anon', holders: 'gup map' })).toBe('anon, writable, accessed, dirty, GUP-held');
+    expect(foldWhat(pte(0, { rw: false, dirty: false, special: true }), { kind: 'zero', holders: 'map' })).toBe('zero page, read-only, accessed, special');
+    expect(foldWhat(null, undefined)).toBe('not present');
+  });
+
+  function bigTask(n: number, over: (i: number) => Partial<PteView> = () => ({})) {
+    const entries = Array.from({ length: n }, (_, i) => pte(i, over(i)));
+    const view: TaskView = { name: 'main', alive: true, current: true, hasPinned: false, vmas: [{ name: 'buf', start: BASE, end: BASE + n * PAGE_SIZE, backing: 'anon', shared: false, writable: true, thp: false, anonVma: true }], entries, tables: [] };
+    const catalog: Catalog = { folios: [], holders: [], bios: [], dios: [], addresses: [{ task: 'main', pages: entries.map((e) => e.va / PAGE_SIZE), pmds: [] }], tasks: ['main'] };
+    return { view, catalog };
+  }
+
+  it('folds more than FOLD_ROWS alike rows into one row standing for all their pages', () => {
+    const small = bigTask(FOLD_ROWS);
+    expect(layoutPageTables(small.catalog, 'main', small.view, ROW_H, { lookOf: looks() }).rows).toHaveLength(FOLD_ROWS);
+    const big = bigTask(1000);
+    const { rows, spans, height } = layoutPageTables(big.catalog, 'main', big.view, ROW_H, { lookOf: looks() });
+    expect(rows).toHaveLength(1);
+    expect(rows[0]).toMatchObject({ va: BASE, count: 1000, h: 2 * ROW_H, fold: { rows: 1000, pages: 1000, lastVa: BASE + 999 * PAGE_SIZE, shown: 0, folios: { first: 10, last: 1009 } } });
+    expect(foldText(rows[0]!)).toBe('PTEs 0x7f0000000000–0x7f00003e7000 · 1,000 pages · anon, writable, accessed, dirty');
+    expect(spans).toEqual([]); // drawn across the level columns
+    expect(height).toBe(2 * ROW_H);
+    expect(rowForVa(rows, BASE + 500 * PAGE_SIZE)).toBe(rows[0]);
+  });
+
+  it('splits where rows stop being alike: a pinned folio in the middle', () => {
+    const big = bigTask(100);
+    const layout = layoutPageTables(big.catalog, 'main', big.view, ROW_H, { lookOf: (id) => (id >= 60 && id < 70 ? { kind: 'anon', holders: 'gup map' } : anon) });
+    expect(layout.rows.map((r) => (r.fold ? `fold ${r.fold.pages}` : `${r.count}`))).toEqual(['fold 50', ...Array(10).fill('1'), 'fold 40']);
+  });
+
+  it('never folds away the kept rows: the selected folio and the event address', () => {
+    const big = bigTask(1000);
+    const { rows, spans } = layoutPageTables(big.catalog, 'main', big.view, ROW_H, { lookOf: looks(), keepFolios: [10 + 500, null], keepVas: [BASE + 990 * PAGE_SIZE] });
+    expect(rows.map((r) => (r.fold ? `fold ${r.fold.pages}` : hexVa(r.va)))).toEqual(['fold 500', hexVa(BASE + 500 * PAGE_SIZE), 'fold 489', ...[990, 991, 992, 993, 994, 995, 996, 997, 998, 999].map((i) => hexVa(BASE + i * PAGE_SIZE))]);
+    // The kept row's level cells start after the fold above it.
+    expect(spans.find((s) => s.level === 'pmd')).toMatchObject({ y: 2 * ROW_H, h: ROW_H });
+    expect(new Set(spans.map((s) => s.key)).size).toBe(spans.length);
+  });
+
+  it('opens to a window of its rows and a row that shows more', () => {
+    const big = bigTask(1000);
+    const open = new Map([[`fold:${BASE}`, FOLD_WINDOW]]);
+    const rows = layoutPageTables(big.catalog, 'main', big.view, ROW_H, { lookOf: looks(), open }).rows;
+    expect(rows).toHaveLength(1 + FOLD_WINDOW + 1);
+    expect(rows[0]!.fold!.shown).toBe(FOLD_WINDOW);
+    expect(rows.slice(1, -1).map((r) => r.va)).toEqual(Array.from({ length: FOLD_WINDOW }, (_, i) => BASE + i * PAGE_SIZE));
+    expect(rows.at(-1)).toMatchObject({ va: BASE + FOLD_WINDOW * PAGE_SIZE, count: 1000 - FOLD_WINDOW, more: { key: `fold:${BASE}` } });
+    expect(rows.map((r) => r.y)).toEqual(rows.map((_, i) => (i === 0 ? 0 : 2 * ROW_H + (i - 1) * ROW_H)));
+    // Opened all the way: no "show more".
+    const all = layoutPageTables(big.catalog, 'main', big.view, ROW_H, { lookOf: looks(), open: new Map([[`fold:${BASE}`, 5000]]) }).rows;
+    expect(all).toHaveLength(1001);
+    expect(all.some((r) => r.more)).toBe(false);
+  });
+
+  it('folds runs of 512-page rows too (a 128 MiB buffer of the zero page), and nothing when told not to', () => {
+    const big = bigTask(64 * 512, () => ({ folio: 1, special: true, rw: false, dirty: false }));
+    const rows = layoutPageTables(big.catalog, 'main', big.view, ROW_H, { lookOf: looks({ 1: { kind: 'zero', holders: 'map' } }) }).rows;
+    expect(rows).toHaveLength(1);
+    expect(rows[0]!.fold).toMatchObject({ rows: 64, pages: 64 * 512, what: 'zero page, read-only, accessed, special' });
+    expect(layoutPageTables(big.catalog, 'main', big.view, ROW_H, { lookOf: looks(), threshold: Infinity }).rows).toHaveLength(64);
+  });
+
+  it('never folds a row of the shipped scenarios, at any step', () => {
+    for (const dir of ['builtin', 'library']) {
+      for (const file of readdirSync(`scenarios/${dir}`).filter((f) => f.endsWith('.scn'))) {
+        const run = runOf(readFileSync(`scenarios/${dir}/${file}`, 'utf8'));
+        for (let step = 0; step <= run.lastStep; step++) {
+          const snap = run.snapshot(step);
+          const live = new Map(snap.folios.map((f) => [f.id, f]));
+          const lookOf = (id: number) => {
+            const f = live.get(id);
+            return f ? folioLook(f) : undefined;
+          };
+          for (const t of snap.tasks) {
+            const layout = layoutPageTables(run.catalog, t.name, t, ROW_H, { lookOf });
+            expect(layout.rows.filter((r) => r.fold).map((r) => r.key), `${file} step ${step} ${t.name}`).toEqual([]);
+          }
+        }
+      }
+    }
   });
 });

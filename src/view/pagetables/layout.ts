@@ -1,9 +1,10 @@
 // Page-table view layout: pure functions from (catalog addresses, the task's entries at this step) to rows and
 // cells. Rows come from the catalog (every address the run ever mapped), so an address keeps its place when it
-// is not mapped at the current step; only long runs of identical consecutive entries are folded into one row.
+// is not mapped at the current step. Long runs of identical consecutive entries become one row ("×512 → F3"),
+// and long runs of alike rows (a big buffer's PTEs, each mapping the next folio) fold into one row that opens.
 
 import { scaleBand } from 'd3-scale';
-import { PAGE_SIZE, PMD_SIZE, walkIndices, type Catalog, type FolioKind, type PteView, type TaskView } from '../../core';
+import { PAGE_SIZE, PMD_SIZE, holderClass, walkIndices, type Catalog, type FolioKind, type PteView, type TaskView } from '../../core';
 import type { ViewType } from '../present/viewType';
 
 export type { ViewType };
@@ -51,6 +52,12 @@ export interface PtRow {
   /** Folded run of a folio's consecutive pages (page index grows with the address). */
   pageStride: 0 | 1;
   y: number;
+  /** The row's height (a folded row is two lines tall). */
+  h: number;
+  /** A folded run of alike rows, drawn as this one row (opened: followed by some of its rows). */
+  fold?: PtFold;
+  /** The "show more" row after the rows an opened fold shows (the fold it belongs to). */
+  more?: PtFold;
 }
 
 export interface IndexSpan {
@@ -306,87 +313,298 @@ function sameEntry(a: PteView | null, b: PteView | null, stride: 0 | 1): boolean
   );
 }
 
-interface Slot {
+/**
+ * A row before folding: one PTE, a run of identical consecutive PTEs of one folio (within a PMD's table), or a
+ * PMD slot. `n` is the first vpn (va >> 12) of a PTE line, va >> 21 of a PMD line.
+ */
+export interface PtLine {
   level: 'pte' | 'pmd';
-  /** vpn for a PTE slot, va >> 21 for a PMD slot. */
   n: number;
   va: number;
+  /** Pages the line stands for (1 for a PMD slot). */
+  count: number;
+  entry: PteView | null;
+  stride: 0 | 1;
+  /** The VMA the line's address is in at this step (by name), if any. */
+  vma: string | undefined;
 }
 
-/** Compute the rows (each `rowH` tall), the merged index cells of the upper levels and the VMA bands. */
-export function layoutPageTables(catalog: Catalog, task: string, view: TaskView | undefined, rowH = ROW_H): PtLayout {
-  const { pages, pmds } = addressesFor(catalog, task, view);
-  const pteAt = new Map<number, PteView>();
+/** What of a folio shows beside its PTE's bits: its kind and the classes of its holders (sorted, joined). */
+export interface FolioLook {
+  kind: FolioKind;
+  holders: string;
+}
+
+const looks = new WeakMap<object, FolioLook>();
+/** Looks of folios with one class of holders (nearly every folio of a big run), one object each. */
+const plainLooks = new Map<string, FolioLook>();
+
+/**
+ * A folio's look, from its view: the kind and its holders' classes (`map`, `gup`, `bio`, ...). Kept per view
+ * object, so a folio view shared between snapshots is looked at once; equal looks are often the same object.
+ */
+export function folioLook(f: { kind: FolioKind; holders: readonly { kind: string }[] }): FolioLook {
+  if (f.holders.length === 1) {
+    const holders = holderClass(f.holders[0]!.kind);
+    const key = `${f.kind} ${holders}`;
+    let look = plainLooks.get(key);
+    if (!look) plainLooks.set(key, (look = { kind: f.kind, holders }));
+    return look;
+  }
+  const hit = looks.get(f);
+  if (hit) return hit;
+  const classes: string[] = [];
+  for (const h of f.holders) {
+    const c = holderClass(h.kind);
+    if (!classes.includes(c)) classes.push(c);
+  }
+  if (classes.length > 1) classes.sort();
+  const look = { kind: f.kind, holders: classes.join(' ') };
+  looks.set(f, look);
+  return look;
+}
+
+/** More than this many alike rows in a row are folded into one (the built-in scenarios never have that many). */
+export const FOLD_ROWS = 32;
+/** Rows an opened fold shows at first, and how many more each "show more" adds. */
+export const FOLD_WINDOW = 64;
+
+/**
+ * Whether line `b`, right after line `a`, would be drawn alike: both PTE lines of the same VMA, `b` at the page
+ * after `a`'s last, and either both not present, or both present with the same bits (writable, accessed,
+ * dirty, special), the same folio kind and holder classes, `b` mapping `a`'s folio again or the next folio
+ * (id + 1, as sequential faults allocate them). Such rows differ only in their address and folio number.
+ */
+export function alikeLines(a: PtLine, b: PtLine, lookOf: (folio: number) => FolioLook | undefined): boolean {
+  if (a.level !== 'pte' || b.level !== 'pte' || a.vma !== b.vma) return false;
+  if (b.n !== a.n + a.count) return false;
+  const x = a.entry;
+  const y = b.entry;
+  if (x === null || y === null) return x === y;
+  if (x.rw !== y.rw || x.accessed !== y.accessed || x.dirty !== y.dirty || x.special !== y.special) return false;
+  if (y.folio !== x.folio && y.folio !== x.folio + 1) return false;
+  if (y.folio === x.folio) return true;
+  const lx = lookOf(x.folio);
+  const ly = lookOf(y.folio);
+  return lx !== undefined && ly !== undefined && (lx === ly || (lx.kind === ly.kind && lx.holders === ly.holders));
+}
+
+/** A folded run of alike rows, on the row that stands for it (or on the "show more" row of an opened one). */
+export interface PtFold {
+  /** Stable key of the fold: its first address (what `open` is keyed by). */
+  key: string;
+  /** Rows folded (before folding, as they would be drawn), and the pages they stand for. */
+  rows: number;
+  pages: number;
+  /** The last page's address. */
+  lastVa: number;
+  /** Opened: this many of its rows are drawn after it (0 when closed). */
+  shown: number;
+  /** What its rows have in common, in words ("anon, writable, dirty"; "not present"). */
+  what: string;
+  /** Folios mapped, first and last (null when not present). */
+  folios: { first: number; last: number } | null;
+}
+
+export interface FoldOptions {
+  /** A folio's look (kind, holder classes): folios of different looks never fold together. */
+  lookOf?: (folio: number) => FolioLook | undefined;
+  /** Addresses whose rows stay visible (the current event's). */
+  keepVas?: readonly number[];
+  /** Folios whose first PTE row stays visible (the selected one, the event's). */
+  keepFolios?: readonly (number | null | undefined)[];
+  /** Opened folds by key: how many of their rows are shown. */
+  open?: ReadonlyMap<string, number>;
+  /** Fold runs of more than this many alike rows (FOLD_ROWS); Infinity: never fold. */
+  threshold?: number;
+}
+
+const KIND_WORD: Record<FolioKind, string> = { anon: 'anon', file: 'page cache', zero: 'zero page', hugezero: 'huge zero' };
+const CLASS_WORD: Record<string, string> = { cache: 'cached', gup: 'GUP-held', bio: 'in a bio', dio: 'dio-queued', vfio: 'vfio-mapped', pipe: 'in a pipe', kernel: 'kernel-held', leak: 'leaked', other: 'other holders' };
+
+/** What alike rows have in common, in words: "anon, writable, accessed, dirty" or "not present". */
+export function foldWhat(entry: PteView | null, look: FolioLook | undefined): string {
+  if (!entry) return 'not present';
+  const words: string[] = [];
+  if (look) words.push(KIND_WORD[look.kind]);
+  words.push(entry.rw ? 'writable' : 'read-only');
+  if (entry.accessed) words.push('accessed');
+  if (entry.dirty) words.push('dirty');
+  if (entry.special) words.push('special');
+  for (const c of look?.holders.split(' ') ?? []) if (c && c !== 'map') words.push(CLASS_WORD[c] ?? c);
+  return words.join(', ');
+}
+
+export function formatPages(n: number): string {
+  return `${n.toLocaleString('en-US')} ${n === 1 ? 'page' : 'pages'}`;
+}
+
+/** A folded row's text: "PTEs 0x…–0x… · 262,144 pages · anon, writable, dirty". */
+export function foldText(r: PtRow): string {
+  const f = r.fold!;
+  return `PTEs ${hexVa(r.va)}–${hexVa(f.lastVa)} · ${formatPages(f.pages)} · ${f.what}`;
+}
+
+/** The lines of a task at this step, in address order (PMD slots before the PTEs they cover). */
+export function linesOf(pages: readonly number[], pmds: readonly number[], view: TaskView | undefined): PtLine[] {
+  const ptes: PteView[] = [];
   const pmdAt = new Map<number, PteView>();
   for (const e of view?.entries ?? []) {
-    if (e.level === 'pte') pteAt.set(Math.floor(e.va / PAGE_SIZE), e);
+    if (e.level === 'pte') ptes.push(e);
     else pmdAt.set(Math.floor(e.va / PMD_SIZE), e);
   }
-  const slots: Slot[] = [
-    ...pmds.map((n): Slot => ({ level: 'pmd', n, va: n * PMD_SIZE })),
-    ...pages.map((n): Slot => ({ level: 'pte', n, va: n * PAGE_SIZE })),
-  ].sort((a, b) => a.va - b.va || (a.level === b.level ? 0 : a.level === 'pmd' ? -1 : 1));
-
-  const rows: PtRow[] = [];
-  const push = (slot: Slot, entry: PteView | null, count: number, pteLast: number, stride: 0 | 1) => {
-    const i = walkIndices(slot.va);
-    rows.push({
-      key: `${slot.level}:${slot.va}`,
-      level: slot.level,
-      va: slot.va,
-      count,
-      indices: { pgd: i.pgd, pud: i.pud, pmd: i.pmd, pte: slot.level === 'pmd' ? -1 : i.pte },
-      pteLast,
-      entry,
-      pageStride: stride,
-      y: 0,
-    });
+  // Entries come sorted by address; a thread's entries (built here) too. Walk them beside the pages.
+  const vmas = [...(view?.vmas ?? [])].sort((a, b) => a.start - b.start);
+  let vi = 0;
+  const vmaAt = (va: number): string | undefined => {
+    // Lines come in address order, so the VMA pointer only moves forward (from the start if not).
+    if (vi > 0 && (vi >= vmas.length || vmas[vi]!.start > va) && vmas[vi - 1]!.end > va) vi = 0;
+    while (vi < vmas.length && vmas[vi]!.end <= va) vi++;
+    const v = vmas[vi];
+    return v && va >= v.start && va < v.end ? v.name : undefined;
+  };
+  let pi = 0;
+  const pteAt = (n: number): PteView | null => {
+    const va = n * PAGE_SIZE;
+    while (pi < ptes.length && ptes[pi]!.va < va) pi++;
+    const e = ptes[pi];
+    return e && e.va === va ? e : null;
   };
 
+  const lines: PtLine[] = [];
+  const pushPte = (n: number, entry: PteView | null, count: number, stride: 0 | 1) => {
+    const va = n * PAGE_SIZE;
+    lines.push({ level: 'pte', n, va, count, entry, stride, vma: entry?.vma ?? vmaAt(va) });
+  };
+  let mi = 0;
   let k = 0;
-  while (k < slots.length) {
-    const s = slots[k]!;
-    if (s.level === 'pmd') {
-      push(s, pmdAt.get(s.n) ?? null, 1, -1, 0);
-      k++;
+  while (k < pages.length || mi < pmds.length) {
+    const pageVa = k < pages.length ? pages[k]! * PAGE_SIZE : Infinity;
+    if (mi < pmds.length && pmds[mi]! * PMD_SIZE <= pageVa) {
+      const n = pmds[mi]!;
+      const va = n * PMD_SIZE;
+      const entry = pmdAt.get(n) ?? null;
+      lines.push({ level: 'pmd', n, va, count: 1, entry, stride: 0, vma: entry?.vma ?? vmaAt(va) });
+      mi++;
       continue;
     }
-    // A block: consecutive PTE slots (vpn + 1) under the same PMD entry.
+    // A block: consecutive pages (vpn + 1) under the same PMD entry, ending before the next PMD slot.
+    const first = pages[k]!;
+    // The block ends at the PMD's last page, or before the next PMD slot.
+    const stop = Math.min((Math.floor(first / 512) + 1) * 512, mi < pmds.length ? pmds[mi]! * 512 : Infinity);
     let end = k + 1;
-    while (end < slots.length) {
-      const t = slots[end]!;
-      const prev = slots[end - 1]!;
-      if (t.level !== 'pte' || t.n !== prev.n + 1 || Math.floor(t.n / 512) !== Math.floor(s.n / 512)) break;
-      end++;
-    }
-    const block = slots.slice(k, end);
-    if (block.length < FOLD_MIN) {
-      for (const b of block) push(b, pteAt.get(b.n) ?? null, 1, walkIndices(b.va).pte, 0);
+    while (end < pages.length && pages[end] === pages[end - 1]! + 1 && pages[end]! < stop) end++;
+    const entries: (PteView | null)[] = [];
+    for (let j = k; j < end; j++) entries.push(pteAt(pages[j]!));
+    if (end - k < FOLD_MIN) {
+      for (let j = k; j < end; j++) pushPte(pages[j]!, entries[j - k]!, 1, 0);
     } else {
       let j = 0;
-      while (j < block.length) {
-        const first = block[j]!;
-        const e0 = pteAt.get(first.n) ?? null;
-        const e1 = j + 1 < block.length ? (pteAt.get(block[j + 1]!.n) ?? null) : null;
+      const len = end - k;
+      while (j < len) {
+        const e0 = entries[j]!;
+        const e1 = j + 1 < len ? entries[j + 1]! : null;
         const stride: 0 | 1 = e0 && e1 && e1.folio === e0.folio && e1.page === e0.page + 1 ? 1 : 0;
         let r = j + 1;
-        while (r < block.length && sameEntry(pteAt.get(block[r - 1]!.n) ?? null, pteAt.get(block[r]!.n) ?? null, stride)) r++;
-        const len = r - j;
-        if (len >= RUN_MIN) {
-          push(first, e0, len, walkIndices(block[r - 1]!.va).pte, stride);
-        } else {
-          push(first, e0, 1, walkIndices(first.va).pte, 0);
-        }
+        while (r < len && sameEntry(entries[r - 1]!, entries[r]!, stride)) r++;
+        if (r - j >= RUN_MIN) pushPte(first + j, e0, r - j, stride);
+        else pushPte(first + j, e0, 1, 0);
         j = r;
       }
     }
     k = end;
   }
+  return lines;
+}
 
-  const band = scaleBand<string>()
-    .domain(rows.map((r) => r.key))
-    .range([0, rows.length * rowH]);
-  for (const r of rows) r.y = band(r.key) ?? 0;
+/** Compute the rows (each `rowH` tall), the merged index cells of the upper levels and the VMA bands. */
+export function layoutPageTables(catalog: Catalog, task: string, view: TaskView | undefined, rowH = ROW_H, fold: FoldOptions = {}): PtLayout {
+  const { pages, pmds } = addressesFor(catalog, task, view);
+  const pmdAt = new Map<number, PteView>();
+  for (const e of view?.entries ?? []) if (e.level === 'pmd') pmdAt.set(Math.floor(e.va / PMD_SIZE), e);
+  const lines = linesOf(pages, pmds, view);
+
+  const rows: PtRow[] = [];
+  const foldH = Math.max(rowH, 2 * ROW_H);
+  const rowOf = (l: PtLine): PtRow => {
+    const i = walkIndices(l.va);
+    const lastN = l.n + l.count - 1;
+    return {
+      key: `${l.level}:${l.va}`,
+      level: l.level,
+      va: l.va,
+      count: l.count,
+      indices: { pgd: i.pgd, pud: i.pud, pmd: i.pmd, pte: l.level === 'pmd' ? -1 : i.pte },
+      pteLast: l.level === 'pmd' ? -1 : lastN % 512,
+      entry: l.entry,
+      pageStride: l.count > 1 ? l.stride : 0,
+      y: 0,
+      h: rowH,
+    };
+  };
+  const threshold = fold.threshold ?? FOLD_ROWS;
+  // Each line is compared with the one before and the one after: remember the last folio looked at.
+  const given = fold.lookOf;
+  let lastId = -1;
+  let lastLook: FolioLook | undefined;
+  const lookOf = (id: number): FolioLook | undefined => {
+    if (id !== lastId) {
+      lastId = id;
+      lastLook = given?.(id);
+    }
+    return lastLook;
+  };
+  const keep = keptLines(lines, fold);
+  const pushFold = (seg: PtLine[]) => {
+    const first = seg[0]!;
+    const last = seg[seg.length - 1]!;
+    const key = `fold:${first.va}`;
+    const shown = Math.min(seg.length, fold.open?.get(key) ?? 0);
+    const pages = last.n + last.count - first.n;
+    const lastEntry = last.entry;
+    const base = rowOf(first);
+    const info: PtFold = {
+      key,
+      rows: seg.length,
+      pages,
+      lastVa: (last.n + last.count - 1) * PAGE_SIZE,
+      shown,
+      what: foldWhat(first.entry, first.entry ? lookOf(first.entry.folio) : undefined),
+      folios: first.entry && lastEntry ? { first: first.entry.folio, last: lastEntry.folio } : null,
+    };
+    rows.push({ ...base, key, count: pages, pteLast: last.n % 512 + last.count - 1, h: foldH, fold: info });
+    for (let j = 0; j < shown; j++) rows.push(rowOf(seg[j]!));
+    if (shown > 0 && shown < seg.length) {
+      const next = seg[shown]!;
+      rows.push({ ...rowOf(next), key: `more:${first.va}`, count: pages - (next.n - first.n), more: info });
+    }
+  };
+  let g = 0;
+  while (g < lines.length) {
+    let end = g + 1;
+    while (end < lines.length && alikeLines(lines[end - 1]!, lines[end]!, lookOf)) end++;
+    if (end - g <= threshold) {
+      for (let j = g; j < end; j++) rows.push(rowOf(lines[j]!));
+    } else {
+      // Kept lines split the run; what lies between them folds again if it is still long.
+      let s = g;
+      for (let j = g; j <= end; j++) {
+        if (j < end && !keep.has(j)) continue;
+        const seg = lines.slice(s, j);
+        if (seg.length > threshold) pushFold(seg);
+        else for (const l of seg) rows.push(rowOf(l));
+        if (j < end) rows.push(rowOf(lines[j]!));
+        s = j + 1;
+      }
+    }
+    g = end;
+  }
+
+  let y = 0;
+  for (const r of rows) {
+    r.y = y;
+    y += r.h;
+  }
 
   const tables = new Set(view?.tables ?? []);
   const spans: IndexSpan[] = [];
@@ -399,23 +617,33 @@ export function layoutPageTables(catalog: Catalog, task: string, view: TaskView 
       present: (r) => tables.has(`pte:${r.indices.pgd}/${r.indices.pud}/${r.indices.pmd}`) || pmdAt.has(Math.floor(r.va / PMD_SIZE)),
     },
   ];
+  // A folded row (and an opened fold's "show more" row) is drawn across the level columns: no cell over it, and
+  // the cells of the rows around it stop at it.
+  const plain = (r: PtRow | undefined) => r !== undefined && !r.fold && !r.more;
+  const spanKeys = new Set<string>();
   for (const l of levels) {
     let start = 0;
     for (let i = 1; i <= rows.length; i++) {
       const a = rows[start]!;
       const b = rows[i];
-      if (b && l.path(b) === l.path(a)) continue;
+      if (plain(a) && plain(b) && l.path(b!) === l.path(a)) continue;
       const last = rows[i - 1]!;
-      const leaf = l.level === 'pmd' && pmdAt.has(Math.floor(a.va / PMD_SIZE));
-      spans.push({
-        level: l.level,
-        index: a.indices[l.level],
-        present: l.present(a),
-        leaf,
-        y: a.y,
-        h: last.y + rowH - a.y,
-        key: `${l.level}:${l.path(a)}`,
-      });
+      if (plain(a)) {
+        const leaf = l.level === 'pmd' && pmdAt.has(Math.floor(a.va / PMD_SIZE));
+        // The same entry's cell again past a fold: keyed by where it starts.
+        let key = `${l.level}:${l.path(a)}`;
+        if (spanKeys.has(key)) key += `@${a.va}`;
+        spanKeys.add(key);
+        spans.push({
+          level: l.level,
+          index: a.indices[l.level],
+          present: l.present(a),
+          leaf,
+          y: a.y,
+          h: last.y + last.h - a.y,
+          key,
+        });
+      }
       start = i;
     }
   }
@@ -426,14 +654,32 @@ export function layoutPageTables(catalog: Catalog, task: string, view: TaskView 
   for (const r of rows) {
     const name = vmaOf(r);
     if (name !== undefined && cur && cur.name === name && cur.y + cur.h === r.y) {
-      cur.h += rowH;
+      cur.h += r.h;
       continue;
     }
-    cur = name !== undefined ? { name, y: r.y, h: rowH } : null;
+    cur = name !== undefined ? { name, y: r.y, h: r.h } : null;
     if (cur) vmaBands.push(cur);
   }
 
-  return { rows, spans, vmaBands, height: rows.length * rowH };
+  return { rows, spans, vmaBands, height: y };
+}
+
+/** Indices of the lines that are never folded away: the kept addresses' and each kept folio's first line. */
+function keptLines(lines: readonly PtLine[], fold: FoldOptions): Set<number> {
+  const keep = new Set<number>();
+  const vas = fold.keepVas ?? [];
+  const folios = new Set((fold.keepFolios ?? []).filter((f): f is number => typeof f === 'number'));
+  if (vas.length === 0 && folios.size === 0) return keep;
+  for (let i = 0; i < lines.length; i++) {
+    const l = lines[i]!;
+    if (l.level !== 'pte') continue;
+    if (l.entry && folios.has(l.entry.folio)) {
+      keep.add(i);
+      folios.delete(l.entry.folio);
+    }
+    for (const va of vas) if (va >= l.va && va < l.va + l.count * PAGE_SIZE) keep.add(i);
+  }
+  return keep;
 }
 
 /** Bits of an entry as shown (all clear when not present). */
