@@ -168,4 +168,28 @@ export class PresentPage extends ExplorerPage {
       { panelName, slack, core },
     );
   }
+  /** The chapter title as drawn: whether it is cut, its font size, its lines, and where the picture begins. */
+  chapterTitle(): Promise<{ text: string; cut: boolean; fontPx: number; lines: number; scrollWidth: number; clientWidth: number; scrollHeight: number; clientHeight: number; viewsTop: number }> {
+    return this.page.evaluate(() => {
+      const el = document.querySelector<HTMLElement>('.present-chapter')!;
+      const { scrollWidth, clientWidth, scrollHeight, clientHeight } = el;
+      const fontPx = parseFloat(getComputedStyle(el).fontSize);
+      const lineHeight = parseFloat(getComputedStyle(el).lineHeight);
+      // Its text's own height over a line: 1 or 2 lines (a range's rects, one per line box it spans).
+      const range = document.createRange();
+      range.selectNodeContents(el);
+      const tops = new Set([...range.getClientRects()].map((r) => Math.round(r.top)));
+      return {
+        text: el.textContent ?? '',
+        cut: scrollWidth > clientWidth + 1 || scrollHeight > clientHeight + 1 || (tops.size > 1 && tops.size * lineHeight > clientHeight + 1),
+        fontPx,
+        lines: tops.size,
+        scrollWidth,
+        clientWidth,
+        scrollHeight,
+        clientHeight,
+        viewsTop: document.querySelector('.views')!.getBoundingClientRect().top,
+      };
+    });
+  }
 }
