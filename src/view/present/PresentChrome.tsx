@@ -71,6 +71,7 @@ function useFittedTitle(ref: RefObject<HTMLElement | null>, text: string): void 
     const fit = () => {
       el.style.fontSize = '';
       delete el.dataset.lines;
+      if (!text) return;
       const room = el.clientWidth;
       if (room <= 0 || el.scrollWidth <= room) return;
       const full = parseFloat(getComputedStyle(el).fontSize);
