@@ -1,8 +1,11 @@
 // Frame times in Chromium while the explorer plays (the real player at 8 and 32 events per second), steps on
-// every frame (a stress test), scrubs and jumps through the built-in scenarios.
+// every frame (a stress test), scrubs and jumps through the built-in scenarios, at the desk (1920×1080); and
+// in presentation mode at 1024×768 (a projector), a clicker's PageDown through every stop of each built-in.
 //   npm run build && npx vite preview --port 4173 &   then   npm run -s bench:frames
 // Prints one JSON object: per scenario and activity, frame interval percentiles (ms) from requestAnimationFrame,
-// and `dropped`: intervals over 25 ms (a missed 60 Hz frame).
+// and `dropped`: intervals over 25 ms (a missed 60 Hz frame). Presentation stepping adds `stops` (PageDowns
+// to the end) and `pressToPaint`: from each keydown until the frame after it has painted (a message posted
+// from that frame's animation callback), which includes the wait for the next frame.
 import { chromium } from '@playwright/test';
 
 const base = process.env.PINSCOPE_URL ?? 'http://127.0.0.1:4173/';
@@ -81,5 +84,74 @@ for (const id of scenarios) {
     jump: stats(await measure('jump')),
   };
 }
+await page.close();
+
+// Presentation mode: PageDown as a clicker sends it, at a speaker's pace (each stop's 300 ms transition plays
+// out) and pressed faster than the transitions (each press finishes the running one at once).
+interface PresentStats extends Stats {
+  stops: number;
+  pressToPaint: { p50: number; p95: number; max: number };
+}
+const present = await browser.newPage({ viewport: { width: 1024, height: 768 } });
+await present.addInitScript('globalThis.__name = (f) => f;');
+// Registered before the app's own: presentation mode's key handler stops the key's other listeners.
+await present.addInitScript("addEventListener('keydown', (e) => globalThis.__benchKey?.(e), true);");
+const presentation: Record<string, Record<string, PresentStats>> = {};
+for (const id of scenarios) {
+  await present.goto(`${base}?scenario=${id}&mode=present`);
+  await present.waitForFunction(() => ((window as unknown as { __pinscope?: { lastStep(): number } }).__pinscope?.lastStep() ?? 0) > 0);
+  await present.waitForSelector('.app.presenting');
+  const stepping = async (paceMs: number): Promise<PresentStats> => {
+    // From the start, with the focus on the page (where a clicker's keys go).
+    await present.evaluate(() => {
+      (window as unknown as { __pinscope: { seek(n: number): void } }).__pinscope.seek(0);
+      (document.activeElement as HTMLElement | null)?.blur();
+    });
+    await present.waitForTimeout(400);
+    // The recorder: every frame's interval, and for each keydown the time until the frame after it has painted.
+    await present.evaluate(() => {
+      const w = window as unknown as { __bench: { intervals: number[]; presses: number[]; running: boolean } };
+      const rec = { intervals: [] as number[], presses: [] as number[], running: true };
+      w.__bench = rec;
+      let last = performance.now();
+      const frame = (now: number) => {
+        rec.intervals.push(now - last);
+        last = now;
+        if (rec.running) requestAnimationFrame(frame);
+      };
+      requestAnimationFrame(frame);
+      const channel = new MessageChannel();
+      const pending: number[] = [];
+      channel.port1.addEventListener('message', () => rec.presses.push(performance.now() - pending.shift()!));
+      channel.port1.start();
+      (window as unknown as { __benchKey: (e: KeyboardEvent) => void }).__benchKey = (e) => {
+        if (!rec.running || e.key !== 'PageDown') return;
+        pending.push(performance.now());
+        requestAnimationFrame(() => channel.port2.postMessage(0));
+      };
+    });
+    const lastStep = await present.evaluate(() => (window as unknown as { __pinscope: { lastStep(): number } }).__pinscope.lastStep());
+    const step = () => present.evaluate(() => (window as unknown as { __pinscope: { step(): number } }).__pinscope.step());
+    let stops = 0;
+    for (let before = await step(); before < lastStep && stops < 1000; stops++) {
+      await present.keyboard.press('PageDown');
+      await present.waitForTimeout(paceMs);
+      const now = await step();
+      if (now === before) break;
+      before = now;
+    }
+    const rec = await present.evaluate(() => {
+      const b = (window as unknown as { __bench: { intervals: number[]; presses: number[]; running: boolean } }).__bench;
+      b.running = false;
+      return { intervals: b.intervals.slice(2), presses: b.presses };
+    });
+    const presses = stats(rec.presses);
+    return { ...stats(rec.intervals), stops, pressToPaint: { p50: presses.p50, p95: presses.p95, max: presses.max } };
+  };
+  presentation[id] = {
+    clicker400ms: await stepping(400),
+    clicker80ms: await stepping(80),
+  };
+}
 await browser.close();
-console.log(JSON.stringify({ viewport: '1920x1080', date: new Date().toISOString(), results }, null, 2));
+console.log(JSON.stringify({ viewport: '1920x1080', date: new Date().toISOString(), results, presentation: { viewport: '1024x768', results: presentation } }, null, 2));

@@ -1,6 +1,7 @@
 // The explorer's layout at the sizes it is used at: projector, laptop, desk, 4K, 200% zoom and a narrow window.
 // At every size: no sideways scrolling, the four views inside the page with a real size and nothing cut;
 // at 1280×720 no visible text under 12 CSS px; the same with the "why" and findings columns open.
+import { readdirSync } from 'node:fs';
 import { expect, test, type Page } from '@playwright/test';
 import { LayoutProbe } from './pages/LayoutProbe';
 
@@ -122,5 +123,55 @@ test.describe('compare mode at 1280×720', () => {
     // Every control keeps its accessible name, however it is drawn.
     for (const name of ['Scenario', 'Kernel release', 'Compare with kernel']) await expect(page.getByRole('combobox', { name })).toBeVisible();
     for (const name of ['Keyboard shortcuts', 'Present']) await expect(page.getByRole('button', { name, exact: true })).toBeVisible();
+  });
+});
+
+// Library scenarios open in compare mode. Its divergence strip holds a button per diverging statement in a list
+// that scrolls sideways inside itself; nothing in it may widen the document (each button's hidden description
+// once did: an absolutely placed box whose containing block lay outside the list's scroller).
+const LIBRARY_IDS = readdirSync('scenarios/library')
+  .filter((f) => f.endsWith('.scn'))
+  .sort()
+  .map((f) => `library/${f.replace(/^\d+-/, '').replace(/\.scn$/, '')}`);
+
+async function openCompare(app: LayoutProbe, id: string): Promise<void> {
+  await app.goto(`?scenario=${id}`);
+  await expect(app.page.getByRole('region', { name: 'Compare kernels' })).toBeVisible();
+  await expect(app.page.getByTestId('compare-headline')).toBeVisible();
+  await app.page.waitForTimeout(300);
+}
+
+test.describe('compare mode: no sideways scroll', () => {
+  for (const size of SIZES.filter((s) => ['1024x768', '1280x720', '1920x1080', '1280x720-at-200pct'].includes(s.name))) {
+    test.describe(`at ${size.name}`, () => {
+      test.use({ viewport: { width: size.width, height: size.height }, deviceScaleFactor: size.scale ?? 1 });
+      test('a library scenario with a long divergence list stays inside the window', async ({ page }, info) => {
+        const app = new LayoutProbe(page);
+        // The scenario with the longest divergence strip of the library.
+        await openCompare(app, 'library/vfio-zero-page');
+        await expect(page.locator('.compare-item').nth(4)).toBeAttached();
+        await app.shoot(info, `layout-${size.name}-compare-library`);
+        const overflow = await app.horizontalOverflow();
+        expect(overflow.scrollWidth, 'the document scrolls sideways').toBeLessThanOrEqual(overflow.clientWidth);
+        const panel = (await page.getByRole('region', { name: 'Compare kernels' }).boundingBox())!;
+        expect(panel.x).toBeGreaterThanOrEqual(0);
+        expect(panel.x + panel.width).toBeLessThanOrEqual(overflow.clientWidth + 0.5);
+      });
+    });
+  }
+
+  test.describe('every library scenario at 1280×720', () => {
+    test.use({ viewport: { width: 1280, height: 720 } });
+    test('none scrolls the document sideways', async ({ page }) => {
+      test.setTimeout(120_000);
+      const app = new LayoutProbe(page);
+      const wide: string[] = [];
+      for (const id of LIBRARY_IDS) {
+        await openCompare(app, id);
+        const overflow = await app.horizontalOverflow();
+        if (overflow.scrollWidth > overflow.clientWidth) wide.push(`${id}: ${overflow.scrollWidth} > ${overflow.clientWidth}`);
+      }
+      expect(wide).toEqual([]);
+    });
   });
 });

@@ -118,4 +118,78 @@ export class PresentPage extends ExplorerPage {
       return problems;
     });
   }
+  /**
+   * Texts of one view that overlap one another, as sentences ([] when none do). A text is an SVG <text> (its
+   * tspans are parts of it) or an HTML element's own text; two overlap when their boxes intersect by more than
+   * `slack` CSS px both ways. A box is its glyphs' line box, which is taller than the ink: lines set closer than
+   * the font's line height touch without the letters meeting, so the vertical test uses the box's middle
+   * `core` fraction. Texts inside one another (a label inside its button) and invisible ones are not compared.
+   */
+  textOverlaps(panelName: string, slack = 1, core = 0.6): Promise<string[]> {
+    return this.page.evaluate(
+      ({ panelName, slack, core }) => {
+        const panel = document.querySelector(`.views > section.panel[aria-label="${panelName}"]`);
+        if (!panel || panel.getBoundingClientRect().width === 0) return [];
+        const boxes: { el: Element; text: string; left: number; right: number; top: number; bottom: number }[] = [];
+        const visible = (el: Element) => {
+          for (let e: Element | null = el; e && e !== panel; e = e.parentElement) {
+            const st = getComputedStyle(e);
+            if (st.visibility === 'hidden' || st.display === 'none' || Number(st.opacity) === 0) return false;
+          }
+          return true;
+        };
+        const add = (el: Element, text: string) => {
+          const r = el.getBoundingClientRect();
+          if (r.width === 0 || r.height === 0 || !visible(el)) return;
+          const trim = (r.height * (1 - core)) / 2;
+          boxes.push({ el, text: text.slice(0, 40), left: r.left, right: r.right, top: r.top + trim, bottom: r.bottom - trim });
+        };
+        for (const t of panel.querySelectorAll('svg text')) {
+          const text = [...t.childNodes].filter((n) => n.nodeName !== 'title').map((n) => n.textContent ?? '').join('').trim();
+          if (text) add(t, text);
+        }
+        for (const el of panel.querySelectorAll('*')) {
+          if (el.closest('svg')) continue;
+          const own = [...el.childNodes].filter((n) => n.nodeType === Node.TEXT_NODE).map((n) => n.nodeValue ?? '').join('').trim();
+          if (own) add(el, own);
+        }
+        const problems: string[] = [];
+        for (let i = 0; i < boxes.length; i++) {
+          for (let j = i + 1; j < boxes.length; j++) {
+            const [a, b] = [boxes[i]!, boxes[j]!];
+            if (a.el.contains(b.el) || b.el.contains(a.el)) continue;
+            const x = Math.min(a.right, b.right) - Math.max(a.left, b.left);
+            const y = Math.min(a.bottom, b.bottom) - Math.max(a.top, b.top);
+            if (x > slack && y > slack) problems.push(`${panelName}: "${a.text}" and "${b.text}" overlap (${Math.round(x)}×${Math.round(y)} px)`);
+          }
+        }
+        return problems;
+      },
+      { panelName, slack, core },
+    );
+  }
+  /** The chapter title as drawn: whether it is cut, its font size, its lines, and where the picture begins. */
+  chapterTitle(): Promise<{ text: string; cut: boolean; fontPx: number; lines: number; scrollWidth: number; clientWidth: number; scrollHeight: number; clientHeight: number; viewsTop: number }> {
+    return this.page.evaluate(() => {
+      const el = document.querySelector<HTMLElement>('.present-chapter')!;
+      const { scrollWidth, clientWidth, scrollHeight, clientHeight } = el;
+      const fontPx = parseFloat(getComputedStyle(el).fontSize);
+      const lineHeight = parseFloat(getComputedStyle(el).lineHeight);
+      // Its text's own height over a line: 1 or 2 lines (a range's rects, one per line box it spans).
+      const range = document.createRange();
+      range.selectNodeContents(el);
+      const tops = new Set([...range.getClientRects()].map((r) => Math.round(r.top)));
+      return {
+        text: el.textContent ?? '',
+        cut: scrollWidth > clientWidth + 1 || scrollHeight > clientHeight + 1 || (tops.size > 1 && tops.size * lineHeight > clientHeight + 1),
+        fontPx,
+        lines: tops.size,
+        scrollWidth,
+        clientWidth,
+        scrollHeight,
+        clientHeight,
+        viewsTop: document.querySelector('.views')!.getBoundingClientRect().top,
+      };
+    });
+  }
 }

@@ -3,13 +3,17 @@
 // folio they point to. Bars sit in a lane by state: building → in flight → completion.
 
 import { createContext, useContext, useMemo, useState, type KeyboardEvent } from 'react';
-import type { Catalog, DioView, FolioKind, Snapshot } from '../../core';
+import type { Catalog, FolioKind, Snapshot } from '../../core';
 import { KIND_COLOR, KIND_LABEL, folioLabel } from '../common/palette';
 import {
   BAR_H,
   BIO_HEAD_H,
   CHIP,
   DIO_H,
+  DIO_LINE_H,
+  dioHeadParts,
+  dioStateLine,
+  dioStateText,
   HOLD_H,
   LANE_LABEL,
   LANE_SHORT,
@@ -73,7 +77,7 @@ function BlockIoPicture({ snapshot, catalog, selectedFolio, width = 640, onSelec
   const earlierShown = earlier.catalog === catalog ? earlier.count : 0;
   const win = useMemo(() => blockIoWindow(snapshot, catalog, selectedFolio, earlierShown), [snapshot, catalog, selectedFolio, earlierShown]);
   const drawn = useMemo(() => (win.all ? catalog : { folios: catalog.folios, bios: win.bios, dios: win.dios }), [win, catalog]);
-  const layout = useMemo(() => layoutBlockIo(snapshot, drawn, width), [snapshot, drawn, width]);
+  const layout = useMemo(() => layoutBlockIo(snapshot, drawn, width, textScale), [snapshot, drawn, width, textScale]);
   const kindOf = (id: number): FolioKind | undefined => snapshot.folios.find((f) => f.id === id)?.kind ?? catalog.folios.find((f) => f.id === id)?.kind;
   if (layout.dios.length === 0 && layout.bios.length === 0) {
     return <p className="bio-empty hint">No direct I/O in this run. A dio and its bios appear here when the scenario runs a dio statement.</p>;
@@ -95,7 +99,7 @@ function BlockIoPicture({ snapshot, catalog, selectedFolio, width = 640, onSelec
       )}
       <svg className="bio-view" width={width} height={height} viewBox={`0 0 ${width} ${height}`} aria-label="Direct I/O requests and their bios">
         {layout.dios.map((d) => (
-          <Dio key={d.id} d={d} width={width} kindOf={kindOf} selectedFolio={selectedFolio} {...(onSelectFolio ? { onSelectFolio } : {})} />
+          <Dio key={d.id} d={d} rows={layout.dioRows} width={width} kindOf={kindOf} selectedFolio={selectedFolio} {...(onSelectFolio ? { onSelectFolio } : {})} />
         ))}
         {layout.bios.length > 0 && <Lanes layout={layout} />}
         {layout.bios.map((b) => (
@@ -132,29 +136,21 @@ function FolioChip({ folio, kind, x, y, label, selected, title, onSelect }: { fo
   );
 }
 
-function dioTags(d: DioView): string[] {
-  return [d.engine === 'legacy' ? 'legacy fs/direct-io.c' : d.engine, d.op, d.async ? 'async' : 'sync'];
-}
-
-function dioStateText(d: DioView): string {
-  if (d.state === 'inflight') return 'in flight';
-  if (d.state === 'done') return `done: ${d.result < 0 ? `error ${d.result}` : `${formatBytes(d.result)}`}`;
-  if (d.state === 'fallback') return 'fallback to buffered I/O';
-  return d.state;
-}
-
-function Dio({ d, width, kindOf, selectedFolio, onSelectFolio }: { d: DioLayout; width: number; kindOf: (id: number) => FolioKind | undefined; selectedFolio: number | null; onSelectFolio?: (id: number) => void }) {
+function Dio({ d, rows, width, kindOf, selectedFolio, onSelectFolio }: { d: DioLayout; rows: 1 | 2; width: number; kindOf: (id: number) => FolioKind | undefined; selectedFolio: number | null; onSelectFolio?: (id: number) => void }) {
   const ts = useContext(TextScale);
   const v = d.dio;
+  const h = DIO_H + (rows - 1) * DIO_LINE_H;
+  // The page queue's line, under the header's one or two lines.
+  const body = (rows - 1) * DIO_LINE_H;
   if (!v) {
     return (
       <g className="bio-dio absent" transform={`translate(0,${d.y})`} data-dio={d.name}>
-        <rect x={0} y={1} width={width} height={DIO_H - 6} rx={4} className="bio-dio-bg" />
-        <text x={8} y={15} className="bio-dio-name">
-          {d.name}
-        </text>
-        <text x={60} y={15} className="bio-muted">
-          not started yet
+        <rect x={0} y={1} width={width} height={h - 6} rx={4} className="bio-dio-bg" />
+        <text x={8} y={15}>
+          <tspan className="bio-dio-name">{d.name}</tspan>
+          <tspan dx={6} className="bio-muted">
+            not started yet
+          </tspan>
         </text>
       </g>
     );
@@ -165,37 +161,29 @@ function Dio({ d, width, kindOf, selectedFolio, onSelectFolio }: { d: DioLayout;
   // At the desk a fixed place; with wider type, as far right as the current page's label, chip and text allow.
   const curX = ts === 1 ? Math.max(queueX + 150, width - 215) : Math.max(queueX + 60 * ts, width - (80 * ts + CHIP + 5 + curText.length * CHAR_W * ts + 6));
   const qx = chipX(v.queue.length, queueX, curX - queueX - 50);
-  const stateLine = `${dioStateText(v)} · refcount ${v.refcount}`;
-  const line = fitParts(
-    [
-      { key: 'dio', text: v.name, prio: 0 },
-      { key: 'tags', text: dioTags(v).join(' · '), prio: 0 },
-      { key: 'pins', text: v.pinned ? '· pins pages (FOLL_PIN)' : '· gets pages (FOLL_GET)', prio: 1 },
-      { key: 'file', text: `${v.file} · ${v.task}`, prio: 2 },
-    ],
-    width - 20 - stateLine.length * CHAR_W * ts,
-    CHAR_W * ts,
-  );
+  const stateLine = dioStateLine(v);
+  // One line: the tags fill what the state leaves; two: the tags have the whole width, the state its own line.
+  const line = fitParts(dioHeadParts(v), rows === 1 ? width - 20 - stateLine.length * CHAR_W * ts : width - 16, CHAR_W * ts);
   return (
     <g className={`bio-dio state-${v.state}`} transform={`translate(0,${d.y})`} data-dio={d.name}>
-      <rect x={0} y={1} width={width} height={DIO_H - 6} rx={4} className="bio-dio-bg" />
+      <rect x={0} y={1} width={width} height={h - 6} rx={4} className="bio-dio-bg" />
       <text x={8} y={14} className="bio-dio-line">
-        {line.map((p, i) => (
+        {runsOfClass(line).map((p, i) => (
           <tspan key={p.key} dx={i === 0 ? 0 : 5} className={PART_CLASS[p.key] ?? ''}>
             {p.text}
           </tspan>
         ))}
       </text>
-      <text x={width - 8} y={14} textAnchor="end" className={`bio-dio-state state-${v.state}`} data-field="dio-state">
+      <text x={width - 8} y={14 + body} textAnchor="end" className={`bio-dio-state state-${v.state}`} data-field="dio-state">
         {dioStateText(v)} · refcount <tspan data-field="dio-refcount">{v.refcount}</tspan>
       </text>
       {legacy ? (
         <>
-          <text x={8} y={29} className="bio-label">
+          <text x={8} y={29 + body} className="bio-label">
             queue
           </text>
           {v.queue.length === 0 && (
-            <text x={queueX} y={29} className="bio-muted">
+            <text x={queueX} y={29 + body} className="bio-muted">
               empty
             </text>
           )}
@@ -207,7 +195,7 @@ function Dio({ d, width, kindOf, selectedFolio, onSelectFolio }: { d: DioLayout;
                 folio={q.folio}
                 kind={kind}
                 x={qx(i)}
-                y={18}
+                y={18 + body}
                 label={kind === 'zero' ? '0' : String(q.folio)}
                 selected={selectedFolio === q.folio}
                 title={`${v.name} page queue slot ${i}: ${kind ? KIND_LABEL[kind] : 'folio'} ${kind ? folioLabel({ id: q.folio, kind }) : q.folio}${q.page ? ` page ${q.page}` : ''}`}
@@ -215,7 +203,7 @@ function Dio({ d, width, kindOf, selectedFolio, onSelectFolio }: { d: DioLayout;
               />
             );
           })}
-          <text x={curX} y={29} className="bio-label">
+          <text x={curX} y={29 + body} className="bio-label">
             current page
           </text>
           {v.cur ? (
@@ -224,24 +212,24 @@ function Dio({ d, width, kindOf, selectedFolio, onSelectFolio }: { d: DioLayout;
                 folio={v.cur.folio}
                 kind={kindOf(v.cur.folio)}
                 x={curX + 80 * ts}
-                y={18}
+                y={18 + body}
                 label={kindOf(v.cur.folio) === 'zero' ? '0' : String(v.cur.folio)}
                 selected={selectedFolio === v.cur.folio}
                 title={`${v.name} current page (sdio->cur_page): ${shortFolio(kindOf(v.cur.folio), v.cur.folio)}`}
                 {...(onSelectFolio ? { onSelect: onSelectFolio } : {})}
               />
-              <text x={curX + 80 * ts + CHIP + 5} y={29} className="bio-cur-text">
+              <text x={curX + 80 * ts + CHIP + 5} y={29 + body} className="bio-cur-text">
                 {shortFolio(kindOf(v.cur.folio), v.cur.folio)} +{v.cur.offset}, {formatBytes(v.cur.len)}
               </text>
             </>
           ) : (
-            <text x={curX + 80 * ts} y={29} className="bio-muted">
+            <text x={curX + 80 * ts} y={29 + body} className="bio-muted">
               none
             </text>
           )}
         </>
       ) : (
-        <text x={8} y={29} className="bio-muted">
+        <text x={8} y={29 + body} className="bio-muted">
           {width >= 560 ? (v.engine === 'iomap' ? 'iomap_dio_bio_iter: pages go straight into bios (bio_iov_iter_get_pages)' : '__blkdev_direct_IO: pages go straight into bios') : 'no page queue: pages go straight into bios'}
           {v.bios.length ? ` · ${v.bios.join(', ')}` : ''}
         </text>
@@ -334,6 +322,17 @@ function Bio({ b, width, selectedFolio, onSelectFolio }: { b: BioLayout; width: 
   );
 }
 
+/** Neighbouring parts drawn alike joined into one run of text (one tspan), spaced as the parts are. */
+function runsOfClass(parts: readonly TextPart[]): TextPart[] {
+  const out: TextPart[] = [];
+  for (const p of parts) {
+    const last = out.at(-1);
+    if (last && (PART_CLASS[last.key] ?? '') === (PART_CLASS[p.key] ?? '')) out[out.length - 1] = { ...last, text: `${last.text} ${p.text}` };
+    else out.push(p);
+  }
+  return out;
+}
+
 const PART_CLASS: Record<string, string> = {
   name: 'bio-name',
   pinned: 'bio-flag on',
@@ -344,10 +343,19 @@ const PART_CLASS: Record<string, string> = {
   dio: 'bio-dio-name',
 };
 
-function segLabel(s: SegmentLayout): string {
+/** Width of a glyph of the segments' small monospace type at the desk. */
+const SEG_CHAR_W = 6.2;
+/** Width of a glyph of the hold labels (0.6 em of the small monospace type) at the desk. */
+const HOLD_CHAR_W = 6;
+/** Room the dirty badge takes at a segment's right end. */
+const DIRTY_W = 12;
+
+/** The folio's name for a segment `room` wide (the segment less its dirty badge), or '' when none fits. */
+function segLabel(s: SegmentLayout, room: number, ts: number): string {
+  const fits = (text: string) => room >= text.length * SEG_CHAR_W * ts + 2;
+  if (s.kind === 'zero') return fits('zero page') ? 'zero page' : fits('zero') ? 'zero' : '';
   const name = shortFolio(s.kind, s.bvec.folio);
-  if (s.kind === 'zero') return s.w >= 58 ? 'zero page' : s.w >= 26 ? 'zero' : '';
-  return s.w >= name.length * 6.2 + 2 ? name : '';
+  return fits(name) ? name : '';
 }
 
 function holdLabel(s: SegmentLayout): string {
@@ -357,9 +365,13 @@ function holdLabel(s: SegmentLayout): string {
 }
 
 function Segment({ bio, s, selected, onSelect }: { bio: string; s: SegmentLayout; selected: boolean; onSelect?: (id: number) => void }) {
+  const ts = useContext(TextScale);
   const select = () => onSelect?.(s.bvec.folio);
   const kind = s.kind;
-  const label = segLabel(s);
+  const dirtyBadge = s.dirty !== undefined && s.w >= 14;
+  // The name is centred in what the dirty badge leaves, so the two never meet.
+  const labelRoom = dirtyBadge ? s.w - DIRTY_W : s.w;
+  const label = segLabel(s, labelRoom, ts);
   const hold = holdLabel(s);
   const title = `${bio} bvec ${s.index}: ${s.bvec.len} bytes at offset ${s.bvec.offset} of ${kind ? KIND_LABEL[kind] : 'folio'} ${kind ? folioLabel({ id: s.bvec.folio, kind }) : s.bvec.folio}${s.bvec.page ? ` (page ${s.bvec.page})` : ''}; hold: ${s.bvec.hold}; ${s.status === 'held' ? 'the bio holds it' : s.status === 'noref' ? 'no reference held' : 'released'}${s.dirty === undefined ? '' : s.dirty ? '; page dirty' : '; page clean'}`;
   return (
@@ -393,11 +405,11 @@ function Segment({ bio, s, selected, onSelect }: { bio: string; s: SegmentLayout
       />
       <rect className="bio-seg-edge" x={0} y={0} width={s.w} height={BAR_H} data-tw={`sege:${bio}:${s.index}`} data-tw-width={s.w} data-tw-from-width={0} />
       {label && (
-        <text x={s.w / 2} y={BAR_H / 2 + 4} textAnchor="middle" className="bio-seg-label">
+        <text x={labelRoom / 2} y={BAR_H / 2 + 4} textAnchor="middle" className="bio-seg-label">
           {label}
         </text>
       )}
-      {s.dirty !== undefined && s.w >= 14 && (
+      {dirtyBadge && (
         <g className={`bio-dirty ${s.dirty ? 'on' : 'off'}`} data-dirty={s.dirty ? 'true' : 'false'}>
           <rect x={s.w - 11} y={2} width={9} height={9} rx={2} />
           <text x={s.w - 6.5} y={9.5} textAnchor="middle">
@@ -405,7 +417,8 @@ function Segment({ bio, s, selected, onSelect }: { bio: string; s: SegmentLayout
           </text>
         </g>
       )}
-      {s.w >= hold.length * 5.4 + 1 && (
+      {/* Under its own segment only: a wider label would run into the next segment's. */}
+      {s.w + 2 >= hold.length * HOLD_CHAR_W * ts && (
         <text x={s.w / 2} y={BAR_H + 10} textAnchor="middle" className={`bio-hold hold-${s.bvec.hold} status-${s.status}`}>
           {hold}
         </text>

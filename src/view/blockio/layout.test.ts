@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { parseScenario } from '../../scenario';
 import { simulate, type Run } from '../../core';
-import { BIO_H, bvecStatuses, fitParts, fitText, legendRows, formatBytes, laneOf, layoutBlockIo, legendOffsets, scaleBytes, stateText } from './layout';
+import { BIO_H, CHAR_W, DIO_H, DIO_LINE_H, bvecStatuses, dioHeadParts, dioHeadRows, dioStateLine, fitParts, fitText, legendRows, formatBytes, laneOf, layoutBlockIo, legendOffsets, scaleBytes, stateText } from './layout';
 
 function runOf(text: string, kernel?: string): Run {
   const src = kernel ? text.replace(/^kernel .*$/m, `kernel ${kernel}`) : text;
@@ -176,5 +176,43 @@ describe('fitting text into the picture', () => {
     expect(cut.endsWith('…')).toBe(true);
     expect(cut.length * 6).toBeLessThanOrEqual(60);
     expect(fitText('submit_bio_wait_endio', 5, 6)).toBe('');
+  });
+});
+
+describe('the dio header', () => {
+  const legacy = runOf(builtin('02-legacy-subblock-zeroing.scn'));
+  const dioStep = legacy.events.findIndex((_, i) => legacy.snapshot(i + 1).dios.length > 0) + 1;
+
+  it('takes one line at the desk and two with projector type in the narrowest panel, the same at every step', () => {
+    const at = (step: number, width: number, textScale: number) => layoutBlockIo(legacy.snapshot(step), legacy.catalog, width, textScale);
+    expect(at(dioStep, 640, 1).dioRows).toBe(1);
+    const narrow = at(dioStep, 340, 1.16);
+    expect(narrow.dioRows).toBe(2);
+    expect(narrow.dioH).toBe(DIO_H + DIO_LINE_H);
+    // The bios start below the taller dio rows, and stay put as the dio's state changes.
+    expect(narrow.bios[0]!.y).toBe(at(dioStep, 640, 1).bios[0]!.y + DIO_LINE_H * legacy.catalog.dios.length);
+    for (let step = 0; step <= legacy.lastStep; step++) expect(at(step, 340, 1.16).bios.map((b) => b.y)).toEqual(narrow.bios.map((b) => b.y));
+  });
+
+  it('on one line, what it keeps and its longest state fit the width together', () => {
+    for (let step = dioStep; step <= legacy.lastStep; step++) {
+      for (const d of legacy.snapshot(step).dios) {
+        for (const [width, scale] of [[460, 1], [640, 1], [560, 1.16], [900, 1.73]] as const) {
+          if (dioHeadRows([d.name], width, CHAR_W * scale) !== 1) continue;
+          const charW = CHAR_W * scale;
+          const kept = fitParts(dioHeadParts(d), width - 20 - dioStateLine(d).length * charW, charW);
+          const len = kept.reduce((n, p) => n + p.text.length + 1, 0) * charW;
+          expect(len + dioStateLine(d).length * charW, `${d.name} at ${width} × ${scale}`).toBeLessThanOrEqual(width - 20);
+        }
+      }
+    }
+  });
+
+  it('drops the file, then how pages are taken, then sync, then the source file; never the name, engine or direction', () => {
+    const d = legacy.snapshot(dioStep).dios[0]!;
+    const keys = (px: number) => fitParts(dioHeadParts(d), px).map((p) => p.key);
+    expect(keys(10_000)).toEqual(['dio', 'engine', 'source', 'op', 'sync', 'pins', 'file']);
+    expect(keys(10)).toEqual(['dio', 'engine', 'op']);
+    expect(keys(44 * CHAR_W)).toEqual(['dio', 'engine', 'source', 'op', 'sync']);
   });
 });

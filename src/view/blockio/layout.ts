@@ -42,6 +42,8 @@ export function fitParts(parts: readonly TextPart[], px: number, charW = CHAR_W,
 }
 
 export const DIO_H = 40;
+/** A dio's extra height when its header takes two lines (the state and refcount on a line of their own). */
+export const DIO_LINE_H = 15;
 export const LANE_HEAD_H = 18;
 export const BIO_HEAD_H = 15;
 export const BAR_H = 24;
@@ -88,6 +90,10 @@ export interface DioLayout {
 export interface BlockIoLayout {
   width: number;
   dios: DioLayout[];
+  /** Lines of every dio's header: 2 when its name and tags cannot share a line with its state. */
+  dioRows: 1 | 2;
+  /** Height of a dio's row. */
+  dioH: number;
   lanesY: number;
   lanes: { lane: Lane; x: number; w: number }[];
   bios: BioLayout[];
@@ -139,13 +145,67 @@ export function bvecStatuses(bio: BioView, folios: readonly FolioView[]): BvecSt
   return out;
 }
 
-/** Lays out the catalog's dios and bios (all of the run's, or the window the view draws: see window.ts). */
-export function layoutBlockIo(snapshot: Snapshot, catalog: Pick<Catalog, 'bios' | 'dios' | 'folios'>, width = 640): BlockIoLayout {
+/** A dio's state as its header says it (the refcount follows it). */
+export function dioStateText(d: DioView): string {
+  if (d.state === 'inflight') return 'in flight';
+  if (d.state === 'done') return `done: ${d.result < 0 ? `error ${d.result}` : `${formatBytes(d.result)}`}`;
+  if (d.state === 'fallback') return 'fallback to buffered I/O';
+  return d.state;
+}
+
+export function dioStateLine(d: DioView): string {
+  return `${dioStateText(d)} · refcount ${d.refcount}`;
+}
+
+/**
+ * The parts of a dio's header line, the least important dropped first: the file and task, then how it takes
+ * pages (the bios say it too), then sync or async, then the legacy engine's source file; the name, engine and
+ * direction always stay.
+ */
+export function dioHeadParts(d: DioView): TextPart[] {
+  const legacy = d.engine === 'legacy';
+  return [
+    { key: 'dio', text: d.name, prio: 0 },
+    { key: 'engine', text: legacy ? 'legacy' : d.engine, prio: 0 },
+    ...(legacy ? [{ key: 'source', text: 'fs/direct-io.c', prio: 1 }] : []),
+    { key: 'op', text: `· ${d.op}`, prio: 0 },
+    { key: 'sync', text: d.async ? '· async' : '· sync', prio: 2 },
+    { key: 'pins', text: d.pinned ? '· pins pages (FOLL_PIN)' : '· gets pages (FOLL_GET)', prio: 3 },
+    { key: 'file', text: `${d.file} · ${d.task}`, prio: 4 },
+  ];
+}
+
+/** The longest state line a dio can show ("fallback to buffered I/O · refcount 99"), reserved beside its name. */
+const DIO_STATE_MAX = 38;
+/** What of a dio's header always stays besides its name: the engine's short name and the direction. */
+const DIO_KEPT_MAX = ' legacy · write'.length;
+
+/**
+ * Whether the dios' headers take one line or two in `width`: one when every dio's name, engine and direction fit
+ * beside the longest state line, so the header never runs into its state and the rows below never move between
+ * steps as the state changes.
+ */
+export function dioHeadRows(names: readonly string[], width: number, charW = CHAR_W): 1 | 2 {
+  const name = Math.max(0, ...names.map((n) => n.length));
+  return (name + DIO_KEPT_MAX + 2 + DIO_STATE_MAX) * charW + 20 <= width ? 1 : 2;
+}
+
+/**
+ * Lays out the catalog's dios and bios (all of the run's, or the window the view draws: see window.ts).
+ * `textScale` is how much wider the type is than the desk's (projector type), for the dio headers' lines.
+ */
+export function layoutBlockIo(snapshot: Snapshot, catalog: Pick<Catalog, 'bios' | 'dios' | 'folios'>, width = 640, textScale = 1): BlockIoLayout {
   // Looked up by id once: a late step of a long run has tens of thousands of bios.
   const dioById = new Map(snapshot.dios.map((d) => [d.id, d]));
   const bioById = new Map(snapshot.bios.map((b) => [b.id, b]));
-  const dios: DioLayout[] = catalog.dios.map((d, i) => ({ id: d.id, name: d.name, dio: dioById.get(d.id), y: i * DIO_H }));
-  const lanesY = dios.length * DIO_H + (dios.length ? 6 : 0);
+  const dioRows = dioHeadRows(
+    catalog.dios.map((d) => d.name),
+    width,
+    CHAR_W * textScale,
+  );
+  const dioH = DIO_H + (dioRows - 1) * DIO_LINE_H;
+  const dios: DioLayout[] = catalog.dios.map((d, i) => ({ id: d.id, name: d.name, dio: dioById.get(d.id), y: i * dioH }));
+  const lanesY = dios.length * dioH + (dios.length ? 6 : 0);
   const laneScale = scaleBand<Lane>().domain([...LANES]).range([0, width]).paddingInner(0.04);
   const lanes = LANES.map((lane) => ({ lane, x: laneScale(lane) ?? 0, w: laneScale.bandwidth() }));
   const barMax = Math.max(40, laneScale.bandwidth() - 10);
@@ -176,7 +236,7 @@ export function layoutBlockIo(snapshot: Snapshot, catalog: Pick<Catalog, 'bios' 
     return { id: b.id, name: b.name, bio, y: bioTop + i * BIO_H, lane, x: laneX + 4, w: Math.max(x, bio ? 0 : barMax), segments };
   });
   const height = bioTop + bios.length * BIO_H;
-  return { width, dios, lanesY, lanes, bios, maxBytes, height };
+  return { width, dios, dioRows, dioH, lanesY, lanes, bios, maxBytes, height };
 }
 
 /** Legend item positions: each item as wide as its label. */

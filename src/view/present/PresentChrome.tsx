@@ -1,11 +1,13 @@
 // What presentation mode adds around the four views: the chapter title and a slim progress line above, the
 // caption below, a small "full screen" button when full screen was refused, and the black blanking screen.
 
+import { useLayoutEffect, useRef, type RefObject } from 'react';
 import { useExplorer, selectEvent, selectRun, selectStep } from '../../store/explorer';
 import { chapterAt } from '../../store/navigation';
 import { startCaption } from '../narration/layout';
 import { requestFullscreen, usePresent } from './presentStore';
 import { openSpeakerView, useSpeakerHost } from './speakerHost';
+import { PRESENT_MIN_TEXT_PX } from './usePresentFit';
 import './present.css';
 
 export function PresentChrome() {
@@ -18,11 +20,14 @@ export function PresentChrome() {
   const last = run?.lastStep ?? 0;
   const progress = last > 0 ? step / last : 0;
   const caption = event ? event.text : run ? startCaption(run.title) : '';
+  const title = chapter?.title ?? run?.title ?? '';
+  const titleRef = useRef<HTMLHeadingElement>(null);
+  useFittedTitle(titleRef, title);
   return (
     <>
       <header className="present-head">
-        <h1 className="present-chapter" data-field="chapter">
-          {chapter?.title ?? run?.title ?? ''}
+        <h1 className="present-chapter" data-field="chapter" ref={titleRef} title={title}>
+          {title}
         </h1>
         <span className="present-count" aria-label={`step ${step} of ${last}`}>
           {step} / {last}
@@ -51,6 +56,45 @@ export function PresentChrome() {
       {blanked && <div className="present-blank" data-blank="on" aria-label="Screen blanked (B to show)" role="img" />}
     </>
   );
+}
+
+/**
+ * Fits the chapter title to its line: its own size when it fits, else a size that does (text width goes with
+ * the font size), never under 1rem or the projector's 16 px; a title still too long takes two lines at 1rem
+ * (data-lines="2"; the CSS keeps the same height, so the picture never moves). Measured again when the line's
+ * width changes.
+ */
+function useFittedTitle(ref: RefObject<HTMLElement | null>, text: string): void {
+  useLayoutEffect(() => {
+    const el = ref.current;
+    if (!el) return;
+    const fit = () => {
+      el.style.fontSize = '';
+      delete el.dataset.lines;
+      if (!text) return;
+      const room = el.clientWidth;
+      if (room <= 0 || el.scrollWidth <= room) return;
+      const full = parseFloat(getComputedStyle(el).fontSize);
+      const least = Math.max(PRESENT_MIN_TEXT_PX, parseFloat(getComputedStyle(document.documentElement).fontSize) || 0);
+      let size = Math.floor(((full * room) / el.scrollWidth) * 2) / 2;
+      for (; size >= least; size -= 0.5) {
+        el.style.fontSize = `${size}px`;
+        if (el.scrollWidth <= room) return;
+      }
+      el.style.fontSize = '';
+      el.dataset.lines = '2';
+    };
+    fit();
+    if (typeof ResizeObserver === 'undefined') return;
+    let width = el.clientWidth;
+    const ro = new ResizeObserver(() => {
+      if (el.clientWidth === width) return;
+      width = el.clientWidth;
+      fit();
+    });
+    ro.observe(el);
+    return () => ro.disconnect();
+  }, [ref, text]);
 }
 
 /** The top bar's button into presentation mode (a user gesture, so full screen is allowed). */
