@@ -8,7 +8,7 @@ import type { RunView } from '../../store/runView';
 import { transitionMs } from '../common/motion';
 import { HOLDER_KIND_COLOR } from '../common/palette';
 import { bornTest, frameModel } from '../memory/layout';
-import { RefGraphView } from './RefGraphView';
+import { EDGE_LABEL_CHAR_W, RefGraphView } from './RefGraphView';
 import { focusSlots, runSlots, graphAt, graphGeometry, holderChars, needsFocus, roomForWrappedLabels, stretchSlots, GRAPH_MIN_WIDTH, HOLDER_CHAR_W, type GraphEdge } from './layout';
 import { usePresentFit } from '../present/usePresentFit';
 import { DESK_TYPE, useProjectorType } from '../present/viewType';
@@ -74,6 +74,7 @@ function GraphBody({ run, snapshot, selected, onSelect }: BodyProps) {
   // The projector's type is wider in the picture's units than the desk's the geometry counts in.
   const type = useProjectorType();
   const charW = type ? (HOLDER_CHAR_W * type.sm) / DESK_TYPE.sm : HOLDER_CHAR_W;
+  const labelCharW = type ? (EDGE_LABEL_CHAR_W * type.xs) / DESK_TYPE.xs : EDGE_LABEL_CHAR_W;
   const geo = useMemo(() => graphGeometry(box.width / scale - 2, labelChars, charW), [box.width, scale, labelChars, charW]);
   // Labels too long for the holder column take two lines; then a graph with few nodes spreads down the
   // panel's height (a little short of it: no scroll bar appears).
@@ -98,7 +99,7 @@ function GraphBody({ run, snapshot, selected, onSelect }: BodyProps) {
             {`${catalog.folios.length.toLocaleString('en-US')} folios and ${catalog.holders.length.toLocaleString('en-US')} holders in this run: showing the ${shown} in focus (the zero pages, the selected folio, the current event's, and folios held by pins, bios, dios, vfio, pipes or leaks). Select a folio in Memory to see its holders.`}
           </p>
         )}
-        <RefGraphView picture={picture} geo={geo} ghosts={ghosts} onSelect={onSelect} scale={scale} />
+        <RefGraphView picture={picture} geo={geo} ghosts={ghosts} onSelect={onSelect} scale={scale} labelCharW={labelCharW} />
       </div>
       {/* Under the scrolling picture, not in it: a tall graph never pushes the legend out of the panel. */}
       <GraphLegend />

@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import type { RunView as Run } from '../../store/runView';
 import { bornTest, frameModel } from '../memory/layout';
 import { BUILTIN, runText, onKernel } from '../memory/testing';
-import { RefGraphView } from './RefGraphView';
+import { EDGE_LABEL_CHAR_W, RefGraphView, edgeLabelText } from './RefGraphView';
 import { catalogSlots, graphAt, graphGeometry } from './layout';
 
 const read = (path: string) => readFileSync(path, 'utf8');
@@ -82,5 +82,14 @@ describe('RefGraphView SVG', () => {
     expect(html).toContain('data-edge="diocur:dio#1→1"');
     expect(html).toContain('dio#1 current page');
     await expect(html).toMatchFileSnapshot('__snapshots__/graph-subblock-step30.svg.html');
+  });
+
+  it('says "leaked" on a leaked edge label only where the words clear the holder column', () => {
+    const geo = { holderX: 8, holderW: 132 };
+    const edge = (tx: number, leaked = true) => ({ label: '3×1024', leaked, tx });
+    // "3×1024 leaked" is 13 characters: 78 units from tx − 7 back.
+    expect(edgeLabelText(edge(8 + 132 + 7 + 78), geo, EDGE_LABEL_CHAR_W)).toBe('3×1024 leaked');
+    expect(edgeLabelText(edge(8 + 132 + 7 + 77), geo, EDGE_LABEL_CHAR_W)).toBe('3×1024');
+    expect(edgeLabelText(edge(180, false), geo, EDGE_LABEL_CHAR_W)).toBe('3×1024');
   });
 });

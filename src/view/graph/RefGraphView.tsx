@@ -16,6 +16,22 @@ export interface RefGraphViewProps {
   onSelect(id: number): void;
   /** Drawing scale (the panel shrinks a slightly too tall graph to fit). */
   scale?: number;
+  /** An edge label character's advance in the picture's units (its mono type is larger on a projector). */
+  labelCharW?: number;
+}
+
+/** An edge label's mono advance at the desk's 10-unit type. */
+export const EDGE_LABEL_CHAR_W = 6;
+
+/**
+ * An edge label as drawn: a leaked one says so, unless the words would run back over the holder column
+ * (the edge's dashes, the leak group and the folio's underlined term still say it).
+ */
+export function edgeLabelText(e: Pick<GraphEdge, 'label' | 'leaked' | 'tx'>, geo: Pick<GraphGeometry, 'holderX' | 'holderW'>, charW: number): string {
+  if (!e.leaked) return e.label;
+  const long = `${e.label} leaked`;
+  const room = e.tx - 7 - (geo.holderX + geo.holderW);
+  return long.length * charW <= room ? long : e.label;
 }
 
 const HATCH_ZERO = 'graph-hatch-zero';
@@ -25,7 +41,7 @@ function holderColor(kind: string, leaked: boolean): string {
   return leaked ? 'var(--leak)' : (HOLDER_KIND_COLOR[kind] ?? 'var(--holder-kernel)');
 }
 
-export function RefGraphView({ picture, geo, ghosts = [], onSelect, scale = 1 }: RefGraphViewProps) {
+export function RefGraphView({ picture, geo, ghosts = [], onSelect, scale = 1, labelCharW = EDGE_LABEL_CHAR_W }: RefGraphViewProps) {
   const lit = picture.edges.filter((e) => e.lit && !e.current);
   const dim = picture.edges.filter((e) => !e.lit && !e.current);
   const current = picture.edges.filter((e) => e.current);
@@ -74,7 +90,7 @@ export function RefGraphView({ picture, geo, ghosts = [], onSelect, scale = 1 }:
       <g className="graph-labels" aria-hidden="true">
         {[...dim, ...lit, ...current].filter((e) => e.label !== '').map((e) => (
           <text key={e.key} className={edgeClass(e, 'edge-label')} x={e.tx - 7} y={e.ty - 3.5} textAnchor="end" style={{ fill: holderColor(e.kind, e.leaked) }}>
-            {e.leaked ? `${e.label} leaked` : e.label}
+            {edgeLabelText(e, geo, labelCharW)}
           </text>
         ))}
       </g>
