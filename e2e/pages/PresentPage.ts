@@ -123,7 +123,8 @@ export class PresentPage extends ExplorerPage {
    * tspans are parts of it) or an HTML element's own text; two overlap when their boxes intersect by more than
    * `slack` CSS px both ways. A box is its glyphs' line box, which is taller than the ink: lines set closer than
    * the font's line height touch without the letters meeting, so the vertical test uses the box's middle
-   * `core` fraction. Texts inside one another (a label inside its button) and invisible ones are not compared.
+   * `core` fraction. Texts inside one another (a label inside its button) and invisible ones are not compared; a
+   * text partly hidden by a scrolling box around it counts only for its shown part.
    */
   textOverlaps(panelName: string, slack = 1, core = 0.6): Promise<string[]> {
     return this.page.evaluate(
@@ -138,11 +139,24 @@ export class PresentPage extends ExplorerPage {
           }
           return true;
         };
+        // A scrolling or clipping box (the panel's body, the panel) hides what lies outside it: a text scrolled
+        // under the panel's title or past its legend is not drawn there, so only its part inside is compared.
+        const clipped = (el: Element, box: { left: number; right: number; top: number; bottom: number }) => {
+          for (let e: Element | null = el.parentElement; e; e = e === panel ? null : e.parentElement) {
+            const st = getComputedStyle(e);
+            if (st.overflowX === 'visible' && st.overflowY === 'visible') continue;
+            const c = e.getBoundingClientRect();
+            box = { left: Math.max(box.left, c.left), right: Math.min(box.right, c.right), top: Math.max(box.top, c.top), bottom: Math.min(box.bottom, c.bottom) };
+          }
+          return box;
+        };
         const add = (el: Element, text: string) => {
           const r = el.getBoundingClientRect();
           if (r.width === 0 || r.height === 0 || !visible(el)) return;
           const trim = (r.height * (1 - core)) / 2;
-          boxes.push({ el, text: text.slice(0, 40), left: r.left, right: r.right, top: r.top + trim, bottom: r.bottom - trim });
+          const box = clipped(el, { left: r.left, right: r.right, top: r.top + trim, bottom: r.bottom - trim });
+          if (box.right - box.left <= 0 || box.bottom - box.top <= 0) return;
+          boxes.push({ el, text: text.slice(0, 40), ...box });
         };
         for (const t of panel.querySelectorAll('svg text')) {
           const text = [...t.childNodes].filter((n) => n.nodeName !== 'title').map((n) => n.textContent ?? '').join('').trim();
