@@ -1,12 +1,12 @@
 // @vitest-environment happy-dom
 // The block I/O view of a big run draws a bounded window of its bios, whatever the step.
 import { act } from 'react';
-import { createRoot, type Root } from 'react-dom/client';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { busyScenario } from '../../../bench/scenarios';
 import { runViewOf } from '../../store/runViewOf';
 import { BlockIoView } from './BlockIoView';
 import { AROUND, DRAW_ALL_UP_TO, EARLIER_STEP, MAX_ANCHORS, blockIoWindow, windowSummary } from './window';
+import { useDomHost } from '../testing/domHost';
 
 (globalThis as { IS_REACT_ACT_ENVIRONMENT?: boolean }).IS_REACT_ACT_ENVIRONMENT = true;
 
@@ -61,26 +61,16 @@ describe('blockIoWindow', () => {
   });
 });
 
-let host: HTMLDivElement;
-let root: Root;
-beforeEach(() => {
-  host = document.createElement('div');
-  document.body.append(host);
-  root = createRoot(host);
-});
-afterEach(() => {
-  act(() => root.unmount());
-  host.remove();
-});
+const dom = useDomHost();
 
 describe('BlockIoView of a big run', () => {
   it('keeps its element count bounded at every step, far below drawing every bio', () => {
     const counts: number[] = [];
     for (const step of steps.filter((_, i) => i % 3 === 0)) {
-      act(() => root.render(<BlockIoView snapshot={RUN.snapshotAt(step)} catalog={CATALOG} selectedFolio={null} width={900} />));
-      counts.push(host.querySelectorAll('*').length);
-      expect(host.querySelectorAll('[data-bio]').length).toBeLessThanOrEqual(BOUND);
-      expect(host.querySelectorAll('[data-dio]').length).toBeLessThanOrEqual(BOUND + MAX_ANCHORS);
+      act(() => dom.root.render(<BlockIoView snapshot={RUN.snapshotAt(step)} catalog={CATALOG} selectedFolio={null} width={900} />));
+      counts.push(dom.host.querySelectorAll('*').length);
+      expect(dom.host.querySelectorAll('[data-bio]').length).toBeLessThanOrEqual(BOUND);
+      expect(dom.host.querySelectorAll('[data-dio]').length).toBeLessThanOrEqual(BOUND + MAX_ANCHORS);
     }
     // Every drawn bio or dio takes at least 5 elements, so drawing all of them would take more than this.
     const allAtLeast = 5 * (CATALOG.bios.length + CATALOG.dios.length);
@@ -89,13 +79,13 @@ describe('BlockIoView of a big run', () => {
   });
 
   it('"show earlier" draws more of the earlier bios, and the summary says how many are left', () => {
-    act(() => root.render(<BlockIoView snapshot={RUN.snapshotAt(RUN.lastStep)} catalog={CATALOG} selectedFolio={null} width={900} />));
-    const line = host.querySelector('.bio-window')!;
+    act(() => dom.root.render(<BlockIoView snapshot={RUN.snapshotAt(RUN.lastStep)} catalog={CATALOG} selectedFolio={null} width={900} />));
+    const line = dom.host.querySelector('.bio-window')!;
     const before = Number(line.getAttribute('data-bios-drawn'));
     const earlier = Number(line.getAttribute('data-bios-earlier'));
     expect(line.textContent).toContain(`${earlier.toLocaleString('en-US')} earlier bios`);
-    act(() => host.querySelector<HTMLButtonElement>('.bio-window-more')!.click());
-    expect(host.querySelectorAll('[data-bio]').length).toBe(before + EARLIER_STEP);
-    expect(host.querySelector('.bio-window')!.getAttribute('data-bios-earlier')).toBe(String(earlier - EARLIER_STEP));
+    act(() => dom.host.querySelector<HTMLButtonElement>('.bio-window-more')!.click());
+    expect(dom.host.querySelectorAll('[data-bio]').length).toBe(before + EARLIER_STEP);
+    expect(dom.host.querySelector('.bio-window')!.getAttribute('data-bios-earlier')).toBe(String(earlier - EARLIER_STEP));
   });
 });

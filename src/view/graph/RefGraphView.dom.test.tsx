@@ -1,28 +1,16 @@
 // @vitest-environment happy-dom
 import { readFileSync } from 'node:fs';
 import { act } from 'react';
-import { createRoot, type Root } from 'react-dom/client';
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { bornTest, frameModel } from '../memory/layout';
 import { BUILTIN, runText } from '../memory/testing';
 import { RefGraphView } from './RefGraphView';
 import { catalogSlots, graphAt, graphGeometry } from './layout';
+import { useDomHost } from '../testing/domHost';
 
 (globalThis as { IS_REACT_ACT_ENVIRONMENT?: boolean }).IS_REACT_ACT_ENVIRONMENT = true;
 
-let host: HTMLDivElement;
-let root: Root;
-
-beforeEach(() => {
-  host = document.createElement('div');
-  document.body.append(host);
-  root = createRoot(host);
-});
-
-afterEach(() => {
-  act(() => root.unmount());
-  host.remove();
-});
+const dom = useDomHost();
 
 const run = runText(readFileSync(BUILTIN.dioWrite, 'utf8'));
 const geo = graphGeometry(720);
@@ -31,7 +19,7 @@ const model = frameModel(run.catalog, run.events);
 function draw(step: number, onSelect: (id: number) => void, ghosts = false) {
   const snapshot = run.snapshotAt(step);
   const pic = graphAt(catalogSlots(run.catalog), geo, snapshot, { selected: null, born: bornTest(model, snapshot.folios, step) });
-  act(() => root.render(<RefGraphView picture={pic} geo={geo} onSelect={onSelect} ghosts={ghosts ? pic.edges : []} />));
+  act(() => dom.root.render(<RefGraphView picture={pic} geo={geo} onSelect={onSelect} ghosts={ghosts ? pic.edges : []} />));
   return pic;
 }
 
@@ -41,10 +29,10 @@ describe('RefGraphView in a DOM', () => {
     const global = vi.fn<(e: KeyboardEvent) => void>();
     window.addEventListener('keydown', global);
     draw(30, onSelect);
-    const zero = host.querySelector('g.gf[data-folio="1"]')!;
+    const zero = dom.host.querySelector('g.gf[data-folio="1"]')!;
     act(() => zero.dispatchEvent(new MouseEvent('click', { bubbles: true })));
     expect(onSelect).toHaveBeenLastCalledWith(1);
-    const huge = host.querySelector('g.gf[data-folio="2"]')!;
+    const huge = dom.host.querySelector('g.gf[data-folio="2"]')!;
     act(() => huge.dispatchEvent(new KeyboardEvent('keydown', { key: 'Enter', bubbles: true })));
     expect(onSelect).toHaveBeenLastCalledWith(2);
     act(() => huge.dispatchEvent(new KeyboardEvent('keydown', { key: ' ', bubbles: true })));
@@ -55,12 +43,12 @@ describe('RefGraphView in a DOM', () => {
 
   it('adds and removes edges as the step changes, the final picture never waiting for motion', async () => {
     const before = draw(17, () => {});
-    const edgesAt = () => [...host.querySelectorAll('path.edge:not(.edge-ghost)')].map((p) => p.getAttribute('data-edge'));
+    const edgesAt = () => [...dom.host.querySelectorAll('path.edge:not(.edge-ghost)')].map((p) => p.getAttribute('data-edge'));
     expect(edgesAt().sort()).toEqual(before.edges.map((e) => e.key).sort());
     const during = draw(30, () => {});
     expect(during.edges.some((e) => e.holder === 'bio:bio#1')).toBe(true);
     expect(edgesAt().sort()).toEqual(during.edges.map((e) => e.key).sort());
-    const bio = host.querySelector('path[data-edge="bio:bio#1→1"]')!;
+    const bio = dom.host.querySelector('path[data-edge="bio:bio#1→1"]')!;
     expect(bio.getAttribute('d')).toBe(during.edges.find((e) => e.holder === 'bio:bio#1')!.d);
     // After the draw-in, no dash is left on the edge (waited for, not slept for).
     await vi.waitFor(() => expect((bio as SVGPathElement).style.strokeDasharray).toBe(''), { timeout: 2000, interval: 20 });
@@ -71,7 +59,7 @@ describe('RefGraphView in a DOM', () => {
 
   it('draws ghosts as decoration only (no counters, hidden from assistive tech)', () => {
     draw(30, () => {}, true);
-    const ghosts = host.querySelectorAll('path.edge-ghost');
+    const ghosts = dom.host.querySelectorAll('path.edge-ghost');
     expect(ghosts.length).toBeGreaterThan(0);
     for (const g of ghosts) {
       expect(g.getAttribute('aria-hidden')).toBe('true');

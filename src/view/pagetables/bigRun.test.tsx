@@ -2,11 +2,11 @@
 // A 1 GiB buffer written once: 262,144 PTEs, each mapping the next anonymous folio. The view folds them and
 // stays a few hundred elements, whatever is selected, and a fold opens to a window of its rows.
 import { act } from 'react';
-import { createRoot, type Root } from 'react-dom/client';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { PAGE_SIZE, walkIndices, type Catalog, type FolioView, type PteView, type Snapshot } from '../../core';
 import { PageTablesView } from './PageTablesView';
 import { FOLD_WINDOW } from './layout';
+import { useDomHost } from '../testing/domHost';
 
 (globalThis as { IS_REACT_ACT_ENVIRONMENT?: boolean }).IS_REACT_ACT_ENVIRONMENT = true;
 
@@ -58,24 +58,14 @@ const BIG = bigRun();
 const MIDDLE = PAGES / 2 + 123;
 const MIDDLE_VA = BASE + MIDDLE * PAGE_SIZE;
 
-let host: HTMLDivElement;
-let root: Root;
-beforeEach(() => {
-  host = document.createElement('div');
-  document.body.append(host);
-  root = createRoot(host);
-});
-afterEach(() => {
-  act(() => root.unmount());
-  host.remove();
-});
+const dom = useDomHost();
 
 function mount(selectedFolio: number | null, snapshot = BIG.snapshot) {
-  act(() => root.render(<PageTablesView snapshot={snapshot} catalog={BIG.catalog} task="main" selectedFolio={selectedFolio} focusVa={null} />));
+  act(() => dom.root.render(<PageTablesView snapshot={snapshot} catalog={BIG.catalog} task="main" selectedFolio={selectedFolio} focusVa={null} />));
 }
 
-const elements = () => host.querySelectorAll('*').length;
-const rowAt = (va: number) => host.querySelector(`.pt-row[data-level][data-va="0x${va.toString(16).padStart(12, '0')}"]`);
+const elements = () => dom.host.querySelectorAll('*').length;
+const rowAt = (va: number) => dom.host.querySelector(`.pt-row[data-level][data-va="0x${va.toString(16).padStart(12, '0')}"]`);
 
 describe('a 262,144-PTE run', () => {
   it('is drawn in a few hundred elements, folded, with the selected folio in the middle in a row of its own', () => {
@@ -86,39 +76,39 @@ describe('a 262,144-PTE run', () => {
     expect(row.getAttribute('data-folio')).toBe(String(FIRST_FOLIO + MIDDLE));
     expect(row.getAttribute('class')).toContain('selected');
     // Folded around it: the pages before and after it.
-    const folds = [...host.querySelectorAll('.pt-fold')];
+    const folds = [...dom.host.querySelectorAll('.pt-fold')];
     expect(folds.map((f) => f.getAttribute('data-count'))).toEqual([String(MIDDLE), String(PAGES - MIDDLE - 1)]);
     expect(folds[0]!.textContent).toBe('▸ PTEs 0x7f0000000000–0x7f002007a000131,195 pages · anon, writable, accessed, dirty');
   });
 
   it('keeps the row the current event touches, and folds everything when nothing is selected', () => {
     mount(null);
-    expect(host.querySelectorAll('.pt-fold')).toHaveLength(1);
-    expect(host.querySelector('.pt-fold [role="button"]')!.getAttribute('aria-label')).toBe(
+    expect(dom.host.querySelectorAll('.pt-fold')).toHaveLength(1);
+    expect(dom.host.querySelector('.pt-fold [role="button"]')!.getAttribute('aria-label')).toBe(
       'PTEs 0x7f0000000000–0x7f003ffff000 · 262,144 pages · anon, writable, accessed, dirty (folded: 262144 alike rows; maps F3 to F262146)',
     );
     const event = { kind: 'pte', text: 'a PTE', chain: [], line: 1, stmt: 1, patchEnd: 0, task: 'main', va: BASE + 1000 * PAGE_SIZE } as Snapshot['event'];
     mount(null, { ...BIG.snapshot, ...(event ? { event } : {}) });
     expect(rowAt(BASE + 1000 * PAGE_SIZE)).not.toBeNull();
-    expect(host.querySelectorAll('.pt-fold')).toHaveLength(2);
+    expect(dom.host.querySelectorAll('.pt-fold')).toHaveLength(2);
     expect(elements()).toBeLessThan(2000);
   });
 
   it('opens a fold to its first rows, shows more on request, and closes again', () => {
     mount(null);
-    const head = () => host.querySelector<SVGGElement>('.pt-fold .pt-row-hit')!;
+    const head = () => dom.host.querySelector<SVGGElement>('.pt-fold .pt-row-hit')!;
     act(() => head().dispatchEvent(new MouseEvent('click', { bubbles: true })));
     expect(head().getAttribute('aria-expanded')).toBe('true');
-    expect(host.querySelectorAll('.pt-row[data-folio]')).toHaveLength(FOLD_WINDOW);
+    expect(dom.host.querySelectorAll('.pt-row[data-folio]')).toHaveLength(FOLD_WINDOW);
     expect(rowAt(BASE + (FOLD_WINDOW - 1) * PAGE_SIZE)).not.toBeNull();
     expect(rowAt(BASE + FOLD_WINDOW * PAGE_SIZE)).toBeNull();
-    const more = host.querySelector<SVGGElement>('.pt-fold-more .pt-row-hit')!;
+    const more = dom.host.querySelector<SVGGElement>('.pt-fold-more .pt-row-hit')!;
     expect(more.textContent).toBe(`⋯ 262,080 pages more · show ${FOLD_WINDOW} more rows`);
     act(() => more.dispatchEvent(new KeyboardEvent('keydown', { key: 'Enter', bubbles: true })));
-    expect(host.querySelectorAll('.pt-row[data-folio]')).toHaveLength(2 * FOLD_WINDOW);
+    expect(dom.host.querySelectorAll('.pt-row[data-folio]')).toHaveLength(2 * FOLD_WINDOW);
     expect(elements()).toBeLessThan(4000);
     act(() => head().dispatchEvent(new KeyboardEvent('keydown', { key: ' ', bubbles: true })));
     expect(head().getAttribute('aria-expanded')).toBe('false');
-    expect(host.querySelectorAll('.pt-row[data-folio]')).toHaveLength(0);
+    expect(dom.host.querySelectorAll('.pt-row[data-folio]')).toHaveLength(0);
   });
 });

@@ -1,11 +1,11 @@
 // @vitest-environment happy-dom
 import { readFileSync } from 'node:fs';
 import { act } from 'react';
-import { createRoot, type Root } from 'react-dom/client';
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { parseScenario } from '../../scenario';
 import { simulate, type Run } from '../../core';
 import { PageTablesView } from './PageTablesView';
+import { useDomHost } from '../testing/domHost';
 
 (globalThis as { IS_REACT_ACT_ENVIRONMENT?: boolean }).IS_REACT_ACT_ENVIRONMENT = true;
 
@@ -20,20 +20,10 @@ function runOf(text: string): Run {
 const FORK = runOf(readFileSync('scenarios/rows/07-fork-with-longterm-pin.v6.5.scn', 'utf8'));
 const LAST = FORK.snapshot(FORK.lastStep);
 
-let host: HTMLDivElement;
-let root: Root;
-beforeEach(() => {
-  host = document.createElement('div');
-  document.body.append(host);
-  root = createRoot(host);
-});
-afterEach(() => {
-  act(() => root.unmount());
-  host.remove();
-});
+const dom = useDomHost();
 
 function mount(handlers: { onSelectFolio?: (id: number) => void; onSelectTask?: (t: string) => void; onHoverVa?: (va: number | null) => void; onPickVa?: (va: number) => void }, focusVa: number | null = null) {
-  act(() => root.render(<PageTablesView snapshot={LAST} catalog={FORK.catalog} task="main" selectedFolio={null} focusVa={focusVa} {...handlers} />));
+  act(() => dom.root.render(<PageTablesView snapshot={LAST} catalog={FORK.catalog} task="main" selectedFolio={null} focusVa={focusVa} {...handlers} />));
 }
 
 describe('PageTablesView interactions', () => {
@@ -41,7 +31,7 @@ describe('PageTablesView interactions', () => {
     const onSelectFolio = vi.fn<(id: number) => void>();
     const onPickVa = vi.fn<(va: number) => void>();
     mount({ onSelectFolio, onPickVa });
-    const label = host.querySelector<SVGGElement>('.pt-folio[role="button"]')!;
+    const label = dom.host.querySelector<SVGGElement>('.pt-folio[role="button"]')!;
     const folio = Number(label.getAttribute('data-folio'));
     expect(LAST.tasks.find((t) => t.name === 'main')!.entries[0]!.folio).toBe(folio);
     act(() => label.dispatchEvent(new MouseEvent('click', { bubbles: true })));
@@ -55,7 +45,7 @@ describe('PageTablesView interactions', () => {
     const onPickVa = vi.fn<(va: number) => void>();
     const onHoverVa = vi.fn<(va: number | null) => void>();
     mount({ onPickVa, onHoverVa });
-    const row = host.querySelector<SVGGElement>('.pt-row')!;
+    const row = dom.host.querySelector<SVGGElement>('.pt-row')!;
     act(() => row.dispatchEvent(new MouseEvent('click', { bubbles: true })));
     expect(onPickVa).toHaveBeenCalledWith(0x7f0000000000);
     act(() => row.dispatchEvent(new FocusEvent('focusin', { bubbles: true })));
@@ -65,10 +55,10 @@ describe('PageTablesView interactions', () => {
   it('picks an address from the keyboard on its row button, and nests no control inside another', () => {
     const onPickVa = vi.fn<(va: number) => void>();
     mount({ onPickVa, onSelectFolio: () => {} });
-    const buttons = [...host.querySelectorAll<SVGGElement>('.pt-row [role="button"]')];
+    const buttons = [...dom.host.querySelectorAll<SVGGElement>('.pt-row [role="button"]')];
     expect(buttons.length).toBeGreaterThan(1);
     expect(buttons.filter((b) => b.querySelector('[role="button"], [tabindex]')).map((b) => b.getAttribute('aria-label'))).toEqual([]);
-    const row = host.querySelector<SVGGElement>('.pt-row-hit')!;
+    const row = dom.host.querySelector<SVGGElement>('.pt-row-hit')!;
     act(() => row.dispatchEvent(new KeyboardEvent('keydown', { key: 'Enter', bubbles: true })));
     expect(onPickVa).toHaveBeenCalledWith(0x7f0000000000);
     expect(row.getAttribute('aria-label')).toMatch(/^0x7f0000000000 0 P RW U A /);
@@ -77,7 +67,7 @@ describe('PageTablesView interactions', () => {
   it('switches task from the tab row', () => {
     const onSelectTask = vi.fn<(t: string) => void>();
     mount({ onSelectTask });
-    const tabs = [...host.querySelectorAll<HTMLButtonElement>('[role="tab"]')];
+    const tabs = [...dom.host.querySelectorAll<HTMLButtonElement>('[role="tab"]')];
     expect(tabs.map((t) => t.textContent)).toEqual(['main', 'child']);
     act(() => tabs[1]!.click());
     expect(onSelectTask).toHaveBeenCalledWith('child');
@@ -85,7 +75,7 @@ describe('PageTablesView interactions', () => {
 
   it('shows the index arithmetic of the focused address', () => {
     mount({}, 0x7f0000000000);
-    const strip = host.querySelector('.pt-strip')!;
+    const strip = dom.host.querySelector('.pt-strip')!;
     expect(strip.getAttribute('aria-label')).toBe('Index computation for 0x7f0000000000');
     expect([...strip.querySelectorAll('.pt-strip-idx')].map((t) => t.textContent)).toEqual(['0x0fe = 254', '0x000 = 0', '0x000 = 0', '0x000 = 0', '0x000']);
   });

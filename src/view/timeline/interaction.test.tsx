@@ -1,14 +1,14 @@
 // @vitest-environment happy-dom
 import { readFileSync } from 'node:fs';
 import { act } from 'react';
-import { createRoot, type Root } from 'react-dom/client';
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { useExplorer } from '../../store/explorer';
 import { buildTimelineModel } from './layout';
 import { Timeline } from './Timeline';
 import { TimelineView, type TransportId } from './TimelineView';
 import { parseScenario } from '../../scenario';
 import { simulate, type Run } from '../../core';
+import { useDomHost } from '../testing/domHost';
 
 (globalThis as { IS_REACT_ACT_ENVIRONMENT?: boolean }).IS_REACT_ACT_ENVIRONMENT = true;
 
@@ -22,17 +22,7 @@ function runOf(text: string): Run {
   return outcome.run;
 }
 
-let host: HTMLDivElement;
-let root: Root;
-beforeEach(() => {
-  host = document.createElement('div');
-  document.body.append(host);
-  root = createRoot(host);
-});
-afterEach(() => {
-  act(() => root.unmount());
-  host.remove();
-});
+const dom = useDomHost();
 
 const key = (el: Element, k: string, shiftKey = false) => {
   const e = new KeyboardEvent('keydown', { key: k, shiftKey, bubbles: true, cancelable: true });
@@ -56,11 +46,11 @@ describe('TimelineView interactions', () => {
 
   it('handles arrow keys on the focused slider and keeps them from the window shortcuts', () => {
     const h = handlers();
-    act(() => root.render(<TimelineView model={model} width={1000} step={10} playing={false} speed={8} titles={{}} {...h} />));
+    act(() => dom.root.render(<TimelineView model={model} width={1000} step={10} playing={false} speed={8} titles={{}} {...h} />));
     const windowKeys = vi.fn<(e: KeyboardEvent) => void>();
     window.addEventListener('keydown', windowKeys);
     try {
-      const slider = host.querySelector('[role="slider"]')!;
+      const slider = dom.host.querySelector('[role="slider"]')!;
       const e1 = key(slider, 'ArrowRight');
       key(slider, 'ArrowLeft', true);
       key(slider, 'PageDown');
@@ -85,8 +75,8 @@ describe('TimelineView interactions', () => {
 
   it('seeks from a pointer press and drag, and ends the scrub on release', () => {
     const h = handlers();
-    act(() => root.render(<TimelineView model={model} width={1000} step={0} playing={false} speed={8} titles={{}} {...h} />));
-    const slider = host.querySelector<HTMLDivElement>('[role="slider"]')!;
+    act(() => dom.root.render(<TimelineView model={model} width={1000} step={0} playing={false} speed={8} titles={{}} {...h} />));
+    const slider = dom.host.querySelector<HTMLDivElement>('[role="slider"]')!;
     slider.getBoundingClientRect = () => ({ left: 0, top: 0, right: 1000, bottom: 66, width: 1000, height: 66, x: 0, y: 0, toJSON: () => ({}) });
     const fire = (type: string, clientX: number) =>
       act(() => {
@@ -104,13 +94,13 @@ describe('TimelineView interactions', () => {
   it('jumps from chapter flags and problem markers, changes speed, and runs transport commands', () => {
     const h = handlers();
     const vfio = buildTimelineModel(runOf(readFileSync('scenarios/builtin/03-vfio-zero-page.scn', 'utf8')));
-    act(() => root.render(<TimelineView model={vfio} width={1000} step={0} playing={false} speed={8} titles={{}} {...h} />));
-    act(() => host.querySelectorAll<HTMLButtonElement>('.tl-flag')[1]!.click());
-    act(() => host.querySelector<HTMLButtonElement>('.tl-marker')!.click());
+    act(() => dom.root.render(<TimelineView model={vfio} width={1000} step={0} playing={false} speed={8} titles={{}} {...h} />));
+    act(() => dom.host.querySelectorAll<HTMLButtonElement>('.tl-flag')[1]!.click());
+    act(() => dom.host.querySelector<HTMLButtonElement>('.tl-marker')!.click());
     expect(h.onSeek.mock.calls).toEqual([[16], [43]]);
-    act(() => host.querySelector<HTMLButtonElement>('[data-command="statement-next"]')!.click());
+    act(() => dom.host.querySelector<HTMLButtonElement>('[data-command="statement-next"]')!.click());
     expect(h.onCommand).toHaveBeenCalledWith('statement-next');
-    const select = host.querySelector<HTMLSelectElement>('select')!;
+    const select = dom.host.querySelector<HTMLSelectElement>('select')!;
     act(() => {
       select.value = '32';
       select.dispatchEvent(new Event('change', { bubbles: true }));
@@ -125,34 +115,34 @@ describe('Timeline (connected to the store)', () => {
   });
 
   it('shows the store step, and its buttons drive the same actions as the keys', () => {
-    act(() => root.render(<Timeline />));
+    act(() => dom.root.render(<Timeline />));
     // It opens on the first step of the first chapter where kernel code runs (the read fault after the mark).
     expect(useExplorer.getState().step).toBe(4);
-    expect(host.querySelector('[role="slider"]')!.getAttribute('aria-valuenow')).toBe('4');
-    act(() => host.querySelector<HTMLButtonElement>('[data-command="event-next"]')!.click());
+    expect(dom.host.querySelector('[role="slider"]')!.getAttribute('aria-valuenow')).toBe('4');
+    act(() => dom.host.querySelector<HTMLButtonElement>('[data-command="event-next"]')!.click());
     expect(useExplorer.getState().step).toBe(5);
-    act(() => host.querySelector<HTMLButtonElement>('[data-command="chapter-next"]')!.click());
+    act(() => dom.host.querySelector<HTMLButtonElement>('[data-command="chapter-next"]')!.click());
     expect(useExplorer.getState().step).toBe(17);
-    act(() => host.querySelector<HTMLButtonElement>('[data-command="end"]')!.click());
+    act(() => dom.host.querySelector<HTMLButtonElement>('[data-command="end"]')!.click());
     expect(useExplorer.getState().step).toBe(47);
-    expect(host.querySelector('[data-field="step"]')!.textContent).toBe('step 47 / 47');
-    act(() => host.querySelector<HTMLButtonElement>('[data-command="start"]')!.click());
+    expect(dom.host.querySelector('[data-field="step"]')!.textContent).toBe('step 47 / 47');
+    act(() => dom.host.querySelector<HTMLButtonElement>('[data-command="start"]')!.click());
     expect(useExplorer.getState().step).toBe(0);
-    expect(host.querySelector('[data-command="event-next"]')!.getAttribute('title')).toBe('Next event (→)');
+    expect(dom.host.querySelector('[data-command="event-next"]')!.getAttribute('title')).toBe('Next event (→)');
   });
 
   it('moves by statement with Shift+arrow on the slider, once', () => {
-    act(() => root.render(<Timeline />));
+    act(() => dom.root.render(<Timeline />));
     act(() => useExplorer.getState().seek(17));
-    key(host.querySelector('[role="slider"]')!, 'ArrowRight', true);
+    key(dom.host.querySelector('[role="slider"]')!, 'ArrowRight', true);
     // Statement 19 (the dio write) ends with the task asleep at step 32.
     expect(useExplorer.getState().step).toBe(32);
   });
 
   it('pauses playback when a scrub starts', () => {
-    act(() => root.render(<Timeline />));
+    act(() => dom.root.render(<Timeline />));
     act(() => useExplorer.getState().play());
-    const slider = host.querySelector<HTMLDivElement>('[role="slider"]')!;
+    const slider = dom.host.querySelector<HTMLDivElement>('[role="slider"]')!;
     act(() => {
       slider.dispatchEvent(new PointerEvent('pointerdown', { clientX: 0, button: 0, pointerId: 1, bubbles: true }));
       slider.dispatchEvent(new PointerEvent('pointerup', { clientX: 0, button: 0, pointerId: 1, bubbles: true }));
