@@ -46,7 +46,8 @@ export function accessStatement(sim: Sim, st: Access): void {
   const readOnly = st.op === 'write' ? firstReadOnly(vma, first * PAGE_SIZE, (last + 1) * PAGE_SIZE) : undefined;
   if (readOnly !== undefined) sim.error(`"${st.name}" is read-only${vma.prot.length ? ` at offset ${readOnly - vma.start}` : ''}: a store would get SIGSEGV`);
   sim.inContext([st.op === 'read' ? 'CPU load' : 'CPU store', 'exc_page_fault'], () => {
-    for (let p = first; p <= last; p++) {
+    sim.eachPage(last - first + 1, `this ${st.op} of "${st.name}"`, (i) => {
+      const p = first + i;
       const va = p * PAGE_SIZE;
       const pte = mm.ptes.get(p);
       const pmd = mm.pmds.get(Math.floor(va / (2 * 1024 * 1024)));
@@ -55,7 +56,7 @@ export function accessStatement(sim: Sim, st: Access): void {
       if (needsFault) handleFault(sim, mm, vma, va, st.op);
       // A store to a clean writable PTE sets its dirty bit (the hardware does; modelled as a write fault).
       else if (st.op === 'write' && pte && !pte.dirty) handleFault(sim, mm, vma, va, 'write');
-    }
+    });
   });
   const at = off ? ` at offset ${off}` : '';
   const what = st.op === 'write' ? `has written ${len} bytes to` : `has read ${len} bytes of`;

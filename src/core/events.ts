@@ -22,7 +22,7 @@ export type EventKind =
   | 'pipe'
   | 'expect'
   | 'mark'
-  | 'elided'; // a muted span of repeat iterations, shown as one step
+  | 'elided'; // a muted span of repeat iterations, or a statement's run of alike pages, shown as one step
 
 export interface SimEvent {
   kind: EventKind;
@@ -46,6 +46,8 @@ export interface SimEvent {
   handle?: string;
   /** For `elided`: how many iterations it stands for. */
   iterations?: number;
+  /** For `elided` page runs (one statement's alike pages summarised): how many pages it stands for. */
+  pages?: number;
   /** For `expect`: whether it held. */
   ok?: boolean;
   /** Narration from a `note` statement, shown with this event. */

@@ -65,7 +65,7 @@ describe('budgets', () => {
     const outcome = run('kernel v6.5\nmmap buf 4K\nwrite buf\n  repeat 50000000\npin buf 0 4K\npin buf 0 4K\nend\n', { maxMillis: Infinity });
     expect(outcome.ok).toBe(false);
     if (outcome.ok) return;
-    expect(outcome.error.message).toMatch(/this repeat would do more than 2,000,000 units of work/);
+    expect(outcome.error.message).toMatch(/this repeat would do more than 4,000,000 units of work/);
     expect(outcome.error).toMatchObject({ line: 4, col: 3 });
     expect(outcome.run).toBeDefined();
     // Stopped long before the budget itself was used up.
@@ -208,7 +208,7 @@ describe('early refusal of a nested repeat', () => {
     expect(outcome.ok).toBe(false);
     if (outcome.ok) return;
     expect(outcome.error).toMatchObject({ line: 4, col: 1 });
-    expect(outcome.error.message).toMatch(/this repeat would do more than 2,000,000 units of work/);
+    expect(outcome.error.message).toMatch(/this repeat would do more than 4,000,000 units of work/);
     // A handful of its 1,000 iterations ran, not the 140-odd that fit the budget.
     expect(outcome.error.message).toMatch(/99\d of its 1,000 remain/);
   });

@@ -37,11 +37,16 @@ export interface SimulateOptions {
    * the two to show that fast-forwarding changes nothing but the time taken.
    */
   fastForward?: boolean;
+  /**
+   * Summarise long runs of alike pages inside one statement (default true): past 1,024 pages, all but the first
+   * and last 32 record no event each and become one `elided` step. Off, every page's events are recorded.
+   */
+  pageRuns?: boolean;
   /** Called every 4096 units of work with how far the run has got (a worker passes it on as a progress bar). */
   onProgress?: (progress: SimProgress) => void;
 }
 
-export const DEFAULT_LIMITS = { maxEvents: 2_000_000, maxStatements: 50_000_000, maxWork: 2_000_000, maxBytes: 512 * 2 ** 20, maxMillis: 5_000 } as const;
+export const DEFAULT_LIMITS = { maxEvents: 2_000_000, maxStatements: 50_000_000, maxWork: 4_000_000, maxBytes: 512 * 2 ** 20, maxMillis: 5_000 } as const;
 
 export type SimulateOutcome = { ok: true; run: Run } | { ok: false; error: ScenarioError; run?: Run };
 
@@ -318,6 +323,7 @@ export function simulate(scenario: Scenario, options: SimulateOptions = {}): Sim
   const sim = new Sim(resolved.kernel);
   sim.setLimits({ maxWork: options.maxWork ?? DEFAULT_LIMITS.maxWork, maxEvents: options.maxEvents ?? DEFAULT_LIMITS.maxEvents, maxBytes: options.maxBytes ?? DEFAULT_LIMITS.maxBytes, maxMillis: options.maxMillis ?? DEFAULT_LIMITS.maxMillis });
   sim.onProgress = options.onProgress;
+  sim.pageRunsOff = options.pageRuns === false;
   const interp = new Interpreter(sim, options.maxEvents ?? DEFAULT_LIMITS.maxEvents, maxStatements, options.fastForward ?? true);
   const build = () => new Run(sim, interp.title, interp.chapters, [...interp.expectations.values()].sort((a, b) => a.line - b.line), interp.shows);
   try {

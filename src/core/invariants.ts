@@ -8,9 +8,13 @@ import { displayName, stalePins } from './handles';
 import { hex } from './mm';
 import { holder, isLeak } from './holders';
 
-/** Mismatches already reported, so a lasting one is reported once until it changes. */
+/** Kernel invariants over folios and pins, each mismatch reported once until it changes. */
 export class InvariantChecker {
-  private reported = new Map<string, string>();
+  /**
+   * Mismatches already reported, per check and folio. A folio that is fine has no entry (most of them, in a
+   * big run): only mismatches are kept.
+   */
+  private reported = { ref: new Map<number, string>(), neg: new Map<number, string>(), pin: new Map<number, string>() };
   private staleReported = new Set<string>();
   private pageTableWritesSeen = 0;
 
@@ -22,10 +26,15 @@ export class InvariantChecker {
     sim.touched.clear();
   }
 
-  private once(key: string, signature: string, report: () => void): void {
-    if (this.reported.get(key) === signature) return;
-    this.reported.set(key, signature);
-    if (signature !== 'ok') report();
+  private once(check: 'ref' | 'neg' | 'pin', folio: number, signature: string, report: () => void): void {
+    const reported = this.reported[check];
+    if (signature === 'ok') {
+      reported.delete(folio);
+      return;
+    }
+    if (reported.get(folio) === signature) return;
+    reported.set(folio, signature);
+    report();
   }
 
   checkFolio(sim: Sim, f: Folio): void {
@@ -33,15 +42,15 @@ export class InvariantChecker {
     const pins = f.heldPins;
     // Holder sums are kept as exact integers; the refcount wraps at 32 bits.
     const expected = refs | 0;
-    this.once(`ref:${f.id}`, f.refcount === expected ? 'ok' : `${f.refcount}/${expected}`, () =>
+    this.once('ref', f.id, f.refcount === expected ? 'ok' : `${f.refcount}/${expected}`, () =>
       sim.find('refcount-mismatch', `${folioName(f)}: refcount ${f.refcount} is not the sum of its holders (${expected})`, { folio: f.id }),
     );
     const negative = f.pincount < 0 || f.largeMapcount < -1 || f.entireMapcount < -1 || f.mapcount.some((m) => m < -1);
-    this.once(`neg:${f.id}`, negative ? `${f.pincount}/${f.largeMapcount}/${f.entireMapcount}` : 'ok', () =>
+    this.once('neg', f.id, negative ? `${f.pincount}/${f.largeMapcount}/${f.entireMapcount}` : 'ok', () =>
       sim.find('negative-count', `${folioName(f)}: a mapcount or pincount went negative (pincount ${f.pincount})`, { folio: f.id }),
     );
     if (hasPincount(f)) {
-      this.once(`pin:${f.id}`, f.pincount === pins ? 'ok' : `${f.pincount}/${pins}`, () =>
+      this.once('pin', f.id, f.pincount === pins ? 'ok' : `${f.pincount}/${pins}`, () =>
         sim.find('refcount-mismatch', `${folioName(f)}: _pincount ${f.pincount} does not match the pins its holders took (${pins})`, { folio: f.id }),
       );
     }

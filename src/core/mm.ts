@@ -127,12 +127,10 @@ export function lookup(sim: Sim, mm: Mm, va: number): Mapping | undefined {
 
 /** Allocate the PUD, PMD and (unless `leafLevel` is PMD) PTE table pages on the walk to `va`. */
 export function ensureTables(sim: Sim, mm: Mm, va: number, leafLevel: 'pte' | 'pmd'): void {
-  const i = walkIndices(va);
-  const needed: [string, string, string][] = [
-    [`pud:${i.pgd}`, '__pud_alloc', `a PUD table under PGD entry ${i.pgd}`],
-    [`pmd:${i.pgd}/${i.pud}`, '__pmd_alloc', `a PMD table under PUD entry ${i.pud}`],
-  ];
-  if (leafLevel === 'pte') needed.push([`pte:${i.pgd}/${i.pud}/${i.pmd}`, '__pte_alloc', `a PTE table under PMD entry ${i.pmd}`]);
+  const walk = tableWalk(va);
+  // The common case in a big run: every table on the walk is there already.
+  if (mm.tables.has(walk[2]![0]) && mm.tables.has(walk[1]![0]) && mm.tables.has(walk[0]![0])) return;
+  const needed = leafLevel === 'pte' ? walk : walk.slice(0, 2);
   for (const [key, fn, what] of needed) {
     if (mm.tables.has(key)) continue;
     const pfn = sim.state.counters.pfn;
@@ -140,6 +138,24 @@ export function ensureTables(sim: Sim, mm: Mm, va: number, leafLevel: 'pte' | 'p
     sim.journal.mapSet(mm.tables, key, pfn);
     sim.call(fn, () => sim.emit('table', () => ({ text: `The walk for ${hex(va)} needs ${what}: a page-table page is allocated.`, task: mm.owner, va })));
   }
+}
+
+/** The table keys on the walk to each 2 MiB region (PUD, PMD, PTE), made once per region rather than per page. */
+const tableWalks = new Map<number, readonly (readonly [string, string, string])[]>();
+
+function tableWalk(va: number): readonly (readonly [string, string, string])[] {
+  const region = Math.floor(va / PMD_SIZE);
+  let walk = tableWalks.get(region);
+  if (!walk) {
+    const i = walkIndices(va);
+    walk = [
+      [`pud:${i.pgd}`, '__pud_alloc', `a PUD table under PGD entry ${i.pgd}`],
+      [`pmd:${i.pgd}/${i.pud}`, '__pmd_alloc', `a PMD table under PUD entry ${i.pud}`],
+      [`pte:${i.pgd}/${i.pud}/${i.pmd}`, '__pte_alloc', `a PTE table under PMD entry ${i.pmd}`],
+    ];
+    tableWalks.set(region, walk);
+  }
+  return walk;
 }
 
 // ---- installing and removing mappings --------------------------------------------------------------------

@@ -35,6 +35,38 @@ export interface SimProgress {
   maxMillis: number;
 }
 
+/** Page runs longer than this many units are summarised; shorter ones record every event. */
+export const PAGE_RUN_MIN = 1024;
+/** How many units at each end of a summarised page run still record their events. */
+export const PAGE_RUN_EDGE = 32;
+
+interface PageRun {
+  /** Inside the summarised middle: events are counted, not recorded. */
+  quiet: boolean;
+  counts: Map<EventKind, number>;
+  /** The first summarised unit. */
+  from: number;
+  /** What the run is part of, for the summary ("this write of \"buf\""). */
+  what: string;
+}
+
+/** Event kinds in plain words, for a page run's summary. */
+const EVENT_WORDS: Partial<Record<EventKind, string>> = {
+  ref: 'reference changes',
+  pin: 'pin changes',
+  map: 'mapping changes',
+  pte: 'PTE changes',
+  table: 'page-table pages',
+  fault: 'page faults',
+  alloc: 'folio allocations',
+  free: 'folio frees',
+  flag: 'flag changes',
+  gup: 'GUP steps',
+  bio: 'bio steps',
+  dio: 'dio steps',
+  file: 'file changes',
+};
+
 /** A finding met (again) at `step`: its first step is set once, its last step follows. */
 function stepFinding(f: Finding, step: number): void {
   if (f.step < 0) f.step = step;
@@ -115,6 +147,12 @@ export class Sim {
     // A budget ran out: stop here, between two operations, so the partial run stays consistent.
     if (this.pendingStop !== undefined) this.overBudget(this.pendingStop);
     if (this.journal.isMuted) return;
+    if (this.pageRun?.quiet) {
+      // The journal still records every change, so the summary step's state is exact; only the event is counted.
+      this.pageRun.counts.set(kind, (this.pageRun.counts.get(kind) ?? 0) + 1);
+      this.charge(1);
+      return;
+    }
     const d = build();
     const event: SimEvent = { kind, chain: this.chainNow(), line: this.line, stmt: this.stmt, patchEnd: this.journal.length, ...d };
     this.events.push(event);
@@ -124,6 +162,48 @@ export class Sim {
     if (this.approxBytes() > this.limits.maxBytes) {
       this.overBudget(`the run needs more than ${Math.round(this.limits.maxBytes / 2 ** 20).toLocaleString('en-US')} MiB of memory (${this.events.length.toLocaleString('en-US')} events, ${this.journal.length.toLocaleString('en-US')} recorded changes); make the scenario smaller or its repeats shorter`);
     }
+  }
+
+  // ---- batched page runs -----------------------------------------------------------------------------------
+
+  /** Record every event of every page run (no summaries): `SimulateOptions.pageRuns = false`. */
+  pageRunsOff = false;
+  private pageRun: PageRun | undefined;
+
+  /**
+   * Run `body(i)` for each of `total` alike units (pages) of one statement. Past PAGE_RUN_MIN units, the first
+   * and last PAGE_RUN_EDGE units record their events as usual and the ones between record none of their own:
+   * they become one `elided` step that counts their events by kind and shows their net effect. Nested runs
+   * (a fault inside a page run) belong to the outer one.
+   */
+  eachPage(total: number, what: string, body: (i: number) => void): void {
+    if (this.pageRun || this.pageRunsOff || this.journal.isMuted || total <= PAGE_RUN_MIN) {
+      for (let i = 0; i < total; i++) body(i);
+      return;
+    }
+    const run: PageRun = { quiet: false, counts: new Map(), from: PAGE_RUN_EDGE, what };
+    this.pageRun = run;
+    try {
+      for (let i = 0; i < total; i++) {
+        if (i === PAGE_RUN_EDGE) run.quiet = true;
+        else if (i === total - PAGE_RUN_EDGE) this.endPageRun(run, i);
+        body(i);
+      }
+    } finally {
+      this.pageRun = undefined;
+    }
+  }
+
+  private endPageRun(run: PageRun, end: number): void {
+    run.quiet = false;
+    const pages = end - run.from;
+    const counted = [...run.counts].sort((a, b) => b[1] - a[1]).map(([kind, n]) => `${n.toLocaleString('en-US')} ${EVENT_WORDS[kind] ?? kind}`);
+    this.emit('elided', () => ({
+      text:
+        `Pages ${(run.from + 1).toLocaleString('en-US')}–${end.toLocaleString('en-US')} of ${run.what} (${pages.toLocaleString('en-US')} pages) went the same way without recording each event` +
+        `${counted.length ? ` (${counted.join(', ')})` : ''}; this step shows their net effect.`,
+      pages,
+    }));
   }
 
   // ---- budgets ---------------------------------------------------------------------------------------------

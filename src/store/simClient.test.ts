@@ -367,7 +367,7 @@ describe('the worker side (serve)', () => {
     const done = replies.at(-1)!;
     expect(progress.length).toBeGreaterThan(1);
     expect(progress.length).toBeLessThanOrEqual(Math.ceil(clock / PROGRESS_INTERVAL_MS));
-    for (const p of progress) expect(p.reply).toMatchObject({ id: 4, progress: { maxWork: 2_000_000, maxMillis: 5000 } });
+    for (const p of progress) expect(p.reply).toMatchObject({ id: 4, progress: { maxWork: 4_000_000, maxMillis: 5000 } });
     expect(done.reply.type).toBe('done');
     expect(done.transfer).toHaveLength(3);
     expect(done.transfer.every((t) => t instanceof ArrayBuffer)).toBe(true);
